@@ -1,0 +1,2 @@
+/** Spinformer benchmarks. */
+package org.spinformer.benchmarks;

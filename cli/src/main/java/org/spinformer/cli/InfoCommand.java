@@ -1,0 +1,51 @@
+package org.spinformer.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import org.spinformer.core.device.Devices;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code spinformer info}: engine, device and thread report. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print the engine (PyTorch version), the selected device, GPU count, threads and dtype defaults.")
+public final class InfoCommand implements Callable<Integer> {
+    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N] (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> info = report(Devices.parse(device));
+        if (json) {
+            System.out.println(new com.google.gson.Gson().toJson(info));
+        } else {
+            info.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+        }
+        return 0;
+    }
+
+    /** The report as ordered key/value pairs. */
+    static Map<String, Object> report(Device dev) {
+        Engine e = Devices.engine();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("engine", e.getEngineName());
+        m.put("engine_version", e.getVersion());
+        m.put("djl_version", Engine.getDjlVersion());
+        m.put("device", dev.toString());
+        m.put("gpu_count", e.getGpuCount());
+        m.put("cpu_cores", Runtime.getRuntime().availableProcessors());
+        m.put("intra_op_threads", System.getProperty("ai.djl.pytorch.num_threads",
+                String.valueOf(Runtime.getRuntime().availableProcessors())));
+        m.put("dtype_default", "float32 (nn blocks), float64 (nqs)");
+        m.put("offline", System.getProperty("ai.djl.offline"));
+        m.put("java", System.getProperty("java.version"));
+        return m;
+    }
+}

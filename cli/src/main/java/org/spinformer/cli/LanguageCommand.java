@@ -1,0 +1,18 @@
+package org.spinformer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code spinformer language}: subcommand group. */
+@Command(name = "language", mixinStandardHelpOptions = true,
+        description = "Factored-attention clones of a corpus, the simplicity-bias experiment, the Potts mapping.",
+        subcommands = {})
+public final class LanguageCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,75 @@
+package org.spinformer.cli;
+
+import org.spinformer.core.device.Env;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/** The {@code spinformer} command: one subcommand group per pipeline. */
+@Command(name = "spinformer", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Transformers for quantum spin models and language on DJL + PyTorch (CPU or CUDA).",
+        subcommands = {InfoCommand.class, DemoCommand.class, NqsCommand.class, LanguageCommand.class,
+                ReprCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces on failure.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        Env.offline();
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (0 ok, 1 failure, 2 bad arguments). */
+    public static int execute(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("error: " + ex.getMessage());
+            cmd.usage(err);
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+            PrintWriter err = cmd.getErr();
+            if (ex instanceof IllegalArgumentException) {
+                err.println("error: " + ex.getMessage());
+                return 2;
+            }
+            if (verbose) {
+                ex.printStackTrace(err);
+            } else {
+                String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                err.println("error: " + msg + " (run with --verbose for details)");
+            }
+            return 1;
+        });
+        return cl;
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"spinformer " + (v == null ? "dev" : v) + " (DJL 0.32.0, PyTorch 2.5.1)"};
+        }
+    }
+}

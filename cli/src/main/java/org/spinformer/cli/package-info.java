@@ -1,0 +1,2 @@
+/** The picocli entry point {@code spinformer} and its subcommands. */
+package org.spinformer.cli;

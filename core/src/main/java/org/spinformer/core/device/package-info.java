@@ -1,0 +1,2 @@
+/** Device and dtype selection, offline/telemetry settings for DJL. */
+package org.spinformer.core.device;

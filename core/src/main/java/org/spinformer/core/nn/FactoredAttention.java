@@ -1,0 +1,89 @@
+package org.spinformer.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Factored self-attention (Rende et al., PRR 6, 023057, 2024; Viteritti, Rende, Becca, PRL 130, 236401, 2023):
+ * no queries or keys, the attention matrix depends on positions only.
+ *
+ * <pre>
+ *   V   = x W_vᵀ + b_v                 x [B,T,D] → V [B,H,T,dh]   (D = H·dh)
+ *   O_h = α_h V_h                      α [H,T,T]
+ *   y   = concat_h(O_h) W_oᵀ + b_o     y [B,T,D]
+ * </pre>
+ * Three forms of α: (a) a free real matrix per head (no softmax), (b) softmax over the last axis of a learned
+ * positional score, (c) translation invariant α_ij = a_h[(r_j − r_i) mod L] on a ring or torus.
+ */
+public final class FactoredAttention {
+    private FactoredAttention() {}
+
+    /**
+     * Applies factored attention with a given per-head matrix.
+     *
+     * @param x input [B,T,D]
+     * @param alpha attention matrices [H,T,T]
+     * @param wv value weight [D,D], bv value bias [D] or null
+     * @param wo output weight [D,D] or null for no output projection, bo output bias [D] or null
+     * @return [B,T,D]
+     */
+    public static NDArray apply(NDArray x, NDArray alpha, NDArray wv, NDArray bv, NDArray wo, NDArray bo) {
+        int heads = (int) alpha.getShape().get(0);
+        NDArray v = Functional.splitHeads(Functional.linear(x, wv, bv), heads); // [B,H,T,dh]
+        NDArray o = alpha.expandDims(0).matMul(v); // [1,H,T,T]·[B,H,T,dh] → [B,H,T,dh]
+        NDArray y = Functional.mergeHeads(o);
+        return wo == null ? y : Functional.linear(y, wo, bo);
+    }
+
+    /** Form (b): α = softmax(score, axis=-1). score [H,T,T]. */
+    public static NDArray softmaxAlpha(NDArray score) {
+        return score.softmax(-1);
+    }
+
+    /**
+     * Form (c): expands translation-invariant parameters a [H,n] into α [H,T,T] with α_hij = a_h[index_ij].
+     *
+     * @param a parameters [H,n]
+     * @param index int64 [T,T] table from {@link #ringIndex} or {@link #torusIndex}
+     */
+    public static NDArray translationInvariantAlpha(NDArray a, NDArray index) {
+        long h = a.getShape().get(0);
+        long n = a.getShape().get(1);
+        long t = index.getShape().get(0);
+        NDManager m = index.getManager();
+        NDArray offsets = m.arange(0L, h * n, n).reshape(h, 1, 1); // int64 [H,1,1]
+        NDArray flat = index.expandDims(0).add(offsets); // [H,T,T]
+        return a.flatten().take(flat).reshape(new Shape(h, t, t));
+    }
+
+    /** Index table on a ring of L sites: index_ij = (j − i) mod L. int64 [L,L]. */
+    public static NDArray ringIndex(NDManager manager, int l) {
+        long[] idx = new long[l * l];
+        for (int i = 0; i < l; i++) {
+            for (int j = 0; j < l; j++) {
+                idx[i * l + j] = Math.floorMod(j - i, l);
+            }
+        }
+        return manager.create(idx, new Shape(l, l));
+    }
+
+    /**
+     * Index table on an Lx×Ly torus with sites numbered i = x·Ly + y:
+     * index_ij = ((xj − xi) mod Lx)·Ly + (yj − yi) mod Ly. int64 [T,T] with T = Lx·Ly, n = T.
+     */
+    public static NDArray torusIndex(NDManager manager, int lx, int ly) {
+        int t = lx * ly;
+        long[] idx = new long[t * t];
+        for (int i = 0; i < t; i++) {
+            int xi = i / ly;
+            int yi = i % ly;
+            for (int j = 0; j < t; j++) {
+                int xj = j / ly;
+                int yj = j % ly;
+                idx[i * t + j] = (long) Math.floorMod(xj - xi, lx) * ly + Math.floorMod(yj - yi, ly);
+            }
+        }
+        return manager.create(idx, new Shape(t, t));
+    }
+}

@@ -1,0 +1,2 @@
+/** Spinformer language. */
+package org.spinformer.language;

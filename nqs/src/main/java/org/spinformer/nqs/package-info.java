@@ -1,0 +1,2 @@
+/** Spinformer nqs. */
+package org.spinformer.nqs;

@@ -1,0 +1,2 @@
+/** Spinformer representations. */
+package org.spinformer.representations;
