@@ -1,0 +1,82 @@
+package org.spinformer.benchmarks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The machine's ceiling through DJL: an n×n by n×n matmul (2n³ FLOPs) in float32 and float64, and a large
+ * copy for memory bandwidth. GFLOP/s = 2n³ / (time per op). Every other benchmark reports its share of this.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"})
+public class MatmulCeilingBench {
+    @Param({"float32", "float64"})
+    public String dtype;
+
+    @Param({"2048"})
+    public int n;
+
+    @Param({"cpu"})
+    public String device;
+
+    private NDManager manager;
+    private NDArray a;
+    private NDArray b;
+    private NDArray big;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        manager = BenchSupport.manager(device);
+        DataType dt = BenchSupport.dtype(dtype);
+        manager.getEngine().setRandomSeed(1);
+        a = manager.randomNormal(new Shape(n, n)).toType(dt, false);
+        b = manager.randomNormal(new Shape(n, n)).toType(dt, false);
+        big = manager.ones(new Shape(64L << 20)); // 64 Mi float32 = 256 MiB
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        manager.close();
+    }
+
+    /** n×n matmul: 2n³ FLOPs. */
+    @Benchmark
+    public float matmul() {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray c = a.matMul(b);
+            c.attach(step);
+            return BenchSupport.sync(c);
+        }
+    }
+
+    /** Copy of 256 MiB: bandwidth = 2 × 256 MiB / time (read + write). */
+    @Benchmark
+    public float copy256MiB() {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray c = big.duplicate();
+            c.attach(step);
+            return BenchSupport.sync(c);
+        }
+    }
+}
