@@ -1,0 +1,39 @@
+package org.spinformer.benchmarks;
+
+import java.util.Map;
+
+/** Analytic work per benchmark op (FLOPs or bytes), so the report can give rates and shares of the ceiling. */
+final class Work {
+    private Work() {}
+
+    /** amount in giga-{unit} is computed by the report; ceilingKey names the ceiling it is compared with. */
+    record Amount(double amount, String unit, String ceilingKey) {}
+
+    static Amount of(String benchmark, Map<String, String> p) {
+        String method = benchmark.substring(benchmark.indexOf('.') + 1);
+        String cls = benchmark.substring(0, benchmark.indexOf('.'));
+        switch (cls) {
+            case "MatmulCeilingBench": {
+                if (method.equals("copy256MiB")) {
+                    return new Amount(2.0 * (256L << 20), "GB", "bandwidth");
+                }
+                double n = Double.parseDouble(p.get("n"));
+                return new Amount(2 * n * n * n, "GFLOP", "matmul-" + p.get("dtype"));
+            }
+            case "AttentionBench": {
+                double b = Double.parseDouble(p.get("batch"));
+                double t = Double.parseDouble(p.get("tokens"));
+                double d = Double.parseDouble(p.get("width"));
+                boolean factored = method.startsWith("factored");
+                // forward: projections (q,k,v,o or v,o) + scores/softmax-free products (QKᵀ, AV or αV)
+                double proj = (factored ? 2 : 4) * 2 * b * t * d * d;
+                double mix = (factored ? 1 : 2) * 2 * b * t * t * d;
+                double fwd = proj + mix;
+                double total = method.endsWith("Backward") ? 3 * fwd : fwd;
+                return new Amount(total, "GFLOP", "matmul-" + p.getOrDefault("dtype", "float32"));
+            }
+            default:
+                return null;
+        }
+    }
+}
