@@ -110,9 +110,10 @@ public final class Functional {
 
     /** Rotates the two halves of the last axis: [x1, x2] → [−x2, x1] (Hugging Face {@code rotate_half}). */
     public static NDArray rotateHalf(NDArray x) {
-        long d = x.getShape().get(x.getShape().dimension() - 1);
-        NDList halves = x.split(new long[] {d / 2}, -1);
-        return NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), -1);
+        int last = x.getShape().dimension() - 1;
+        long d = x.getShape().get(last);
+        NDList halves = x.split(new long[] {d / 2}, last);
+        return NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), last);
     }
 
     /**

@@ -30,7 +30,7 @@ public final class Gpt2Attention extends Block implements AttentionBlock {
     public static NDArray gpt2Attention(NDArray x, NDArray wAttn, NDArray bAttn, NDArray wProj, NDArray bProj,
             int heads, NDArray padMask, boolean causal) {
         long d = wProj.getShape().get(0);
-        NDList qkv = Functional.conv1d(x, wAttn, bAttn).split(new long[] {d, 2 * d}, -1);
+        NDList qkv = Functional.conv1d(x, wAttn, bAttn).split(new long[] {d, 2 * d}, x.getShape().dimension() - 1);
         NDArray q = Functional.splitHeads(qkv.get(0), heads);
         NDArray k = Functional.splitHeads(qkv.get(1), heads);
         NDArray v = Functional.splitHeads(qkv.get(2), heads);

@@ -102,7 +102,7 @@ public record Rope(int headDim, double theta, Llama3Scaling scaling) {
         long t = positions.getShape().get(0);
         NDArray w = m.create(inverseFrequencies()).reshape(1, headDim / 2);
         NDArray phi = positions.toType(DataType.FLOAT64, false).reshape(t, 1).matMul(w); // [T,dh/2]
-        NDArray emb = NDArrays.concat(new NDList(phi, phi), -1); // [T,dh]
+        NDArray emb = NDArrays.concat(new NDList(phi, phi), 1); // [T,dh]
         return new NDArray[] {emb.cos().toType(dtype, false), emb.sin().toType(dtype, false)};
     }
 
