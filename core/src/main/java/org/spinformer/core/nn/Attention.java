@@ -1,7 +1,6 @@
 package org.spinformer.core.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -17,8 +16,9 @@ import ai.djl.ndarray.types.Shape;
  *   o_hi  = Σ_j p_hij v_gj
  * </pre>
  * Shapes: q [B,H,T,dh], k and v [B,H_kv,S,dh] with H a multiple of H_kv, padding mask [B,S] (non-zero = a real
- * token, Hugging Face {@code attention_mask} convention), output [B,H,T,dh]. Masked scores are filled with a
- * large negative finite value, so a row with every key masked gives a uniform average instead of NaN.
+ * token, Hugging Face {@code attention_mask} convention), output [B,H,T,dh]. Masked scores get a large
+ * negative finite bias ({@link #MASKED}): their weight is exactly 0 in float64 and float32, and a row with every
+ * key masked gives an average instead of NaN.
  * Query head h uses key/value head h / (H/H_kv), the layout of Hugging Face {@code repeat_kv}.
  */
 public final class Attention {
@@ -52,8 +52,7 @@ public final class Attention {
         NDArray scores = q5.matMul(k5).reshape(b, h, t, s).mul(1.0 / Math.sqrt(dh));
         NDArray keep = keepMask(q.getManager(), padMask, causal, t, s); // [B|1,1,T|1,S] bool or null
         if (keep != null) {
-            NDArray fill = q.getManager().full(new Shape(), (float) MASKED, scores.getDataType());
-            scores = NDArrays.where(keep, scores, fill);
+            scores = scores.add(maskBias(keep, scores.getDataType()));
         }
         return scores.softmax(-1);
     }
@@ -77,6 +76,11 @@ public final class Attention {
         long dv = v.getShape().get(3);
         NDArray p = probabilities(q, k, padMask, causal).reshape(b, hkv, h / hkv, t, s);
         return p.matMul(v.expandDims(2)).reshape(b, h, t, dv);
+    }
+
+    /** Additive mask: 0 where {@code keep} is true, {@link #MASKED} where false (exact: adding 0 keeps a score). */
+    public static NDArray maskBias(NDArray keep, DataType dtype) {
+        return keep.toType(dtype, false).sub(1.0).mul(-MASKED);
     }
 
     /**

@@ -59,10 +59,8 @@ public final class FactoredAttention {
     public static NDArray softmaxAlpha(NDArray score, NDArray padMask) {
         long b = padMask.getShape().get(0);
         long t = padMask.getShape().get(1);
-        NDArray keep = padMask.neq(0).reshape(b, 1, 1, t);
-        NDArray fill = padMask.getManager().full(new Shape(), (float) Attention.MASKED, score.getDataType());
-        NDArray s = Functional.local(score.expandDims(0), padMask); // [1,H,T,T]
-        return ai.djl.ndarray.NDArrays.where(keep, s, fill).softmax(-1); // [B,H,T,T]
+        NDArray bias = Attention.maskBias(padMask.neq(0).reshape(b, 1, 1, t), score.getDataType()); // [B,1,1,T]
+        return bias.add(score).softmax(-1); // [B,H,T,T]
     }
 
     /** Form (b): α = softmax(score, axis=-1). score [H,T,T]. */
