@@ -2,6 +2,7 @@ package org.spinformer.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -23,17 +24,43 @@ public final class FactoredAttention {
      * Applies factored attention with a given per-head matrix.
      *
      * @param x input [B,T,D]
-     * @param alpha attention matrices [H,T,T]
+     * @param alpha attention matrices [H,T,T] (or per-sample [B,H,T,T], e.g. from {@link #maskAlpha})
      * @param wv value weight [D,D], bv value bias [D] or null
      * @param wo output weight [D,D] or null for no output projection, bo output bias [D] or null
      * @return [B,T,D]
      */
     public static NDArray apply(NDArray x, NDArray alpha, NDArray wv, NDArray bv, NDArray wo, NDArray bo) {
-        int heads = (int) alpha.getShape().get(0);
+        int heads = (int) alpha.getShape().get(alpha.getShape().dimension() - 3);
         NDArray v = Functional.splitHeads(Functional.linear(x, wv, bv), heads); // [B,H,T,dh]
-        NDArray o = alpha.expandDims(0).matMul(v); // [1,H,T,T]·[B,H,T,dh] → [B,H,T,dh]
+        NDArray a = alpha.getShape().dimension() == 3 ? Functional.local(alpha.expandDims(0), x) : alpha;
+        NDArray o = a.matMul(v); // [1|B,H,T,T]·[B,H,T,dh] → [B,H,T,dh]
         NDArray y = Functional.mergeHeads(o);
         return wo == null ? y : Functional.linear(y, wo, bo);
+    }
+
+    /**
+     * Applies a padding mask to a form (a) or (c) matrix: α_bhij = α_hij · m_bj (padded keys contribute nothing).
+     *
+     * @param alpha [H,T,T]
+     * @param padMask [B,T] (non-zero = real token)
+     * @return [B,H,T,T], owned by the mask's manager
+     */
+    public static NDArray maskAlpha(NDArray alpha, NDArray padMask) {
+        long b = padMask.getShape().get(0);
+        long t = padMask.getShape().get(1);
+        NDArray keep = padMask.neq(0).toType(alpha.getDataType(), false).reshape(b, 1, 1, t);
+        return keep.mul(Functional.local(alpha.expandDims(0), padMask));
+    }
+
+    /**
+     * Form (b) with padding: α_bh = softmax_j(score_hij, masked to −∞ where m_bj = 0). score [H,T,T],
+     * padMask [B,T] → [B,H,T,T], owned by the mask's manager.
+     */
+    public static NDArray softmaxAlpha(NDArray score, NDArray padMask) {
+        long b = padMask.getShape().get(0);
+        long t = padMask.getShape().get(1);
+        NDArray bias = Attention.maskBias(padMask.neq(0).reshape(b, 1, 1, t), score.getDataType()); // [B,1,1,T]
+        return bias.add(score).softmax(-1); // [B,H,T,T]
     }
 
     /** Form (b): α = softmax(score, axis=-1). score [H,T,T]. */
@@ -48,13 +75,17 @@ public final class FactoredAttention {
      * @param index int64 [T,T] table from {@link #ringIndex} or {@link #torusIndex}
      */
     public static NDArray translationInvariantAlpha(NDArray a, NDArray index) {
+        return translationInvariantAlpha(a, index, index.getManager());
+    }
+
+    /** As {@link #translationInvariantAlpha(NDArray, NDArray)}, every intermediate owned by {@code m}. */
+    public static NDArray translationInvariantAlpha(NDArray a, NDArray index, NDManager m) {
         long h = a.getShape().get(0);
         long n = a.getShape().get(1);
         long t = index.getShape().get(0);
-        NDManager m = index.getManager();
-        NDArray offsets = m.arange(0L, h * n, n).reshape(h, 1, 1); // int64 [H,1,1]
-        NDArray flat = index.expandDims(0).add(offsets); // [H,T,T]
-        return a.flatten().take(flat).reshape(new Shape(h, t, t));
+        NDArray offsets = m.arange(0L, h * n, n, DataType.INT64).reshape(h, 1, 1); // int64 [H,1,1]
+        NDArray flat = offsets.add(index); // [H,T,T]
+        return Functional.local(a.flatten(), m).take(m, flat).reshape(new Shape(h, t, t));
     }
 
     /** Index table on a ring of L sites: index_ij = (j − i) mod L. int64 [L,L]. */

@@ -1,6 +1,10 @@
 package org.spinformer.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -10,10 +14,122 @@ import ai.djl.ndarray.types.Shape;
 public final class Functional {
     private Functional() {}
 
-    /** y = x Wᵀ + b. x [..., in], w [out, in] (PyTorch layout), b [out] or null. */
+    /**
+     * y = x Wᵀ + b. x [..., in], w [out, in] (PyTorch layout), b [out] or null.
+     *
+     * <p>Every intermediate is owned by {@code x}'s manager (never by the parameter's), so a step
+     * sub-manager frees it.
+     */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        NDArray y = x.matMul(w.transpose());
+        NDArray y = x.matMul(local(w.transpose(), x));
         return b == null ? y : y.add(b);
+    }
+
+    /**
+     * Hugging Face {@code Conv1D} (GPT-2): y = x W + b with the weight stored [in, out]. x [..., in], b [out] or
+     * null.
+     */
+    public static NDArray conv1d(NDArray x, NDArray w, NDArray b) {
+        NDArray y = x.matMul(w);
+        return b == null ? y : y.add(b);
+    }
+
+    /**
+     * Embedding lookup: y[b,t,:] = W[ids[b,t], :]. ids int64 [B,T] (any shape S), weight [V,D] → [B,T,D]
+     * (S + [D]). Differentiable in the weight; the result is owned by {@code ids}'s manager.
+     */
+    public static NDArray embedding(NDArray ids, NDArray weight) {
+        long d = weight.getShape().get(1);
+        NDManager m = ids.getManager();
+        NDArray rows = ids.toType(DataType.INT64, false).mul(d).expandDims(-1); // [S,1]
+        NDArray flat = rows.add(m.arange(0L, d, 1L, DataType.INT64)); // [S,D]
+        return weight.take(m, flat);
+    }
+
+    /**
+     * RMSNorm over the last axis (Zhang and Sennrich 2019; Llama): x / √(mean(x²) + eps) · γ. γ [D] or null.
+     */
+    public static NDArray rmsNorm(NDArray x, NDArray gamma, double eps) {
+        NDArray ms = x.square().mean(new int[] {-1}, true);
+        NDArray y = x.div(ms.add(eps).sqrt());
+        return gamma == null ? y : y.mul(gamma);
+    }
+
+    /** SiLU (swish): x·σ(x). */
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /** ReLU: max(x, 0). */
+    public static NDArray relu(NDArray x) {
+        return x.maximum(0.0);
+    }
+
+    /**
+     * Gated MLP (SwiGLU, Shazeer 2020; Llama): y = W_down (act(W_gate x) ⊙ W_up x). x [..., D], gate and up
+     * [F,D], down [D,F] (PyTorch layout), no biases.
+     */
+    public static NDArray gatedMlp(NDArray x, NDArray wGate, NDArray wUp, NDArray wDown, Activation act) {
+        NDArray g = act.apply(linear(x, wGate, null));
+        return linear(g.mul(linear(x, wUp, null)), wDown, null);
+    }
+
+    /** Point-wise activations by name. */
+    public enum Activation {
+        /** Exact GELU x·Φ(x) (BERT, ViT). */
+        GELU,
+        /** tanh-approximated GELU ("gelu_new", "gelu_pytorch_tanh"; GPT-2). */
+        GELU_TANH,
+        /** x·σ(x) (Llama, Qwen2). */
+        SILU,
+        /** max(x, 0). */
+        RELU;
+
+        /** Applies this activation. */
+        public NDArray apply(NDArray x) {
+            switch (this) {
+                case GELU: return gelu(x);
+                case GELU_TANH: return geluTanh(x);
+                case SILU: return silu(x);
+                default: return relu(x);
+            }
+        }
+
+        /** Parses Hugging Face {@code hidden_act} strings (gelu, gelu_new, gelu_pytorch_tanh, silu, swish, relu). */
+        public static Activation parse(String hf) {
+            switch (hf.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "gelu": return GELU;
+                case "gelu_new": case "gelu_pytorch_tanh": case "gelu_fast": case "gelu_tanh": return GELU_TANH;
+                case "silu": case "swish": return SILU;
+                case "relu": return RELU;
+                default: throw new IllegalArgumentException("unknown activation '" + hf
+                        + "': use gelu, gelu_new, gelu_pytorch_tanh, silu or relu");
+            }
+        }
+    }
+
+    /** Rotates the two halves of the last axis: [x1, x2] → [−x2, x1] (Hugging Face {@code rotate_half}). */
+    public static NDArray rotateHalf(NDArray x) {
+        int last = x.getShape().dimension() - 1;
+        long d = x.getShape().get(last);
+        NDList halves = x.split(new long[] {d / 2}, last);
+        return NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), last);
+    }
+
+    /**
+     * Moves a result computed from a long-lived array (a parameter) into the manager of {@code like} (the
+     * step's input), so per-step intermediates never pile up in the parameters' manager.
+     */
+    static NDArray local(NDArray result, NDArray like) {
+        return local(result, like.getManager());
+    }
+
+    /** Moves {@code result} into manager {@code m} (no copy) unless it is there already. */
+    static NDArray local(NDArray result, NDManager m) {
+        if (result.getManager() != m) {
+            result.attach(m);
+        }
+        return result;
     }
 
     /** LayerNorm over the last axis: (x − mean)/√(var + eps)·γ + β (biased variance). γ, β [D] or null. */

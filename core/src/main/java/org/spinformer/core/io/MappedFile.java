@@ -1,0 +1,93 @@
+package org.spinformer.core.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Read-only memory map of a file of any size, as a sequence of chunks of at most {@code chunkSize} bytes
+ * (a single {@link MappedByteBuffer} cannot exceed 2 GB). Chunks are mapped on first use; reads that cross a
+ * chunk boundary are stitched together.
+ */
+final class MappedFile implements Closeable {
+    /** Default chunk: 1 GiB, well under the 2 GB limit of one mapping. */
+    static final long DEFAULT_CHUNK = 1L << 30;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final long size;
+    private final long chunkSize;
+    private final MappedByteBuffer[] chunks;
+
+    MappedFile(Path path, long chunkSize) throws IOException {
+        if (chunkSize <= 0 || chunkSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("chunk size must be in [1, 2^31-1], got " + chunkSize);
+        }
+        this.path = path;
+        this.channel = FileChannel.open(path, StandardOpenOption.READ);
+        this.size = channel.size();
+        this.chunkSize = chunkSize;
+        long n = (size + chunkSize - 1) / chunkSize;
+        this.chunks = new MappedByteBuffer[(int) n];
+    }
+
+    long size() {
+        return size;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    int chunksMapped() {
+        int n = 0;
+        for (MappedByteBuffer c : chunks) {
+            if (c != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private MappedByteBuffer chunk(int i) throws IOException {
+        MappedByteBuffer c = chunks[i];
+        if (c == null) {
+            long start = i * chunkSize;
+            long len = Math.min(chunkSize, size - start);
+            c = channel.map(FileChannel.MapMode.READ_ONLY, start, len);
+            chunks[i] = c;
+        }
+        return c;
+    }
+
+    /** Copies {@code dst.remaining()} bytes starting at absolute file {@code position} into {@code dst}. */
+    void read(long position, ByteBuffer dst) throws IOException {
+        if (position < 0 || position + dst.remaining() > size) {
+            throw new IOException(path + ": read of " + dst.remaining() + " bytes at " + position
+                    + " outside the file (" + size + " bytes)");
+        }
+        try {
+            while (dst.hasRemaining()) {
+                int ci = (int) (position / chunkSize);
+                int off = (int) (position - ci * chunkSize);
+                ByteBuffer src = chunk(ci).duplicate();
+                int n = Math.min(dst.remaining(), src.capacity() - off);
+                src.position(off).limit(off + n);
+                dst.put(src);
+                position += n;
+            }
+        } catch (InternalError e) {
+            // a mapped page vanished (file truncated by someone else while we read it)
+            throw new IOException(path + ": file changed while being read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

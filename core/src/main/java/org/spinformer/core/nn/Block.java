@@ -1,0 +1,222 @@
+package org.spinformer.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Random;
+
+/**
+ * Base of the thin blocks: a prefix (e.g. {@code "encoder.layer.0."}), the shared {@link Parameters} map and
+ * a floating-point type chosen at construction.
+ *
+ * <p>Parameters are looked up by full name at every forward call, so an optimizer or a checkpoint loader that
+ * puts a new array under the same name is seen at once. At construction a block creates each parameter it
+ * needs unless the map already holds one of that name (a loaded checkpoint): then the shape is checked and the
+ * dtype converted to the block's if it differs. New parameters are drawn from a stream seeded by
+ * (seed, full name), so initialisation is deterministic and independent of construction order:
+ * weights 𝒩(0, σ²) (σ = 0.02 by default, BERT/GPT-2 {@code initializer_range}), biases 0, norm gains 1.
+ */
+public abstract class Block {
+    private static final Logger LOG = LoggerFactory.getLogger(Block.class);
+
+    /** How a new parameter is initialised. */
+    public enum Init {
+        /** 𝒩(0, σ²). */
+        NORMAL,
+        /** All zeros. */
+        ZEROS,
+        /** All ones. */
+        ONES
+    }
+
+    protected final Parameters params;
+    protected final String prefix;
+    protected final DataType dtype;
+    private final NDManager manager;
+    private final long seed;
+    private final double initStd;
+
+    protected Block(BaseBuilder<?> b) {
+        if (b.manager == null && b.params == null) {
+            throw new IllegalArgumentException("a block needs a manager (setManager) for its parameters");
+        }
+        if (b.dtype != DataType.FLOAT32 && b.dtype != DataType.FLOAT64) {
+            throw new IllegalArgumentException("blocks support float32 or float64, got " + b.dtype);
+        }
+        this.params = b.params == null ? new Parameters() : b.params;
+        this.prefix = b.prefix;
+        this.dtype = b.dtype;
+        this.manager = b.manager;
+        this.seed = b.seed;
+        this.initStd = b.initStd;
+    }
+
+    /** The shared parameter map. */
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** The name prefix, e.g. {@code "encoder.layer.0."}. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** float32 or float64. */
+    public DataType dataType() {
+        return dtype;
+    }
+
+    /** The parameter {@code prefix + local}. */
+    protected NDArray p(String local) {
+        return params.get(prefix + local);
+    }
+
+    /** The parameter {@code prefix + local}, or null when absent. */
+    protected NDArray pOrNull(String local) {
+        return params.getOrNull(prefix + local);
+    }
+
+    /** Checks that an input has this block's dtype (a silent cast would drop gradients). */
+    protected void checkInput(NDArray x, int rank) {
+        if (x.getDataType() != dtype) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " '" + prefix + "' is " + dtype
+                    + " but the input is " + x.getDataType());
+        }
+        if (rank > 0 && x.getShape().dimension() != rank) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " '" + prefix + "' expects a rank-"
+                    + rank + " input, got " + x.getShape());
+        }
+    }
+
+    /** Creates parameter {@code prefix + local} of the given shape, or adopts an existing one. */
+    protected NDArray param(String local, Shape shape, Init init) {
+        return param(local, shape, init, initStd);
+    }
+
+    /** As {@link #param(String, Shape, Init)} with an explicit σ for {@link Init#NORMAL}. */
+    protected NDArray param(String local, Shape shape, Init init, double std) {
+        String name = prefix + local;
+        NDArray existing = params.getOrNull(name);
+        if (existing != null) {
+            if (!existing.getShape().equals(shape)) {
+                throw new IllegalArgumentException("parameter '" + name + "' has shape " + existing.getShape()
+                        + " but the block needs " + shape);
+            }
+            if (existing.getDataType() != dtype) {
+                LOG.debug("converting parameter {} from {} to {}", name, existing.getDataType(), dtype);
+                NDArray c = existing.toType(dtype, true);
+                c.attach(existing.getManager());
+                existing = params.put(name, c);
+            }
+            return existing;
+        }
+        if (manager == null) {
+            throw new IllegalArgumentException("parameter '" + name + "' missing and no manager to create it");
+        }
+        NDArray a;
+        switch (init) {
+            case ZEROS:
+                a = manager.zeros(shape, dtype);
+                break;
+            case ONES:
+                a = manager.ones(shape, dtype);
+                break;
+            default:
+                double[] v = new double[Math.toIntExact(shape.size())];
+                Random r = new Random(mix(seed, name));
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = std * r.nextGaussian();
+                }
+                a = manager.create(v, shape).toType(dtype, false);
+        }
+        return params.put(name, a);
+    }
+
+    /** A 64-bit stream seed from the block seed and a parameter name. */
+    static long mix(long seed, String name) {
+        long h = seed * 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < name.length(); i++) {
+            h = (h ^ name.charAt(i)) * 0x100000001B3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
+
+    /** Common builder settings: manager, shared parameters, prefix, dtype, seed, init σ. */
+    @SuppressWarnings("unchecked")
+    public abstract static class BaseBuilder<B extends BaseBuilder<B>> {
+        NDManager manager;
+        Parameters params;
+        String prefix = "";
+        DataType dtype = DataType.FLOAT32;
+        long seed = 0L;
+        double initStd = 0.02;
+
+        /** The long-lived manager that owns new parameters (required unless every parameter is supplied). */
+        public B setManager(NDManager manager) {
+            this.manager = manager;
+            return (B) this;
+        }
+
+        /** A shared parameter map (default: a new one). Existing entries with the block's names are adopted. */
+        public B optParameters(Parameters params) {
+            this.params = params;
+            return (B) this;
+        }
+
+        /** Name prefix, e.g. {@code "encoder.layer.0."} (default ""). */
+        public B optPrefix(String prefix) {
+            this.prefix = prefix == null ? "" : prefix;
+            return (B) this;
+        }
+
+        /** float32 (default) or float64. */
+        public B optDataType(DataType dtype) {
+            this.dtype = dtype;
+            return (B) this;
+        }
+
+        /** Seed of the initialisation streams (default 0). */
+        public B optSeed(long seed) {
+            this.seed = seed;
+            return (B) this;
+        }
+
+        /** σ of the normal initialisation (default 0.02). */
+        public B optInitStd(double std) {
+            this.initStd = std;
+            return (B) this;
+        }
+
+        /** Copies manager, parameters, dtype, seed and σ from another builder (prefix not copied). */
+        public B like(BaseBuilder<?> o) {
+            this.manager = o.manager;
+            this.params = o.params;
+            this.dtype = o.dtype;
+            this.seed = o.seed;
+            this.initStd = o.initStd;
+            return (B) this;
+        }
+
+        /** Copies manager, parameters, dtype, seed and σ from a built block (prefix not copied). */
+        public B like(Block o) {
+            this.manager = o.manager;
+            this.params = o.params;
+            this.dtype = o.dtype;
+            this.seed = o.seed;
+            this.initStd = o.initStd;
+            return (B) this;
+        }
+
+        static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package org.spinformer.core.nn;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * Causal pre-norm decoder layer, x [B,T,D] → y [B,T,D]: h = x + Attn(N₁(x)), y = h + MLP(N₂(h)), in two forms.
+ * <ul>
+ *   <li>{@link Style#GPT2} (Radford et al. 2019), prefix e.g. {@code h.0.}: N = LayerNorm ({@code ln_1},
+ *       {@code ln_2}, eps 1e-5), {@link Gpt2Attention} ({@code attn.c_attn}, {@code attn.c_proj}, Conv1D
+ *       layout [in,out]), MLP = c_proj(GELU_tanh(c_fc x)) ({@code mlp.c_fc}, {@code mlp.c_proj}, Conv1D).</li>
+ *   <li>{@link Style#LLAMA} (Touvron et al. 2023; Llama 3, Qwen2), prefix e.g. {@code model.layers.0.}:
+ *       N = RMSNorm ({@code input_layernorm}, {@code post_attention_layernorm}), {@link MultiHeadAttention}
+ *       with RoPE and grouped-query attention ({@code self_attn.{q,k,v,o}_proj}, biases on q/k/v with
+ *       {@code optQkvBias} as in Qwen2), {@link GatedMlp} ({@code mlp.{gate,up,down}_proj}).</li>
+ * </ul>
+ */
+public final class DecoderLayer extends Block {
+    /** The two decoder forms. */
+    public enum Style {
+        /** GPT-2: LayerNorm, fused Conv1D attention, GELU (tanh) MLP. */
+        GPT2,
+        /** Llama / Qwen2: RMSNorm, RoPE + GQA attention, SwiGLU MLP. */
+        LLAMA
+    }
+
+    private final Style style;
+    private final UnaryOperator<NDArray> norm1;
+    private final UnaryOperator<NDArray> norm2;
+    private final UnaryOperator<NDArray> mlp;
+    private final AttentionBlock attention;
+
+    private DecoderLayer(Builder b) {
+        super(b);
+        this.style = b.style;
+        long d = b.dim;
+        if (style == Style.GPT2) {
+            LayerNorm l1 = LayerNorm.builder().like(this).optPrefix(prefix + "ln_1.").setDim(d).optEps(b.eps).build();
+            this.attention = Gpt2Attention.builder().like(this).optPrefix(prefix + "attn.").setDim(d)
+                    .setHeads(b.heads).build();
+            LayerNorm l2 = LayerNorm.builder().like(this).optPrefix(prefix + "ln_2.").setDim(d).optEps(b.eps).build();
+            Mlp m = Mlp.builder().like(this).optPrefix(prefix).setDim(d).setHidden(b.hidden)
+                    .optNames("mlp.c_fc.", "mlp.c_proj.").optConv1D(true)
+                    .optActivation(Functional.Activation.GELU_TANH).build();
+            this.norm1 = l1::forward;
+            this.norm2 = l2::forward;
+            this.mlp = m::forward;
+        } else {
+            RmsNorm l1 = RmsNorm.builder().like(this).optPrefix(prefix + "input_layernorm.").setDim(d).optEps(b.eps)
+                    .build();
+            long dh = b.headDim > 0 ? b.headDim : d / b.heads;
+            Rope rope = b.rope != null ? b.rope : Rope.of((int) dh, 10000.0);
+            this.attention = MultiHeadAttention.builder().like(this).optPrefix(prefix + "self_attn.").setDim(d)
+                    .setHeads(b.heads).optKvHeads(b.kvHeads > 0 ? b.kvHeads : b.heads).optHeadDim(dh)
+                    .optQkvBias(b.qkvBias).optOutputBias(false).optNames(MultiHeadAttention.Names.LLAMA)
+                    .optCausal(true).optRope(rope).build();
+            RmsNorm l2 = RmsNorm.builder().like(this).optPrefix(prefix + "post_attention_layernorm.").setDim(d)
+                    .optEps(b.eps).build();
+            GatedMlp m = GatedMlp.builder().like(this).optPrefix(prefix + "mlp.").setDim(d).setHidden(b.hidden)
+                    .build();
+            this.norm1 = l1::forward;
+            this.norm2 = l2::forward;
+            this.mlp = m::forward;
+        }
+    }
+
+    /** x [B,T,D], padMask [B,T] or null → [B,T,D] (causal). */
+    public NDArray forward(NDArray x, NDArray padMask) {
+        checkInput(x, 3);
+        NDArray h = x.add(attention.forward(norm1.apply(x), padMask));
+        return h.add(mlp.apply(norm2.apply(h)));
+    }
+
+    public Style style() {
+        return style;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builder: setStyle, setDim (D), setHeads (H), setHidden (F) required; optEps (default 1e-5), and for LLAMA
+     * optKvHeads (default H), optHeadDim (default D/H), optRope (default θ = 10000, no scaling), optQkvBias
+     * (default false; true for Qwen2).
+     */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private Style style;
+        private long dim = -1;
+        private int heads = -1;
+        private int kvHeads = -1;
+        private long headDim = -1;
+        private long hidden = -1;
+        private double eps = 1e-5;
+        private Rope rope;
+        private boolean qkvBias;
+
+        public Builder setStyle(Style style) {
+            this.style = style;
+            return this;
+        }
+
+        public Builder setDim(long dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        public Builder setHeads(int heads) {
+            this.heads = heads;
+            return this;
+        }
+
+        public Builder setHidden(long hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        public Builder optKvHeads(int kvHeads) {
+            this.kvHeads = kvHeads;
+            return this;
+        }
+
+        public Builder optHeadDim(long headDim) {
+            this.headDim = headDim;
+            return this;
+        }
+
+        public Builder optEps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        public Builder optRope(Rope rope) {
+            this.rope = rope;
+            return this;
+        }
+
+        public Builder optQkvBias(boolean qkvBias) {
+            this.qkvBias = qkvBias;
+            return this;
+        }
+
+        public DecoderLayer build() {
+            require(style != null, "DecoderLayer needs a style (GPT2 or LLAMA)");
+            require(dim > 0 && heads > 0 && hidden > 0, "DecoderLayer needs positive dim, heads and hidden");
+            require(headDim > 0 || dim % heads == 0, "dim " + dim + " not divisible by heads " + heads);
+            require(style == Style.LLAMA || (kvHeads < 0 && rope == null && !qkvBias && headDim < 0),
+                    "kvHeads, headDim, rope and qkvBias apply to the LLAMA style only");
+            return new DecoderLayer(this);
+        }
+    }
+}

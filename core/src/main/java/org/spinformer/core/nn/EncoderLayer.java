@@ -1,0 +1,136 @@
+package org.spinformer.core.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Transformer encoder layer (Vaswani et al. 2017) in two forms, x [B,T,D] → y [B,T,D]:
+ * <pre>
+ *   post-LN (BERT, Devlin et al. 2019):  h = LN₁(x + Attn(x)),      y = LN₂(h + MLP(h))
+ *   pre-LN  (ViT, Dosovitskiy et al. 2021; Xiong et al. 2020):
+ *                                        h = x + Attn(LN₁(x)),      y = h + MLP(LN₂(h))
+ * </pre>
+ * MLP(x) = W₂ act(W₁ x + b₁) + b₂ (act = exact GELU by default). Hugging Face names relative to the prefix
+ * (e.g. {@code encoder.layer.0.}):
+ * <ul>
+ *   <li>post-LN (BERT): {@code attention.self.{query,key,value}.*}, {@code attention.output.dense.*},
+ *       {@code attention.output.LayerNorm.*}, {@code intermediate.dense.*}, {@code output.dense.*},
+ *       {@code output.LayerNorm.*};</li>
+ *   <li>pre-LN (ViT): {@code layernorm_before.*}, {@code attention.attention.{query,key,value}.*},
+ *       {@code attention.output.dense.*}, {@code layernorm_after.*}, {@code intermediate.dense.*},
+ *       {@code output.dense.*}.</li>
+ * </ul>
+ * Any {@link AttentionBlock} (e.g. {@link FactoredAttentionBlock}) can replace multi-head attention through
+ * {@link Builder#optAttention}; it receives the prefix {@code <layer prefix>attention.}.
+ */
+public final class EncoderLayer extends Block {
+    /** Creates the attention block of a layer; {@code layer} carries the shared parameters, dtype and seed. */
+    @FunctionalInterface
+    public interface AttentionFactory {
+        AttentionBlock create(Block layer, String attentionPrefix);
+    }
+
+    private final boolean preNorm;
+    private final AttentionBlock attention;
+    private final LayerNorm ln1;
+    private final LayerNorm ln2;
+    private final Mlp mlp;
+
+    private EncoderLayer(Builder b) {
+        super(b);
+        this.preNorm = b.preNorm;
+        String ap = prefix + "attention.";
+        if (b.attention != null) {
+            this.attention = b.attention.create(this, ap);
+        } else {
+            this.attention = MultiHeadAttention.builder().like(this).optPrefix(ap).setDim(b.dim).setHeads(b.heads)
+                    .optNames(preNorm ? MultiHeadAttention.Names.VIT : MultiHeadAttention.Names.BERT).build();
+        }
+        String n1 = preNorm ? "layernorm_before." : "attention.output.LayerNorm.";
+        String n2 = preNorm ? "layernorm_after." : "output.LayerNorm.";
+        this.ln1 = LayerNorm.builder().like(this).optPrefix(prefix + n1).setDim(b.dim).optEps(b.eps).build();
+        this.mlp = Mlp.builder().like(this).optPrefix(prefix).setDim(b.dim).setHidden(b.hidden)
+                .optActivation(b.act).build();
+        this.ln2 = LayerNorm.builder().like(this).optPrefix(prefix + n2).setDim(b.dim).optEps(b.eps).build();
+    }
+
+    /** x [B,T,D], padMask [B,T] or null → [B,T,D]. */
+    public NDArray forward(NDArray x, NDArray padMask) {
+        checkInput(x, 3);
+        if (preNorm) {
+            NDArray h = x.add(attention.forward(ln1.forward(x), padMask));
+            return h.add(mlp.forward(ln2.forward(h)));
+        }
+        NDArray h = ln1.forward(x.add(attention.forward(x, padMask)));
+        return ln2.forward(h.add(mlp.forward(h)));
+    }
+
+    public boolean preNorm() {
+        return preNorm;
+    }
+
+    public AttentionBlock attention() {
+        return attention;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builder: setDim (D), setHeads (H), setHidden (F, {@code intermediate_size}) required; optPreNorm (default
+     * false = BERT post-LN), optEps (default 1e-12, BERT/ViT {@code layer_norm_eps}), optActivation (default
+     * GELU), optAttention.
+     */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private long dim = -1;
+        private int heads = -1;
+        private long hidden = -1;
+        private boolean preNorm;
+        private double eps = 1e-12;
+        private Functional.Activation act = Functional.Activation.GELU;
+        private AttentionFactory attention;
+
+        public Builder setDim(long dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        public Builder setHeads(int heads) {
+            this.heads = heads;
+            return this;
+        }
+
+        public Builder setHidden(long hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        public Builder optPreNorm(boolean preNorm) {
+            this.preNorm = preNorm;
+            return this;
+        }
+
+        public Builder optEps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        public Builder optActivation(Functional.Activation act) {
+            this.act = act;
+            return this;
+        }
+
+        /** A replacement attention block (default: multi-head attention with BERT or ViT names). */
+        public Builder optAttention(AttentionFactory attention) {
+            this.attention = attention;
+            return this;
+        }
+
+        public EncoderLayer build() {
+            require(dim > 0 && hidden > 0, "EncoderLayer needs positive dim and hidden, got " + dim + ", " + hidden);
+            require(attention != null || (heads > 0 && dim % heads == 0),
+                    "EncoderLayer needs dim divisible by heads, got " + dim + ", " + heads);
+            return new EncoderLayer(this);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package org.spinformer.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Factored self-attention block (Rende et al., PRR 6, 023057, 2024; Viteritti, Rende, Becca, PRL 130, 236401,
+ * 2023): the attention matrix depends on positions only; the maths is {@link FactoredAttention}.
+ *
+ * <pre>
+ *   V = x W_vᵀ + b_v [B,H,T,dh],   y_i = W_o concat_h(Σ_j α_hij V_hj) + b_o     x, y [B,T,D]
+ *   (a) FREE:                    α_hij free parameters, no softmax              {@code alpha} [H,T,T]
+ *   (b) SOFTMAX:                 α_h = softmax_j(s_hij)                         {@code score} [H,T,T]
+ *   (c) TRANSLATION_INVARIANT:   α_hij = a_h[(r_j − r_i) mod L]  (ring or torus) {@code alpha} [H,n]
+ * </pre>
+ * Other names relative to the prefix: {@code value.weight} [D,D], {@code value.bias}, {@code output.weight}
+ * [D,D], {@code output.bias} (no output projection with {@code optOutput(false)}). A padding mask zeroes the
+ * padded keys' columns (forms a, c) or removes them from the softmax (b). Form (c) on a ring of L sites has
+ * n = L, on an Lx×Ly torus n = Lx·Ly; sites numbered i = x·Ly + y.
+ */
+public final class FactoredAttentionBlock extends Block implements AttentionBlock {
+    /** The three forms of the positional attention matrix. */
+    public enum Form {
+        /** (a) free real α[H,T,T], no softmax. */
+        FREE,
+        /** (b) softmax over a learned positional score [H,T,T]. */
+        SOFTMAX,
+        /** (c) translation invariant α[H,n] on a ring or torus. */
+        TRANSLATION_INVARIANT
+    }
+
+    private final Form form;
+    private final int heads;
+    private final long tokens;
+    private final boolean bias;
+    private final boolean output;
+    private final NDArray index; // int64 [T,T] for form (c)
+
+    private FactoredAttentionBlock(Builder b, NDManager indexManager) {
+        super(b);
+        this.form = b.form;
+        this.heads = b.heads;
+        this.tokens = b.tokens;
+        this.bias = b.bias;
+        this.output = b.output;
+        long d = b.dim;
+        switch (form) {
+            case FREE:
+                param("alpha", new Shape(heads, tokens, tokens), Init.NORMAL, b.alphaStd);
+                this.index = null;
+                break;
+            case SOFTMAX:
+                param("score", new Shape(heads, tokens, tokens), Init.NORMAL, b.alphaStd);
+                this.index = null;
+                break;
+            default:
+                NDManager im = indexManager != null ? indexManager : params.get(prefix + "alpha").getManager();
+                this.index = b.lx > 0 ? FactoredAttention.torusIndex(im, b.lx, b.ly)
+                        : FactoredAttention.ringIndex(im, (int) tokens);
+                param("alpha", new Shape(heads, tokens), Init.NORMAL, b.alphaStd);
+        }
+        param("value.weight", new Shape(d, d), Init.NORMAL);
+        if (bias) {
+            param("value.bias", new Shape(d), Init.ZEROS);
+        }
+        if (output) {
+            param("output.weight", new Shape(d, d), Init.NORMAL);
+            if (bias) {
+                param("output.bias", new Shape(d), Init.ZEROS);
+            }
+        }
+    }
+
+    /** The attention matrix α [H,T,T] (no mask), owned by {@code m}. */
+    public NDArray alpha(NDManager m) {
+        switch (form) {
+            case FREE:
+                return p("alpha");
+            case SOFTMAX:
+                return Functional.local(p("score").softmax(-1), m);
+            default:
+                return FactoredAttention.translationInvariantAlpha(p("alpha"), index, m);
+        }
+    }
+
+    @Override
+    public NDArray forward(NDArray x, NDArray padMask) {
+        checkInput(x, 3);
+        if (x.getShape().get(1) != tokens) {
+            throw new IllegalArgumentException("factored attention '" + prefix + "' was built for T = " + tokens
+                    + " tokens, got input " + x.getShape());
+        }
+        NDArray alpha;
+        if (padMask == null) {
+            alpha = alpha(x.getManager());
+        } else if (form == Form.SOFTMAX) {
+            alpha = FactoredAttention.softmaxAlpha(p("score"), Functional.local(padMask.duplicate(), x));
+        } else {
+            alpha = FactoredAttention.maskAlpha(alpha(x.getManager()), Functional.local(padMask.duplicate(), x));
+        }
+        return FactoredAttention.apply(x, alpha, p("value.weight"), bias ? p("value.bias") : null,
+                output ? p("output.weight") : null, output && bias ? p("output.bias") : null);
+    }
+
+    public Form form() {
+        return form;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public long tokens() {
+        return tokens;
+    }
+
+    /** The int64 [T,T] offset table of form (c), or null. */
+    public NDArray index() {
+        return index;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builder: setForm, setDim (D), setHeads (H), and setTokens (T) or optRing(L) / optTorus(Lx, Ly) required;
+     * optBias (default true), optOutput (default true), optAlphaStd (σ of α or score, default 1/T).
+     */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private Form form;
+        private long dim = -1;
+        private int heads = -1;
+        private long tokens = -1;
+        private int lx = -1;
+        private int ly = -1;
+        private boolean bias = true;
+        private boolean output = true;
+        private double alphaStd = -1;
+
+        public Builder setForm(Form form) {
+            this.form = form;
+            return this;
+        }
+
+        public Builder setDim(long dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        public Builder setHeads(int heads) {
+            this.heads = heads;
+            return this;
+        }
+
+        /** Sequence length T (forms a, b; for c: a ring of T sites). */
+        public Builder setTokens(long tokens) {
+            this.tokens = tokens;
+            return this;
+        }
+
+        /** Form (c) on a ring of L sites (T = L). */
+        public Builder optRing(int l) {
+            this.tokens = l;
+            this.lx = -1;
+            return this;
+        }
+
+        /** Form (c) on an Lx×Ly torus (T = Lx·Ly). */
+        public Builder optTorus(int lx, int ly) {
+            this.lx = lx;
+            this.ly = ly;
+            this.tokens = (long) lx * ly;
+            return this;
+        }
+
+        public Builder optBias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        public Builder optOutput(boolean output) {
+            this.output = output;
+            return this;
+        }
+
+        public Builder optAlphaStd(double std) {
+            this.alphaStd = std;
+            return this;
+        }
+
+        public FactoredAttentionBlock build() {
+            require(form != null, "FactoredAttentionBlock needs a form (setForm)");
+            require(dim > 0 && heads > 0 && dim % heads == 0, "FactoredAttentionBlock needs dim divisible by heads,"
+                    + " got " + dim + ", " + heads);
+            require(tokens > 0, "FactoredAttentionBlock needs the number of tokens (setTokens, optRing or optTorus)");
+            require(lx < 0 || (lx > 0 && ly > 0), "torus sides must be positive");
+            require(lx < 0 || form == Form.TRANSLATION_INVARIANT, "optTorus applies to the translation-invariant form");
+            if (alphaStd < 0) {
+                alphaStd = 1.0 / tokens;
+            }
+            return new FactoredAttentionBlock(this, manager);
+        }
+    }
+}

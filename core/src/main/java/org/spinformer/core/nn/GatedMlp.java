@@ -1,0 +1,60 @@
+package org.spinformer.core.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Gated feed-forward block, SwiGLU (Shazeer, arXiv:2002.05202; Llama, Qwen2):
+ * y = W_down (SiLU(W_gate x) ⊙ W_up x). x [..., D], gate/up [F,D], down [D,F], no biases.
+ * Names relative to the prefix (e.g. {@code model.layers.0.mlp.}): {@code gate_proj.weight},
+ * {@code up_proj.weight}, {@code down_proj.weight}.
+ */
+public final class GatedMlp extends Block {
+    private final Functional.Activation act;
+
+    private GatedMlp(Builder b) {
+        super(b);
+        this.act = b.act;
+        Linear.builder().like(this).optPrefix(prefix + "gate_proj.").setIn(b.dim).setOut(b.hidden).optBias(false)
+                .build();
+        Linear.builder().like(this).optPrefix(prefix + "up_proj.").setIn(b.dim).setOut(b.hidden).optBias(false)
+                .build();
+        Linear.builder().like(this).optPrefix(prefix + "down_proj.").setIn(b.hidden).setOut(b.dim).optBias(false)
+                .build();
+    }
+
+    public NDArray forward(NDArray x) {
+        checkInput(x, 0);
+        return Functional.gatedMlp(x, p("gate_proj.weight"), p("up_proj.weight"), p("down_proj.weight"), act);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder: setDim (D), setHidden (F, {@code intermediate_size}) required; optActivation (default SiLU). */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private long dim = -1;
+        private long hidden = -1;
+        private Functional.Activation act = Functional.Activation.SILU;
+
+        public Builder setDim(long dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        public Builder setHidden(long hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        public Builder optActivation(Functional.Activation act) {
+            this.act = act;
+            return this;
+        }
+
+        public GatedMlp build() {
+            require(dim > 0 && hidden > 0, "GatedMlp needs positive dim and hidden, got " + dim + ", " + hidden);
+            return new GatedMlp(this);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.spinformer.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Layer normalisation (Ba, Kiros, Hinton 2016) over the last axis:
+ * y = (x − μ)/√(σ² + eps) · γ + β, μ and σ² (biased) over D. x [..., D]. Parameters {@code weight} (γ) and
+ * {@code bias} (β), the Hugging Face names ({@code LayerNorm.weight}, {@code ln_1.weight}). eps default 1e-5
+ * (PyTorch, GPT-2); BERT uses 1e-12.
+ */
+public final class LayerNorm extends Block {
+    private final long dim;
+    private final double eps;
+    private final boolean bias;
+
+    private LayerNorm(Builder b) {
+        super(b);
+        this.dim = b.dim;
+        this.eps = b.eps;
+        this.bias = b.bias;
+        param("weight", new Shape(dim), Init.ONES);
+        if (bias) {
+            param("bias", new Shape(dim), Init.ZEROS);
+        }
+    }
+
+    /** Static twin. */
+    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        return Functional.layerNorm(x, gamma, beta, eps);
+    }
+
+    public NDArray forward(NDArray x) {
+        checkInput(x, 0);
+        return Functional.layerNorm(x, p("weight"), bias ? p("bias") : null, eps);
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder: setDim required; optEps (default 1e-5), optBias (default true). */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private long dim = -1;
+        private double eps = 1e-5;
+        private boolean bias = true;
+
+        public Builder setDim(long dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        public Builder optEps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        public Builder optBias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        public LayerNorm build() {
+            require(dim > 0, "LayerNorm needs a positive dim, got " + dim);
+            require(eps >= 0, "LayerNorm eps must be >= 0, got " + eps);
+            return new LayerNorm(this);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.spinformer.core.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Two-layer feed-forward block: y = W₂ act(W₁ x + b₁) + b₂. x [..., D], hidden F, y [..., D].
+ *
+ * <p>Names relative to the prefix: {@code fc1} and {@code fc2} sub-prefixes, default BERT/ViT
+ * ({@code intermediate.dense.}, {@code output.dense.}); GPT-2 uses {@code mlp.c_fc.}, {@code mlp.c_proj.} with
+ * the Conv1D layout ({@link Builder#optConv1D}).
+ */
+public final class Mlp extends Block {
+    private final Linear fc1;
+    private final Linear fc2;
+    private final Functional.Activation act;
+
+    private Mlp(Builder b) {
+        super(b);
+        this.act = b.act;
+        this.fc1 = Linear.builder().like(this).optPrefix(prefix + b.fc1).setIn(b.dim).setOut(b.hidden)
+                .optBias(b.bias).optConv1D(b.conv1d).build();
+        this.fc2 = Linear.builder().like(this).optPrefix(prefix + b.fc2).setIn(b.hidden).setOut(b.dim)
+                .optBias(b.bias).optConv1D(b.conv1d).build();
+    }
+
+    public NDArray forward(NDArray x) {
+        return fc2.forward(act.apply(fc1.forward(x)));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder: setDim (D), setHidden (F) required. */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private long dim = -1;
+        private long hidden = -1;
+        private Functional.Activation act = Functional.Activation.GELU;
+        private String fc1 = "intermediate.dense.";
+        private String fc2 = "output.dense.";
+        private boolean bias = true;
+        private boolean conv1d;
+
+        public Builder setDim(long dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        public Builder setHidden(long hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        /** Activation (default exact GELU). */
+        public Builder optActivation(Functional.Activation act) {
+            this.act = act;
+            return this;
+        }
+
+        /** Sub-prefixes of the two linear maps (default {@code intermediate.dense.}, {@code output.dense.}). */
+        public Builder optNames(String fc1, String fc2) {
+            this.fc1 = fc1;
+            this.fc2 = fc2;
+            return this;
+        }
+
+        public Builder optBias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        /** Hugging Face Conv1D weight layout [in,out] (GPT-2). */
+        public Builder optConv1D(boolean conv1d) {
+            this.conv1d = conv1d;
+            return this;
+        }
+
+        public Mlp build() {
+            require(dim > 0 && hidden > 0, "Mlp needs positive dim and hidden, got " + dim + ", " + hidden);
+            require(act != null, "Mlp needs an activation");
+            return new Mlp(this);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.spinformer.core.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A JSON-lines metrics log: one JSON object per line, flushed after every line so another tool (or {@code tail
+ * -f}) can read it while training runs. Numbers are written as JSON numbers; NaN and ±∞ (not valid JSON) as
+ * {@code null}. Values may be {@link Number}, {@link Boolean}, {@link CharSequence} or null.
+ *
+ * <pre>{@code
+ * try (MetricsLog log = MetricsLog.create(dir.resolve("metrics.jsonl"))) {
+ *     log.write(MetricsLog.row("step", 10, "loss", 0.25, "lr", 1e-3));
+ * }
+ * }</pre>
+ */
+public final class MetricsLog implements AutoCloseable {
+    private static final Gson GSON = new GsonBuilder().serializeNulls().create();
+    private final Path path;
+    private final BufferedWriter out;
+
+    private MetricsLog(Path path, boolean append) throws IOException {
+        this.path = path;
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        this.out = append
+                ? Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+                : Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+    }
+
+    /** Creates (or truncates) a log file. */
+    public static MetricsLog create(Path path) throws IOException {
+        return new MetricsLog(path, false);
+    }
+
+    /** Opens a log for appending (e.g. when resuming from a checkpoint). */
+    public static MetricsLog append(Path path) throws IOException {
+        return new MetricsLog(path, true);
+    }
+
+    /** An ordered row from alternating keys and values: {@code row("step", 1, "loss", 0.5)}. */
+    public static Map<String, Object> row(Object... kv) {
+        if (kv.length % 2 != 0) {
+            throw new IllegalArgumentException("row needs key/value pairs, got " + kv.length + " items");
+        }
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(String.valueOf(kv[i]), kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** Writes one line and flushes. */
+    public synchronized void write(Map<String, ?> values) {
+        JsonObject o = new JsonObject();
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            Object v = e.getValue();
+            if (v == null) {
+                o.add(e.getKey(), JsonNull.INSTANCE);
+            } else if (v instanceof Number) {
+                Number n = (Number) v;
+                boolean bad = (n instanceof Double || n instanceof Float) && !Double.isFinite(n.doubleValue());
+                o.add(e.getKey(), bad ? JsonNull.INSTANCE : new JsonPrimitive(n));
+            } else if (v instanceof Boolean) {
+                o.add(e.getKey(), new JsonPrimitive((Boolean) v));
+            } else if (v instanceof CharSequence) {
+                o.add(e.getKey(), new JsonPrimitive(v.toString()));
+            } else {
+                throw new IllegalArgumentException("metric '" + e.getKey() + "' has unsupported type "
+                        + v.getClass().getName() + " (use a number, boolean or string)");
+            }
+        }
+        try {
+            out.write(GSON.toJson(o));
+            out.write('\n');
+            out.flush();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write metrics to " + path + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        out.close();
+    }
+}
