@@ -93,7 +93,7 @@ class TrainLoopTest {
         }
     }
 
-    /** Control: without the scope, results of parameter-first ops pile up in the base manager (the counter sees it). */
+    /** Control: without the scope, results of parameter-first ops pile up in the base manager; the counter must see them. */
     @Test
     void withoutScopeTheCounterSeesTheLeak() {
         try (NDManager base = Devices.manager(Device.cpu())) {
@@ -104,6 +104,8 @@ class TrainLoopTest {
                      GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDArray loss = model.loss(sm, s);
                     gc.backward(loss);
+                    // a parameter-first op: its result belongs to the parameter's (base) manager
+                    model.params.asMap().values().iterator().next().mul(2.0);
                 }
                 Gradients.zero(model.params);
             }
