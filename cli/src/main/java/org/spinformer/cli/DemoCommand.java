@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -28,8 +29,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", description = "Run only these parts (comma-separated names).")
     List<String> only;
 
+    /**
+     * The parts in the order they run. Each pipeline contributes a class {@code org.spinformer.cli.<Name>DemoPart}
+     * with a public no-argument constructor; listing them by name keeps the pipelines' files independent.
+     */
+    static final List<String> PART_CLASSES = List.of("CoreDemoPart", "NqsDemoPart", "LanguageDemoPart", "ReprDemoPart");
+
     static List<DemoPart> parts() {
-        return List.of(new InfoPart());
+        List<DemoPart> parts = new ArrayList<>();
+        parts.add(new InfoPart());
+        for (String simpleName : PART_CLASSES) {
+            try {
+                Class<?> c = Class.forName(DemoCommand.class.getPackageName() + "." + simpleName);
+                parts.add((DemoPart) c.getDeclaredConstructor().newInstance());
+            } catch (ClassNotFoundException absent) {
+                LOG.debug("demo part {} not built", simpleName);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot create demo part " + simpleName, e);
+            }
+        }
+        return parts;
     }
 
     @Override
