@@ -54,9 +54,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Device dev = Devices.parse(device);
+        List<DemoPart> parts = parts();
+        List<String> names = parts.stream().map(DemoPart::name).toList();
+        if (only != null) {
+            for (String name : only) {
+                if (!names.contains(name)) {
+                    throw new IllegalArgumentException("unknown demo part '" + name + "'; parts: " + String.join(", ", names));
+                }
+            }
+        }
         Files.createDirectories(out);
         long t0 = System.nanoTime();
-        for (DemoPart part : parts()) {
+        for (DemoPart part : parts) {
             if (only != null && !only.contains(part.name())) {
                 continue;
             }
