@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,13 +20,20 @@ import java.util.Map;
  * achieved rate from the analytic work per op ({@link Work}), and the share of the ceiling measured in the
  * same run (matmul of the same dtype for FLOP-bound work; the large copy for bandwidth).
  *
- * <p>Usage: {@code Report jmh.json summary.json summary.md}
+ * <p>When a peer's JSON is given (from a script in {@code benchmarks/peers/}: {@code {"peer":…, "timings": {name:
+ * [ms…]}}}), rows with the same benchmark name get the peer's median and the ratio ours/peer (below 1 = we are
+ * faster).
+ *
+ * <p>Usage: {@code Report jmh.json summary.json summary.md [peer.json…]}
  */
 public final class Report {
     private Report() {}
 
     record Row(String benchmark, Map<String, String> params, double medianMs, double minMs, double maxMs,
-               double work, String unit, double rate, Double shareOfCeiling) {}
+               double work, String unit, double rate, Double shareOfCeiling, String peer, Double peerMs,
+               Double ratio) {}
+
+    record Peer(String name, double medianMs) {}
 
     public static void main(String[] args) throws IOException {
         JsonArray runs = new Gson().fromJson(Files.readString(Path.of(args[0])), JsonArray.class);
@@ -52,29 +60,45 @@ public final class Report {
             Work.Amount w = Work.of(name, params);
             double rate = w == null ? Double.NaN : w.amount() / (median * 1e-3) / 1e9;
             rows.add(new Row(name, params, median, samples.get(0), samples.get(samples.size() - 1),
-                    w == null ? Double.NaN : w.amount(), w == null ? "" : w.unit(), rate, null));
+                    w == null ? Double.NaN : w.amount(), w == null ? "" : w.unit(), rate, null, null, null, null));
             if (w != null && w.ceilingKey() != null && name.startsWith("MatmulCeilingBench")) {
                 ceilings.merge(w.ceilingKey(), rate, Math::max);
             }
         }
+        Map<String, Peer> peers = new LinkedHashMap<>();
+        for (int i = 3; i < args.length; i++) {
+            JsonObject pj = new Gson().fromJson(Files.readString(Path.of(args[i])), JsonObject.class);
+            String peerName = pj.get("peer").getAsString();
+            for (Map.Entry<String, JsonElement> e : pj.getAsJsonObject("timings").entrySet()) {
+                List<Double> ms = new ArrayList<>();
+                e.getValue().getAsJsonArray().forEach(v -> ms.add(v.getAsDouble()));
+                ms.sort(Double::compare);
+                peers.put(e.getKey(), new Peer(peerName, ms.get(ms.size() / 2)));
+            }
+        }
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
+            Peer peer = peers.get(r.benchmark());
             Work.Amount w = Work.of(r.benchmark(), r.params());
             Double share = null;
             if (w != null && w.ceilingKey() != null && ceilings.containsKey(w.ceilingKey())) {
                 share = r.rate() / ceilings.get(w.ceilingKey());
             }
             out.add(new Row(r.benchmark(), r.params(), r.medianMs(), r.minMs(), r.maxMs(), r.work(), r.unit(),
-                    r.rate(), share));
+                    r.rate(), share, peer == null ? null : peer.name(), peer == null ? null : peer.medianMs(),
+                    peer == null ? null : r.medianMs() / peer.medianMs()));
         }
         StringBuilder md = new StringBuilder();
-        md.append("| benchmark | params | median ms | spread ms | rate | share of ceiling |\n");
-        md.append("|---|---|---:|---|---:|---:|\n");
+        md.append("| benchmark | params | median ms | spread ms | rate | share of ceiling | peer | peer ms | ours/peer |\n");
+        md.append("|---|---|---:|---|---:|---:|---|---:|---:|\n");
         for (Row r : out) {
-            md.append(String.format("| %s | %s | %.3f | %.3f..%.3f | %s | %s |%n", r.benchmark(), r.params(),
-                    r.medianMs(), r.minMs(), r.maxMs(),
-                    Double.isNaN(r.rate()) ? "" : String.format("%.1f %s/s", r.rate(), r.unit()),
-                    r.shareOfCeiling() == null ? "" : String.format("%.0f%%", 100 * r.shareOfCeiling())));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f..%.3f | %s | %s | %s | %s | %s |%n",
+                    r.benchmark(), compact(r.params()), r.medianMs(), r.minMs(), r.maxMs(),
+                    Double.isNaN(r.rate()) ? "" : String.format(Locale.ROOT, "%.1f %s/s", r.rate(), r.unit()),
+                    r.shareOfCeiling() == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.shareOfCeiling()),
+                    r.peer() == null ? "" : r.peer(),
+                    r.peerMs() == null ? "" : String.format(Locale.ROOT, "%.3f", r.peerMs()),
+                    r.ratio() == null ? "" : String.format(Locale.ROOT, "%.2f", r.ratio())));
         }
         JsonObject summary = new JsonObject();
         summary.addProperty("machine", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
@@ -84,6 +108,16 @@ public final class Report {
                 .create().toJson(summary));
         Files.writeString(Path.of(args[2]), md.toString());
         System.out.print(md);
+    }
+
+    private static String compact(Map<String, String> params) {
+        StringBuilder sb = new StringBuilder();
+        params.forEach((k, v) -> {
+            if (!k.equals("device")) {
+                sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v);
+            }
+        });
+        return sb.toString();
     }
 
     private static double unitToMs(String unit) {
