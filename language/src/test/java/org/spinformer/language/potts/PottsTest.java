@@ -18,7 +18,7 @@ class PottsTest {
         double[] exact = p.probabilities();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             int n = 100_000;
-            int[][] s = p.sample(n, n, 30, 1, 9L, m);
+            int[][] s = p.sample(n, n, 20, 1, 9L, m);
             double[] emp = new double[exact.length];
             for (int[] x : s) {
                 emp[(int) p.encode(x)] += 1.0 / n;
@@ -39,8 +39,8 @@ class PottsTest {
         PottsModel p = PottsModel.planted(3, 3, 2.0, 6L);
         double[] exact = p.probabilities();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            int n = 100_000;
-            int[][] s = p.sample(n, 2000, 50, 5, 10L, m);
+            int n = 50_000;
+            int[][] s = p.sample(n, 1000, 30, 3, 10L, m);
             double[] emp = new double[exact.length];
             for (int[] x : s) {
                 emp[(int) p.encode(x)] += 1.0 / n;
