@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code spinformer language}: subcommand group. */
 @Command(name = "language", mixinStandardHelpOptions = true,
         description = "Factored-attention clones of a corpus, the simplicity-bias experiment, the Potts mapping.",
-        subcommands = {})
+        subcommands = {LanguageTrainFactoredCommand.class, LanguagePottsCommand.class})
 public final class LanguageCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code spinformer repr}: subcommand group. */
 @Command(name = "repr", mixinStandardHelpOptions = true,
         description = "Hidden states of pretrained transformers and the Information Imbalance between layers.",
-        subcommands = {})
+        subcommands = {ReprHiddenCommand.class, ReprImbalanceCommand.class, ReprLayersCommand.class})
 public final class ReprCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

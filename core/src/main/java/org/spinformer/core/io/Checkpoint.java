@@ -72,6 +72,33 @@ public final class Checkpoint {
      */
     public record Data(Parameters weights, Map<String, NDArray> optimizerState, long step, JsonObject config,
                        JsonObject rngState, Path directory) {
+        /**
+         * Copies the saved weights into the existing arrays of {@code target} (same names, shapes and dtypes;
+         * every target parameter must be saved), so blocks, optimizers and attached gradients keep their arrays.
+         * Checks everything before copying anything.
+         */
+        public void restoreWeights(Parameters target) {
+            for (Map.Entry<String, NDArray> e : target) {
+                NDArray src = weights.getOrNull(e.getKey());
+                NDArray dst = e.getValue();
+                if (src == null) {
+                    throw new IllegalArgumentException("checkpoint " + directory + " has no weight '" + e.getKey() + "'");
+                }
+                if (!src.getShape().equals(dst.getShape()) || src.getDataType() != dst.getDataType()) {
+                    throw new IllegalArgumentException("checkpoint weight '" + e.getKey() + "' is " + src.getDataType()
+                            + src.getShape() + ", the model needs " + dst.getDataType() + dst.getShape());
+                }
+            }
+            for (Map.Entry<String, NDArray> e : target) {
+                NDArray src = weights.get(e.getKey());
+                NDArray dst = e.getValue();
+                NDArray onDevice = src.getDevice().equals(dst.getDevice()) ? src : src.toDevice(dst.getDevice(), true);
+                dst.set(onDevice.toByteBuffer());
+                if (onDevice != src) {
+                    onDevice.close();
+                }
+            }
+        }
     }
 
     /** Called after each file is written during a save; tests use it to simulate a crash. */

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Pure static tensor functions shared by the blocks. Dimension letters: B batch, T tokens, D model width,
@@ -39,10 +41,15 @@ public final class Functional {
      * (S + [D]). Differentiable in the weight; the result is owned by {@code ids}'s manager.
      */
     public static NDArray embedding(NDArray ids, NDArray weight) {
+        NDArray idx = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
+        if (idx instanceof PtNDArray pi && weight instanceof PtNDArray pw) {
+            // torch.nn.functional.embedding: one fused gather (and a dense scatter-add backward), ~20x faster
+            // than the flat take below
+            return local(JniUtils.embedding(pi, pw, false), ids);
+        }
         long d = weight.getShape().get(1);
         NDManager m = ids.getManager();
-        NDArray rows = ids.toType(DataType.INT64, false).mul(d).expandDims(-1); // [S,1]
-        NDArray flat = rows.add(m.arange(0L, d, 1L, DataType.INT64)); // [S,D]
+        NDArray flat = idx.mul(d).expandDims(-1).add(m.arange(0L, d, 1L, DataType.INT64)); // [S,D]
         return weight.take(m, flat);
     }
 
@@ -132,8 +139,20 @@ public final class Functional {
         return result;
     }
 
-    /** LayerNorm over the last axis: (x − mean)/√(var + eps)·γ + β (biased variance). γ, β [D] or null. */
+    /**
+     * LayerNorm over the last axis: (x − mean)/√(var + eps)·γ + β (biased variance). γ, β [D] or null.
+     *
+     * <p>With both γ and β given this is PyTorch's fused {@code layer_norm} (one kernel forward and backward,
+     * ~3x faster than composing it; eps passed as a double, so float64 keeps full precision); otherwise the
+     * composition of elementary ops.
+     */
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        if (gamma != null && beta != null && x instanceof PtNDArray px && gamma instanceof PtNDArray pg
+                && beta instanceof PtNDArray pb && gamma.getDataType() == x.getDataType()
+                && beta.getDataType() == x.getDataType()) {
+            long d = x.getShape().get(x.getShape().dimension() - 1);
+            return local(JniUtils.layerNorm(px, new Shape(d), pg, pb, eps), x);
+        }
         NDArray mean = x.mean(new int[] {-1}, true);
         NDArray xc = x.sub(mean);
         NDArray var = xc.square().mean(new int[] {-1}, true);
@@ -147,9 +166,12 @@ public final class Functional {
         return y;
     }
 
-    /** GELU, exact form: x·Φ(x) = ½x(1 + erf(x/√2)). */
+    /**
+     * GELU, exact form: x·Φ(x) = ½x(1 + erf(x/√2)) (Hendrycks and Gimpel 2016; BERT, ViT). PyTorch's fused
+     * {@code gelu} (approximate='none': the erf form), ~3x faster than composing it.
+     */
     public static NDArray gelu(NDArray x) {
-        return x.mul(x.div(Math.sqrt(2.0)).erf().add(1.0)).mul(0.5);
+        return x.getNDArrayInternal().gelu();
     }
 
     /** GELU, tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */

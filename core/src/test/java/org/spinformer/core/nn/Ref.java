@@ -235,4 +235,103 @@ final class Ref {
         }
         return wo == null ? o : linear(o, wo, bo);
     }
+    /** Softmax of one row over the kept entries (masked entries get weight 0). */
+    static double[] softmax(double[] s, boolean[] keep) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < s.length; j++) {
+            if (keep == null || keep[j]) {
+                max = Math.max(max, s[j]);
+            }
+        }
+        double[] p = new double[s.length];
+        double z = 0;
+        for (int j = 0; j < s.length; j++) {
+            if (keep == null || keep[j]) {
+                p[j] = Math.exp(s[j] - max);
+                z += p[j];
+            }
+        }
+        for (int j = 0; j < s.length; j++) {
+            p[j] /= z;
+        }
+        return p;
+    }
+
+    /** Multi-head self-attention block: projections, optional RoPE (ω or null), attention, output projection. */
+    static double[][] mha(double[][] x, double[][] wq, double[] bq, double[][] wk, double[] bk, double[][] wv,
+            double[] bv, double[][] wo, double[] bo, int heads, int kvHeads, double[] omega, boolean[] keep,
+            boolean causal) {
+        double[][] q = linear(x, wq, bq);
+        double[][] k = linear(x, wk, bk);
+        double[][] v = linear(x, wv, bv);
+        if (omega != null) {
+            q = rope(q, heads, omega);
+            k = rope(k, kvHeads, omega);
+        }
+        return linear(attention(q, k, v, heads, kvHeads, keep, causal), wo, bo);
+    }
+
+    /** GPT-2 attention with Conv1D weights [in,out]: c_attn [D,3D], c_proj [D,D]. */
+    static double[][] gpt2Attention(double[][] x, double[][] wAttn, double[] bAttn, double[][] wProj, double[] bProj,
+            int heads, boolean[] keep, boolean causal) {
+        int d = x[0].length;
+        double[][] qkv = linear(x, transpose(wAttn), bAttn);
+        double[][] o = attention(cols(qkv, 0, d), cols(qkv, d, d), cols(qkv, 2 * d, d), heads, heads, keep, causal);
+        return linear(o, transpose(wProj), bProj);
+    }
+
+    /** Two-layer MLP y = W₂ act(W₁ x + b₁) + b₂ with PyTorch-layout weights. */
+    static double[][] mlp(double[][] x, double[][] w1, double[] b1, double[][] w2, double[] b2,
+            Functional.Activation a) {
+        return linear(act(a, linear(x, w1, b1)), w2, b2);
+    }
+
+    /** SwiGLU y = W_down (SiLU(W_gate x) ⊙ W_up x). */
+    static double[][] swiGlu(double[][] x, double[][] gate, double[][] up, double[][] down) {
+        return linear(mul(act(Functional.Activation.SILU, linear(x, gate, null)), linear(x, up, null)), down, null);
+    }
+
+    /** Factored-attention matrices with padding: free α·keep_j. */
+    static double[][][] maskColumns(double[][][] alpha, boolean[] keep) {
+        double[][][] r = new double[alpha.length][alpha[0].length][alpha[0][0].length];
+        for (int h = 0; h < alpha.length; h++) {
+            for (int i = 0; i < alpha[0].length; i++) {
+                for (int j = 0; j < alpha[0][0].length; j++) {
+                    r[h][i][j] = keep == null || keep[j] ? alpha[h][i][j] : 0;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Row-wise softmax of a score [H][T][T] over the kept keys. */
+    static double[][][] softmaxRows(double[][][] score, boolean[] keep) {
+        double[][][] r = new double[score.length][][];
+        for (int h = 0; h < score.length; h++) {
+            r[h] = new double[score[h].length][];
+            for (int i = 0; i < score[h].length; i++) {
+                r[h][i] = softmax(score[h][i], keep);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Translation-invariant α on an Lx×Ly torus (a ring is Lx = L, Ly = 1): site i sits at (i / Ly, i % Ly) and
+     * α_hij = a_h[n(r_j − r_i)] with the displacement wrapped into [0,Lx)×[0,Ly) and numbered dx·Ly + dy.
+     */
+    static double[][][] translationInvariant(double[][] a, int lx, int ly) {
+        int t = lx * ly;
+        double[][][] r = new double[a.length][t][t];
+        for (int h = 0; h < a.length; h++) {
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < t; j++) {
+                    int dx = ((j / ly - i / ly) % lx + lx) % lx;
+                    int dy = ((j % ly - i % ly) % ly + ly) % ly;
+                    r[h][i][j] = a[h][dx * ly + dy];
+                }
+            }
+        }
+        return r;
+    }
 }

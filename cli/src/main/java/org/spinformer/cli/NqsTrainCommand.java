@@ -1,0 +1,107 @@
+package org.spinformer.cli;
+
+import ai.djl.Device;
+import com.google.gson.Gson;
+import org.spinformer.core.device.Devices;
+import org.spinformer.core.device.Env;
+import org.spinformer.nqs.driver.TrainSpec;
+import org.spinformer.nqs.driver.Training;
+import org.spinformer.nqs.driver.Vmc;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code spinformer nqs train}: VMC + SR training of a ViT (or Jastrow) wave function. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a transformer wave function for the J1-J2 Heisenberg model by VMC with SR. Writes "
+                + "config.json, log.jsonl, checkpoint/, summary.json and plots (energy, relative_error, "
+                + "vscore_vs_compute as PNG+SVG) into --out.")
+public final class NqsTrainCommand implements Callable<Integer> {
+    private static final TrainSpec D = TrainSpec.defaults();
+
+    @Option(names = "--lattice", description = "square or triangular (default: ${DEFAULT-VALUE}).")
+    String lattice = D.lattice();
+    @Option(names = "--size", description = "Lattice size LxL, e.g. 4x4 or 6x6 (default: ${DEFAULT-VALUE}).")
+    String size = D.size();
+    @Option(names = "--j2", description = "Next-nearest coupling J2 (J1 = 1) (default: ${DEFAULT-VALUE}).")
+    double j2 = D.j2();
+    @Option(names = "--units", description = "Energy units: spin (S = sigma/2) or pauli (x4, NetKet/VarBench) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String units = D.units();
+    @Option(names = "--model", description = "vit or jastrow (default: ${DEFAULT-VALUE}).")
+    String model = D.model();
+    @Option(names = "--layers", description = "ViT encoder blocks (default: ${DEFAULT-VALUE}).")
+    int layers = D.layers();
+    @Option(names = "--dim", description = "ViT width D (default: ${DEFAULT-VALUE}).")
+    int dim = D.dim();
+    @Option(names = "--heads", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    int heads = D.heads();
+    @Option(names = "--patch", description = "Patch side b (default: ${DEFAULT-VALUE}).")
+    int patch = D.patch();
+    @Option(names = "--mlp-dim", description = "MLP hidden width (default: ${DEFAULT-VALUE}).")
+    int mlpDim = D.mlpDim();
+    @Option(names = "--sampler", description = "exact (<= 20 sites) or metropolis (default: ${DEFAULT-VALUE}).")
+    String sampler = D.sampler();
+    @Option(names = "--samples", description = "Monte Carlo samples M per step (default: ${DEFAULT-VALUE}).")
+    int samples = D.samples();
+    @Option(names = "--chains", description = "Markov chains (divides --samples) (default: ${DEFAULT-VALUE}).")
+    int chains = D.chains();
+    @Option(names = "--steps", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
+    int steps = D.steps();
+    @Option(names = "--lr", description = "Learning rate eta (default: ${DEFAULT-VALUE}).")
+    double lr = D.lr();
+    @Option(names = "--schedule", description = "constant, cosine or exponential for eta (to eta/10) and the "
+            + "diagonal shift (default: ${DEFAULT-VALUE}).")
+    String schedule = D.lrSchedule();
+    @Option(names = "--diag-shift", description = "Initial SR diagonal shift lambda (default: ${DEFAULT-VALUE}).")
+    double diagShift = D.diagShift();
+    @Option(names = "--diag-shift-final", description = "Final SR diagonal shift (default: ${DEFAULT-VALUE}).")
+    double diagShiftFinal = D.diagShiftFinal();
+    @Option(names = "--optimizer", description = "sr or adam (default: ${DEFAULT-VALUE}).")
+    String optimizer = D.optimizer();
+    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed = D.seed();
+    @Option(names = "--dtype", description = "float64 or float32 (default: ${DEFAULT-VALUE}).")
+    String dtype = D.dtype();
+    @Option(names = "--chunk", description = "Samples per per-sample-gradient chunk (bounds memory) "
+            + "(default: ${DEFAULT-VALUE}).")
+    int chunk = D.chunk();
+    @Option(names = "--marshall", description = "Multiply by the Marshall sign (square lattice only).")
+    boolean marshall = D.marshall();
+    @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery = D.checkpointEvery();
+    @Option(names = "--thermalize", description = "Metropolis sweeps before the first step (default: ${DEFAULT-VALUE}).")
+    int thermalize = D.thermalize();
+    @Option(names = "--discard", description = "Metropolis sweeps discarded at each step (default: ${DEFAULT-VALUE}).")
+    int discard = D.discard();
+    @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device = "auto";
+    @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("runs/nqs");
+    @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
+    boolean resume;
+    @Option(names = "--json", description = "Print the summary JSON as the last stdout line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Env.offline();
+        Device dev = Devices.parse(device);
+        TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, sampler,
+                samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk,
+                marshall, checkpointEvery, thermalize, discard);
+        Vmc.Result r = Training.run(spec, out, resume, dev);
+        System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
+                r.error() / (r.energy() / r.energyPerSite()), r.vScore(),
+                Double.isNaN(r.relativeError()) ? "" : String.format(Locale.ROOT, "exact %.8f  rel. error %.3e",
+                        r.exactEnergy() / (r.energy() / r.energyPerSite()), r.relativeError()));
+        System.out.println("outputs in " + out.toAbsolutePath());
+        if (json) {
+            System.out.println(new Gson().toJson(r.summary()));
+        }
+        return 0;
+    }
+}

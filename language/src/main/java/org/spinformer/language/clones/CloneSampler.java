@@ -1,0 +1,258 @@
+package org.spinformer.language.clones;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.io.AtomicFiles;
+import org.spinformer.core.io.Npy;
+import org.spinformer.core.train.MetricsLog;
+import org.spinformer.core.train.Progress;
+import org.spinformer.core.train.TrainLoop;
+import org.spinformer.language.corpus.Tokenizer;
+import org.spinformer.language.model.MaskedLm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Samples a "clone" of a corpus from a masked language model (Rende et al., NeurIPS 2024): a Markov chain on
+ * windows x ∈ {0..V−1}^T whose single-site moves use the model's masked conditional
+ * p_θ(x_i = a | x_{∖i}) = softmax_a(logits_i(x with x_i → mask)), with the banned tokens (mask, pad) removed.
+ * <ul>
+ *   <li>{@link Rule#HEAT_BATH}: x_i ← a drawn from p_θ(· | x_{∖i}) (Gibbs; every move accepted);</li>
+ *   <li>{@link Rule#METROPOLIS}: propose a uniformly among allowed tokens, accept with probability
+ *       min(1, p_θ(a | x_{∖i}) / p_θ(x_i | x_{∖i})).</li>
+ * </ul>
+ * A sweep visits the sites i = 0..T−1 in order (T updates). All chains move together: one batched forward per
+ * update. When the conditionals come from one joint distribution p (e.g. a Potts model) the chain's stationary
+ * distribution is p; in general it is the fixed point of the sweep kernel K_{T−1}···K_1 K_0, which the tests
+ * compare with exact enumeration. Per sweep it logs the acceptance rate, the fraction of tokens changed, and the
+ * mean log-conditional log p_θ(x_i | x_{∖i}) of the updated tokens (a pseudo-log-likelihood per token).
+ */
+public final class CloneSampler {
+    /** Single-site update rule. */
+    public enum Rule { HEAT_BATH, METROPOLIS }
+
+    /** Statistics of one sweep, averaged over chains and sites. */
+    public record SweepStats(int sweep, double acceptance, double changed, double meanLogConditional) {}
+
+    /** Clones [N][T] and per-sweep statistics (averaged over all chains). */
+    public record Result(int[][] clones, List<SweepStats> stats, double seconds) {}
+
+    private final MaskedLm model;
+    private final Rule rule;
+    private final int[] allowed;
+    private final double[] bias;
+
+    /** {@code banned}: token ids never produced (typically mask and pad). */
+    public CloneSampler(MaskedLm model, Rule rule, Set<Integer> banned) {
+        this.model = model;
+        this.rule = rule;
+        int v = model.vocabSize();
+        List<Integer> ok = new ArrayList<>();
+        bias = new double[v];
+        for (int a = 0; a < v; a++) {
+            if (banned.contains(a)) {
+                bias[a] = -1e30;
+            } else {
+                ok.add(a);
+            }
+        }
+        if (ok.isEmpty()) {
+            throw new IllegalArgumentException("every token is banned");
+        }
+        allowed = ok.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Runs {@code sweeps} sweeps from each start window, {@code chunk} chains at a time.
+     *
+     * @param start  [N][T] initial windows (test sequences or random ones), not modified
+     * @param log    JSON-lines log of per-sweep statistics or null
+     * @param task   progress name or null
+     */
+    public Result sample(int[][] start, int sweeps, int chunk, long seed, NDManager base, MetricsLog log,
+                         String task) {
+        if (sweeps < 1 || chunk < 1) {
+            throw new IllegalArgumentException("sweeps and chunk must be >= 1");
+        }
+        long t0 = System.nanoTime();
+        int n = start.length;
+        int t = model.length();
+        int[][] out = new int[n][];
+        double[][] acc = new double[sweeps][3];
+        Random r = new Random(seed);
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        Progress progress = task == null ? null : Progress.start(task, (long) sweeps * ((n + chunk - 1) / chunk));
+        try {
+            for (int from = 0; from < n; from += chunk) {
+                int b = Math.min(chunk, n - from);
+                int[][] x = new int[b][];
+                for (int i = 0; i < b; i++) {
+                    if (start[from + i].length != t) {
+                        throw new IllegalArgumentException("start window of length " + start[from + i].length
+                                + ", model expects " + t);
+                    }
+                    x[i] = start[from + i].clone();
+                }
+                for (int s = 0; s < sweeps; s++) {
+                    for (int site = 0; site < t; site++) {
+                        double[] st = update(x, site, r, base);
+                        acc[s][0] += st[0];
+                        acc[s][1] += st[1];
+                        acc[s][2] += st[2];
+                    }
+                    if (progress != null) {
+                        progress.step(1);
+                    }
+                }
+                System.arraycopy(x, 0, out, from, b);
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
+            if (progress != null) {
+                progress.close();
+            }
+        }
+        List<SweepStats> stats = new ArrayList<>();
+        double norm = (double) n * t;
+        for (int s = 0; s < sweeps; s++) {
+            SweepStats ss = new SweepStats(s + 1, acc[s][0] / norm, acc[s][1] / norm, acc[s][2] / norm);
+            stats.add(ss);
+            if (log != null) {
+                log.write(MetricsLog.row("sweep", ss.sweep(), "acceptance", ss.acceptance(), "changed",
+                        ss.changed(), "mean_log_conditional", ss.meanLogConditional()));
+            }
+        }
+        return new Result(out, stats, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** One update of {@code site} in every chain; returns sums of (accepted, changed, log-conditional). */
+    private double[] update(int[][] x, int site, Random r, NDManager base) {
+        int b = x.length;
+        int t = x[0].length;
+        int v = model.vocabSize();
+        long[] ids = new long[b * t];
+        long[] rows = new long[b];
+        long[] cur = new long[b];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                ids[i * t + j] = x[i][j];
+            }
+            cur[i] = x[i][site];
+            ids[i * t + site] = model.maskId();
+            rows[i] = (long) i * t + site;
+        }
+        double[] u = new double[b];
+        for (int i = 0; i < b; i++) {
+            u[i] = r.nextDouble();
+        }
+        long[] proposal = null;
+        if (rule == Rule.METROPOLIS) {
+            proposal = new long[b];
+            for (int i = 0; i < b; i++) {
+                proposal[i] = allowed[r.nextInt(allowed.length)];
+            }
+        }
+        final long[] prop = proposal;
+        double[][] res = TrainLoop.inStep(base, m -> {
+            NDArray logits = model.logits(m.create(ids, new Shape(b, t)), m.create(rows))
+                    .toType(DataType.FLOAT64, false).add(m.create(bias)); // [B,V]
+            NDArray logp = logits.logSoftmax(1);
+            if (rule == Rule.HEAT_BATH) {
+                NDArray cdf = logp.exp().cumSum(1); // [B,V]
+                NDArray thr = cdf.get(":, -1:").mul(m.create(u, new Shape(b, 1)));
+                NDArray pick = cdf.lt(thr).toType(DataType.INT64, false).sum(new int[] {1}); // first k with cdf ≥ u
+                long[] nw = pick.toLongArray();
+                NDArray lp = logp.mul(m.create(nw).oneHot(v, DataType.FLOAT64)).sum(new int[] {1});
+                double[] lpv = lp.toDoubleArray();
+                double[] nd = new double[b];
+                for (int i = 0; i < b; i++) {
+                    nd[i] = nw[i];
+                }
+                return new double[][] {nd, lpv, null};
+            }
+            NDArray lpCur = logp.mul(m.create(cur).oneHot(v, DataType.FLOAT64)).sum(new int[] {1});
+            NDArray lpProp = logp.mul(m.create(prop).oneHot(v, DataType.FLOAT64)).sum(new int[] {1});
+            return new double[][] {lpCur.toDoubleArray(), lpProp.toDoubleArray(), null};
+        });
+        double accepted = 0;
+        double changed = 0;
+        double logc = 0;
+        for (int i = 0; i < b; i++) {
+            int old = x[i][site];
+            if (rule == Rule.HEAT_BATH) {
+                x[i][site] = (int) res[0][i];
+                accepted += 1;
+                logc += res[1][i];
+            } else {
+                double ratio = Math.exp(Math.min(0, res[1][i] - res[0][i]));
+                if (u[i] < ratio) {
+                    x[i][site] = (int) prop[i];
+                    accepted += 1;
+                    logc += res[1][i];
+                } else {
+                    logc += res[0][i];
+                }
+            }
+            if (x[i][site] != old) {
+                changed += 1;
+            }
+        }
+        return new double[] {accepted, changed, logc};
+    }
+
+    /**
+     * Writes {@code clones.txt} (one decoded window per line), {@code clones.ids.npy} (int64 [N,T]) and
+     * {@code clones.tsv} (token ids, tab-separated), atomically.
+     */
+    public static void write(Path dir, int[][] clones, Tokenizer tok, NDManager m) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        StringBuilder text = new StringBuilder();
+        StringBuilder ids = new StringBuilder();
+        long[] flat = new long[clones.length * clones[0].length];
+        int k = 0;
+        for (int[] w : clones) {
+            if (tok != null) {
+                text.append(tok.decode(w)).append('\n');
+            }
+            for (int j = 0; j < w.length; j++) {
+                ids.append(j == 0 ? "" : "\t").append(w[j]);
+                flat[k++] = w[j];
+            }
+            ids.append('\n');
+        }
+        if (tok != null) {
+            AtomicFiles.write(dir.resolve("clones.txt"), text.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        AtomicFiles.write(dir.resolve("clones.tsv"), ids.toString().getBytes(StandardCharsets.UTF_8));
+        try (NDManager sm = m.newSubManager()) {
+            Npy.write(dir.resolve("clones.ids.npy"), sm.create(flat, new Shape(clones.length, clones[0].length)));
+        }
+    }
+
+    /** Reads {@code clones.tsv} (or any TSV of token ids, one window per line). */
+    public static int[][] readTsv(Path file) throws IOException {
+        List<int[]> rows = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] c = line.trim().split("\\s+");
+            int[] w = new int[c.length];
+            for (int j = 0; j < c.length; j++) {
+                w[j] = Integer.parseInt(c[j]);
+            }
+            rows.add(w);
+        }
+        return rows.toArray(new int[0][]);
+    }
+}

@@ -1,0 +1,136 @@
+package org.spinformer.language.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import org.spinformer.core.nn.Embedding;
+import org.spinformer.core.nn.EncoderLayer;
+import org.spinformer.core.nn.Functional;
+import org.spinformer.core.nn.LayerNorm;
+import org.spinformer.core.nn.Linear;
+import org.spinformer.core.nn.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * BERT-style masked language model (Devlin et al. 2019) on core {@link EncoderLayer}s, pre-LN for stable
+ * training from scratch (Xiong et al. 2020):
+ * <pre>
+ *   h⁰ = E_tok[x] + E_pos[t]               [B,T,D]
+ *   hˡ = EncoderLayer_l(hˡ⁻¹)               l = 1..L (pre-LN, GELU MLP of width F)
+ *   logits = W_out LN(hᴸ) + b               [K,V] at the chosen positions
+ * </pre>
+ * Names: {@code embeddings.word_embeddings.weight}, {@code embeddings.position_embeddings.weight},
+ * {@code encoder.layer.<l>.*} (ViT names), {@code encoder.final_layernorm.*}, {@code mlm.decoder.*}.
+ */
+public final class BertMlm implements MaskedLm {
+    /** Configuration. */
+    public record Config(int vocab, int length, int dim, int heads, int hidden, int layers, int maskId, long seed) {
+        public Config {
+            if (vocab < 2 || length < 2 || dim < 1 || heads < 1 || dim % heads != 0 || layers < 1 || hidden < 1) {
+                throw new IllegalArgumentException("bad BERT config: V=" + vocab + " T=" + length + " D=" + dim
+                        + " H=" + heads + " F=" + hidden + " L=" + layers);
+            }
+        }
+
+        public JsonObject toJson() {
+            JsonObject o = new JsonObject();
+            o.addProperty("kind", "bert");
+            o.addProperty("vocab", vocab);
+            o.addProperty("length", length);
+            o.addProperty("dim", dim);
+            o.addProperty("heads", heads);
+            o.addProperty("hidden", hidden);
+            o.addProperty("layers", layers);
+            o.addProperty("mask_id", maskId);
+            o.addProperty("seed", seed);
+            return o;
+        }
+
+        public static Config fromJson(JsonObject o) {
+            return new Config(o.get("vocab").getAsInt(), o.get("length").getAsInt(), o.get("dim").getAsInt(),
+                    o.get("heads").getAsInt(), o.get("hidden").getAsInt(), o.get("layers").getAsInt(),
+                    o.get("mask_id").getAsInt(), o.get("seed").getAsLong());
+        }
+    }
+
+    private final Config cfg;
+    private final Parameters params;
+    private final Embedding tok;
+    private final Embedding pos;
+    private final List<EncoderLayer> layers = new ArrayList<>();
+    private final LayerNorm finalNorm;
+    private final Linear decoder;
+    private final DataType dtype;
+    private final NDManager manager;
+
+    public BertMlm(Config cfg, NDManager manager, Parameters params, DataType dtype) {
+        this.cfg = cfg;
+        this.manager = manager;
+        this.params = params == null ? new Parameters() : params;
+        this.dtype = dtype;
+        tok = Embedding.builder().setManager(manager).optParameters(this.params).optDataType(dtype).optSeed(cfg.seed)
+                .optPrefix("embeddings.word_embeddings.").setVocab(cfg.vocab).setDim(cfg.dim).build();
+        pos = Embedding.builder().setManager(manager).optParameters(this.params).optDataType(dtype).optSeed(cfg.seed)
+                .optPrefix("embeddings.position_embeddings.").setVocab(cfg.length).setDim(cfg.dim).build();
+        for (int l = 0; l < cfg.layers; l++) {
+            layers.add(EncoderLayer.builder().setManager(manager).optParameters(this.params).optDataType(dtype)
+                    .optSeed(cfg.seed).optPrefix("encoder.layer." + l + ".").setDim(cfg.dim).setHeads(cfg.heads)
+                    .setHidden(cfg.hidden).optPreNorm(true).optEps(1e-5).build());
+        }
+        finalNorm = LayerNorm.builder().setManager(manager).optParameters(this.params).optDataType(dtype)
+                .optPrefix("encoder.final_layernorm.").setDim(cfg.dim).optEps(1e-5).build();
+        decoder = Linear.builder().setManager(manager).optParameters(this.params).optDataType(dtype).optSeed(cfg.seed)
+                .optPrefix("mlm.decoder.").setIn(cfg.dim).setOut(cfg.vocab).build();
+    }
+
+    @Override
+    public NDArray logits(NDArray ids, NDArray rows) {
+        long b = ids.getShape().get(0);
+        long t = ids.getShape().get(1);
+        NDManager m = ids.getManager();
+        NDArray positions = m.arange(0L, t, 1L, DataType.INT64).reshape(1, t);
+        NDArray h = tok.forward(ids).add(pos.forward(positions));
+        for (EncoderLayer layer : layers) {
+            h = layer.forward(h, null);
+        }
+        NDArray hk = Functional.embedding(rows, h.reshape(b * t, cfg.dim));
+        return decoder.forward(finalNorm.forward(hk));
+    }
+
+    public Config cfg() {
+        return cfg;
+    }
+
+    @Override
+    public Parameters parameters() {
+        return params;
+    }
+
+    @Override
+    public int vocabSize() {
+        return cfg.vocab;
+    }
+
+    @Override
+    public int length() {
+        return cfg.length;
+    }
+
+    @Override
+    public int maskId() {
+        return cfg.maskId;
+    }
+
+    @Override
+    public DataType dataType() {
+        return dtype;
+    }
+
+    @Override
+    public JsonObject config() {
+        return cfg.toJson();
+    }
+}

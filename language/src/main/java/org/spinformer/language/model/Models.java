@@ -1,0 +1,49 @@
+package org.spinformer.language.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import org.spinformer.core.io.Checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Saving and loading any {@link MaskedLm} as a core {@link Checkpoint} (config.json holds the model config). */
+public final class Models {
+    private Models() {}
+
+    /** Builds a model from its JSON config (kind factored or bert) with the given parameters (may be null). */
+    public static MaskedLm build(JsonObject cfg, NDManager m, org.spinformer.core.nn.Parameters p, DataType dtype) {
+        String kind = cfg.get("kind").getAsString();
+        switch (kind) {
+            case "factored":
+                return new FactoredMlm(FactoredMlm.Config.fromJson(cfg), m, p, dtype);
+            case "bert":
+                return new BertMlm(BertMlm.Config.fromJson(cfg), m, p, dtype);
+            default:
+                throw new IllegalArgumentException("unknown model kind '" + kind + "'");
+        }
+    }
+
+    /** Saves the weights (no optimizer state) and config; {@code extra} entries are added to the config. */
+    public static void save(Path dir, MaskedLm model, long step, JsonObject extra) throws IOException {
+        JsonObject cfg = model.config().deepCopy();
+        if (extra != null) {
+            for (Map.Entry<String, com.google.gson.JsonElement> e : extra.entrySet()) {
+                cfg.add(e.getKey(), e.getValue());
+            }
+        }
+        Checkpoint.save(dir, model.parameters(), Map.of(), step, cfg, new JsonObject());
+    }
+
+    /** Loads a model saved by {@link #save} (or by the trainer's checkpoints). */
+    public static MaskedLm load(Path dir, NDManager m) throws IOException {
+        if (!Checkpoint.exists(dir)) {
+            throw new IllegalArgumentException("no model checkpoint in " + dir);
+        }
+        Checkpoint.Data d = Checkpoint.load(dir, m);
+        DataType dtype = d.weights().asMap().values().iterator().next().getDataType();
+        return build(d.config(), m, d.weights(), dtype);
+    }
+}

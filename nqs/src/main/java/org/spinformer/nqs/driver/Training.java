@@ -1,0 +1,140 @@
+package org.spinformer.nqs.driver;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spinformer.core.device.Devices;
+import org.spinformer.core.train.Schedule;
+import org.spinformer.nqs.exact.ExactDiagonalization;
+import org.spinformer.nqs.lattice.Lattice;
+import org.spinformer.nqs.model.Jastrow;
+import org.spinformer.nqs.model.MarshallSign;
+import org.spinformer.nqs.model.ViT;
+import org.spinformer.nqs.model.WaveFunction;
+import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.sampler.ExactSampler;
+import org.spinformer.nqs.sampler.MetropolisExchange;
+import org.spinformer.nqs.sampler.Sampler;
+import org.spinformer.nqs.vqs.VariationalState;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Builds the parts of a run from a {@link TrainSpec} and runs it: what {@code nqs train} and the demo call. */
+public final class Training {
+    private static final Logger LOG = LoggerFactory.getLogger(Training.class);
+
+    private Training() {}
+
+    /** Exact ground-state energies per site (spin-½ units) known from the literature, for lattices beyond ED. */
+    public static double referenceEnergyPerSite(Lattice l, double j2) {
+        if (l.kind() == Lattice.Kind.SQUARE && l.lx() == 6 && l.ly() == 6 && j2 == 0.5) {
+            return -0.5038096539; // VarBench, 6×6 J1-J2 at J2 = 0.5
+        }
+        return Double.NaN;
+    }
+
+    /** Exact energy (total, the Hamiltonian's units): ED up to 20 sites, else a literature value or NaN. */
+    public static double exactEnergy(Heisenberg h) {
+        Lattice l = h.lattice();
+        double scale = h.units() == Heisenberg.Units.PAULI ? 4.0 : 1.0;
+        if (l.n() <= 20 && l.n() % 2 == 0) {
+            return new ExactDiagonalization(h).groundState().energy();
+        }
+        if (h.j1() != 1.0) {
+            return Double.NaN;
+        }
+        return referenceEnergyPerSite(l, h.j2()) * l.n() * scale;
+    }
+
+    public static Heisenberg hamiltonian(TrainSpec s) {
+        return new Heisenberg(Lattice.parse(s.lattice(), s.size()), 1.0, s.j2(), Heisenberg.Units.parse(s.units()));
+    }
+
+    public static WaveFunction model(TrainSpec s, Lattice l, DataType dt, NDManager m) {
+        WaveFunction wf;
+        switch (s.model().toLowerCase(Locale.ROOT)) {
+            case "vit":
+                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), s.patch(), s.mlpDim()), dt, m, s.seed());
+                break;
+            case "jastrow":
+                wf = new Jastrow(l, dt, m, s.seed());
+                break;
+            default:
+                throw new IllegalArgumentException("bad model '" + s.model() + "': use vit or jastrow");
+        }
+        return s.marshall() ? new MarshallSign(wf, l, dt, m) : wf;
+    }
+
+    public static Sampler sampler(TrainSpec s, Heisenberg h, WaveFunction wf, DataType dt, NDManager m) {
+        switch (s.sampler().toLowerCase(Locale.ROOT)) {
+            case "exact":
+                return new ExactSampler(h, wf.symmetries(), dt, m);
+            case "metropolis":
+                return new MetropolisExchange(h, s.samples(), s.chains(), s.thermalize(), s.discard(), s.seed(), dt, m);
+            default:
+                throw new IllegalArgumentException("bad sampler '" + s.sampler() + "': use exact or metropolis");
+        }
+    }
+
+    /** η schedule: constant, cosine (to η/10) or exponential (to η/10 at the last step). */
+    public static Schedule lrSchedule(TrainSpec s) {
+        return schedule(s.lrSchedule(), s.lr(), s.lr() / 10, s.steps());
+    }
+
+    /** λ schedule from diagShift to diagShiftFinal with the same shape as η's. */
+    public static Schedule shiftSchedule(TrainSpec s) {
+        return schedule(s.lrSchedule(), s.diagShift(), s.diagShiftFinal(), s.steps());
+    }
+
+    static Schedule schedule(String kind, double start, double end, int steps) {
+        switch (kind.toLowerCase(Locale.ROOT)) {
+            case "constant":
+                return Schedule.constant(start);
+            case "cosine":
+                return Schedule.warmupCosine(start, 0, steps, end);
+            case "exponential":
+                double g = start > 0 && end > 0 ? Math.pow(end / start, 1.0 / Math.max(1, steps - 1)) : 1.0;
+                return Schedule.warmupExponential(start, 0, Math.min(1.0, g), end);
+            default:
+                throw new IllegalArgumentException("bad schedule '" + kind + "': use constant, cosine or exponential");
+        }
+    }
+
+    /** Validates, builds and runs. */
+    public static Vmc.Result run(TrainSpec s, Path out, boolean resume, Device device) throws IOException {
+        if (s.steps() < 0 || s.lr() < 0 || s.diagShift() < 0 || s.diagShiftFinal() < 0) {
+            throw new IllegalArgumentException("steps, lr and diag shifts must be >= 0");
+        }
+        DataType dt = Devices.parseDType(s.dtype());
+        if (dt != DataType.FLOAT32 && dt != DataType.FLOAT64) {
+            throw new IllegalArgumentException("dtype must be float32 or float64, got " + s.dtype());
+        }
+        Heisenberg h = hamiltonian(s);
+        Vmc.Method method = switch (s.optimizer().toLowerCase(Locale.ROOT)) {
+            case "sr" -> Vmc.Method.SR;
+            case "adam" -> Vmc.Method.ADAM;
+            default -> throw new IllegalArgumentException("bad optimizer '" + s.optimizer() + "': use sr or adam");
+        };
+        double exact = exactEnergy(h);
+        try (NDManager m = Devices.manager(device)) {
+            WaveFunction wf = model(s, h.lattice(), dt, m);
+            Sampler sampler = sampler(s, h, wf, dt, m);
+            VariationalState vs = new VariationalState(wf, s.chunk());
+            JsonObject cfg = s.toJson();
+            cfg.add("model_config", wf.config());
+            cfg.addProperty("hamiltonian", h.toString());
+            cfg.addProperty("exact_energy", exact);
+            cfg.addProperty("device", device.toString());
+            LOG.info("{}; {} with {} parameters, {} sampler; exact E/N = {}", h, s.model(), wf.parameters().numel(),
+                    sampler.name(), exact / h.lattice().n());
+            Vmc vmc = new Vmc(h, vs, sampler, new Vmc.Options(s.steps(), method, lrSchedule(s), shiftSchedule(s),
+                    s.checkpointEvery(), exact, cfg), m);
+            return vmc.run(out, resume);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package org.spinformer.nqs.driver;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spinformer.core.io.AtomicFiles;
+import org.spinformer.core.io.Checkpoint;
+import org.spinformer.core.nn.Parameters;
+import org.spinformer.core.plot.LineChart;
+import org.spinformer.core.plot.Series;
+import org.spinformer.core.train.AdamW;
+import org.spinformer.core.train.MetricsLog;
+import org.spinformer.core.train.Progress;
+import org.spinformer.core.train.Schedule;
+import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.optimizer.StochasticReconfiguration;
+import org.spinformer.nqs.sampler.Sampler;
+import org.spinformer.nqs.sampler.Samples;
+import org.spinformer.nqs.vqs.LocalEnergy;
+import org.spinformer.nqs.vqs.VariationalState;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The variational Monte Carlo driver (NetKet's "driver"): each step samples, computes local energies and
+ * per-sample gradients, and updates θ by SR (θ ← θ − η δ) or Adam on the energy gradient. One NDManager
+ * sub-manager per step. Writes {@code log.jsonl} (one row per step), {@code checkpoint/} (core
+ * {@link Checkpoint}), {@code summary.json} and plots; resumes from the checkpoint.
+ */
+public final class Vmc {
+    private static final Logger LOG = LoggerFactory.getLogger(Vmc.class);
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
+
+    /** Optimiser choice. */
+    public enum Method { SR, ADAM }
+
+    /**
+     * Driver options.
+     *
+     * @param steps total number of optimisation steps
+     * @param method SR or Adam
+     * @param lr learning-rate schedule η(step)
+     * @param diagShift diagonal-shift schedule λ(step) (SR only)
+     * @param checkpointEvery steps between checkpoints (the last step is always saved)
+     * @param exactEnergy exact ground-state energy (total, the Hamiltonian's units) or NaN when unknown
+     * @param runConfig the run configuration stored in config.json and in checkpoints
+     */
+    public record Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
+                          double exactEnergy, JsonObject runConfig) {}
+
+    /** Final result of a run (evaluated with the final parameters). */
+    public record Result(double energy, double energyPerSite, double error, double variance, double vScore,
+                         double exactEnergy, double relativeError, long steps, double seconds, JsonObject summary) {}
+
+    private final Heisenberg h;
+    private final VariationalState vs;
+    private final Sampler sampler;
+    private final Options o;
+    private final NDManager manager;
+    private final int sites;
+
+    public Vmc(Heisenberg h, VariationalState vs, Sampler sampler, Options o, NDManager manager) {
+        this.h = h;
+        this.vs = vs;
+        this.sampler = sampler;
+        this.o = o;
+        this.manager = manager;
+        this.sites = h.lattice().n();
+    }
+
+    /** One step's measured quantities. */
+    record StepStats(Statistics stats, double acceptance, long samples, String solver) {}
+
+    /** Runs (or resumes) the optimisation, writing everything under {@code out}. */
+    public Result run(Path out, boolean resume) throws IOException {
+        Files.createDirectories(out);
+        Path ckpt = out.resolve("checkpoint");
+        Path logPath = out.resolve("log.jsonl");
+        Parameters params = vs.model().parameters();
+        AdamW adam = o.method() == Method.ADAM
+                ? AdamW.builder().setParameters(params).setLearningRate(o.lr()).optWeightDecay(0).build() : null;
+        long start = 0;
+        double cumulativeFlops = 0;
+        if (resume && Checkpoint.exists(ckpt)) {
+            Checkpoint.Data d = Checkpoint.load(ckpt, manager);
+            for (Map.Entry<String, NDArray> e : params) {
+                NDArray src = d.weights().get(e.getKey());
+                if (!src.getShape().equals(e.getValue().getShape())) {
+                    throw new IllegalArgumentException("checkpoint parameter '" + e.getKey() + "' has shape "
+                            + src.getShape() + ", the model has " + e.getValue().getShape()
+                            + " (resume with the same model options)");
+                }
+                e.getValue().set(src.toType(e.getValue().getDataType(), false).toByteBuffer());
+            }
+            sampler.loadState(d.optimizerState());
+            if (adam != null) {
+                Map<String, NDArray> st = new LinkedHashMap<>();
+                d.optimizerState().forEach((k, v) -> {
+                    if (k.startsWith(adam.prefix() + ".")) {
+                        st.put(k, v);
+                    }
+                });
+                adam.loadState(st, d.step());
+            }
+            start = d.step();
+            if (d.rngState().has("cumulative_flops")) {
+                cumulativeFlops = d.rngState().get("cumulative_flops").getAsDouble();
+            }
+            LOG.info("resumed from {} at step {}", ckpt, start);
+        } else if (resume) {
+            LOG.info("no checkpoint in {}: starting from scratch", ckpt);
+        }
+        AtomicFiles.write(out.resolve("config.json"), GSON.toJson(o.runConfig()).getBytes(StandardCharsets.UTF_8));
+        long flopsPerSample = vs.model().forwardFlops();
+        long t0 = System.nanoTime();
+        try (MetricsLog log = start > 0 ? MetricsLog.append(logPath) : MetricsLog.create(logPath);
+             Progress progress = Progress.start("nqs train", o.steps())) {
+            progress.step(start);
+            for (long step = start; step < o.steps(); step++) {
+                long ts = System.nanoTime();
+                double lr = o.lr().lr(step);
+                double shift = o.diagShift().lr(step);
+                StepStats st;
+                try (NDManager sm = manager.newSubManager()) {
+                    st = step(sm, step, lr, shift, adam);
+                }
+                double secs = (System.nanoTime() - ts) / 1e9;
+                cumulativeFlops += (double) flopsPerSample * st.samples();
+                Statistics s = st.stats();
+                double rel = Double.isNaN(o.exactEnergy()) ? Double.NaN
+                        : Math.abs((s.mean() - o.exactEnergy()) / o.exactEnergy());
+                log.write(MetricsLog.row("step", step + 1, "energy", s.mean(), "energy_per_site", s.mean() / sites,
+                        "error", s.error(), "variance", s.variance(), "v_score", vScore(s),
+                        "relative_error", rel, "acceptance", st.acceptance(), "r_hat", s.rHat(), "tau", s.tau(),
+                        "lr", lr, "diag_shift", o.method() == Method.SR ? shift : Double.NaN,
+                        "solver", st.solver(), "step_time_s", secs, "samples", st.samples(),
+                        "flops_per_sample", flopsPerSample, "cumulative_flops", cumulativeFlops));
+                progress.setMessage(String.format(java.util.Locale.ROOT, "E/N=%.6f rel=%.2e", s.mean() / sites, rel));
+                progress.step(1);
+                boolean last = step + 1 == o.steps();
+                if (last || (o.checkpointEvery() > 0 && (step + 1) % o.checkpointEvery() == 0)) {
+                    save(ckpt, step + 1, adam, cumulativeFlops);
+                }
+            }
+        }
+        if (start >= o.steps() && !Checkpoint.exists(ckpt)) {
+            save(ckpt, start, adam, cumulativeFlops);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Statistics fin;
+        try (NDManager sm = manager.newSubManager()) {
+            Samples smp = sampler.sample(vs, sm, o.steps() + 1_000_000L);
+            NDArray[] e = localEnergies(smp);
+            fin = stats(smp, e);
+        }
+        if (adam != null) {
+            adam.close();
+        }
+        Result r = result(fin, o.steps(), seconds, flopsPerSample, cumulativeFlops);
+        AtomicFiles.write(out.resolve("summary.json"), GSON.toJson(r.summary()).getBytes(StandardCharsets.UTF_8));
+        plots(out, logPath);
+        return r;
+    }
+
+    private StepStats step(NDManager sm, long step, double lr, double shift, AdamW adam) {
+        Samples smp = sampler.sample(vs, sm, step);
+        NDArray[] e = localEnergies(smp);
+        Statistics stats = stats(smp, e);
+        NDArray[] jac = vs.jacobian(smp.sigma());
+        Parameters params = vs.model().parameters();
+        String solver;
+        if (adam == null) {
+            StochasticReconfiguration.Update u = StochasticReconfiguration.compute(jac[0], jac[1], e[0], e[1],
+                    smp.weights(), shift);
+            apply(params, u.delta(), lr);
+            solver = u.method().name().toLowerCase(java.util.Locale.ROOT) + (u.sampleSpace() ? "/sample" : "/param");
+        } else {
+            NDArray g = StochasticReconfiguration.gradient(jac[0], jac[1], e[0], e[1], smp.weights());
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            long off = 0;
+            for (Map.Entry<String, NDArray> p : params) {
+                long n = p.getValue().size();
+                grads.put(p.getKey(), g.get(off + ":" + (off + n)).reshape(p.getValue().getShape())
+                        .toType(p.getValue().getDataType(), false));
+                off += n;
+            }
+            adam.step(grads);
+            solver = "adam";
+        }
+        return new StepStats(stats, smp.acceptance(), smp.size(), solver);
+    }
+
+    /** θ ← θ − η δ, δ flat [P] in parameter order. */
+    static void apply(Parameters params, NDArray delta, double lr) {
+        long off = 0;
+        for (Map.Entry<String, NDArray> p : params) {
+            NDArray v = p.getValue();
+            long n = v.size();
+            NDArray d = delta.get(off + ":" + (off + n)).reshape(v.getShape()).mul(lr).toType(v.getDataType(), false);
+            v.subi(d);
+            off += n;
+        }
+    }
+
+    private NDArray[] localEnergies(Samples smp) {
+        if (smp.eLocRe() != null) {
+            return new NDArray[] {smp.eLocRe(), smp.eLocIm()};
+        }
+        return LocalEnergy.compute(h, vs, smp.sigma(), smp.logRe(), smp.logIm());
+    }
+
+    private static Statistics stats(Samples smp, NDArray[] e) {
+        double[] re = e[0].toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] im = e[1].toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] w = smp.weights().toType(DataType.FLOAT64, false).toDoubleArray();
+        return Statistics.of(re, im, w, smp.chains(), smp.exact());
+    }
+
+    private double vScore(Statistics s) {
+        return sites * s.variance() / (s.mean() * s.mean());
+    }
+
+    private void save(Path ckpt, long step, AdamW adam, double cumulativeFlops) throws IOException {
+        Map<String, NDArray> state = new LinkedHashMap<>(sampler.state());
+        if (adam != null) {
+            state.putAll(adam.state());
+        }
+        JsonObject rng = new JsonObject();
+        rng.addProperty("note", "random streams are derived from (seed, step)");
+        rng.addProperty("cumulative_flops", cumulativeFlops);
+        Checkpoint.save(ckpt, vs.model().parameters(), state, step, o.runConfig(), rng);
+    }
+
+    private Result result(Statistics s, long steps, double seconds, long flopsPerSample, double cumulativeFlops) {
+        double exact = o.exactEnergy();
+        double rel = Double.isNaN(exact) ? Double.NaN : Math.abs((s.mean() - exact) / exact);
+        JsonObject j = new JsonObject();
+        j.addProperty("energy", s.mean());
+        j.addProperty("energy_per_site", s.mean() / sites);
+        j.addProperty("error", s.error());
+        j.addProperty("variance", s.variance());
+        j.addProperty("v_score", vScore(s));
+        if (!Double.isNaN(exact)) {
+            j.addProperty("exact_energy", exact);
+            j.addProperty("exact_energy_per_site", exact / sites);
+            j.addProperty("relative_error", rel);
+        }
+        j.addProperty("steps", steps);
+        j.addProperty("parameters", vs.numParameters());
+        j.addProperty("sampler", sampler.name());
+        j.addProperty("flops_per_sample", flopsPerSample);
+        j.addProperty("cumulative_flops", cumulativeFlops);
+        j.addProperty("seconds", seconds);
+        return new Result(s.mean(), s.mean() / sites, s.error(), s.variance(), vScore(s), exact, rel, steps,
+                seconds, j);
+    }
+
+    private void plots(Path out, Path logPath) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(logPath, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonObject r = JsonParser.parseString(line).getAsJsonObject();
+            rows.add(new double[] {num(r, "step"), num(r, "energy_per_site"), num(r, "error") / sites,
+                num(r, "relative_error"), num(r, "v_score"), num(r, "cumulative_flops")});
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        double[][] c = new double[6][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 6; k++) {
+                c[k][i] = rows.get(i)[k];
+            }
+        }
+        LineChart.Builder energy = LineChart.builder().optTitle("Energy per site, " + h).optXLabel("step")
+                .optYLabel("E / N").addSeries(new Series("VMC", c[0], c[1], c[2]));
+        if (!Double.isNaN(o.exactEnergy())) {
+            energy.optReference(o.exactEnergy() / sites, "exact");
+        }
+        energy.build().save(out.resolve("energy"));
+        if (!Double.isNaN(o.exactEnergy())) {
+            LineChart.builder().optTitle("Relative energy error").optXLabel("step").optYLabel("|E − E0| / |E0|")
+                    .optLogY(true).addSeries(new Series("VMC", c[0], c[3])).build().save(out.resolve("relative_error"));
+        }
+        LineChart.builder().optTitle("V-score vs compute").optXLabel("cumulative forward FLOPs")
+                .optYLabel("V-score = N Var(E)/E²").optLogX(true).optLogY(true)
+                .addSeries(new Series("VMC", c[5], c[4])).build().save(out.resolve("vscore_vs_compute"));
+    }
+
+    private static double num(JsonObject r, String k) {
+        JsonElement e = r.get(k);
+        return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+    }
+}

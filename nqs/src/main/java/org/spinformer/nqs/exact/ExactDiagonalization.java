@@ -1,0 +1,297 @@
+package org.spinformer.nqs.exact;
+
+import org.spinformer.nqs.hilbert.SzZeroBasis;
+import org.spinformer.nqs.operator.Heisenberg;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Ground state of a {@link Heisenberg} Hamiltonian in the total Sz = 0 sector by the Lanczos method in double
+ * precision (plain Java, matrix free; a reference tool). Two passes: the first builds the tridiagonal matrix until
+ * the lowest Ritz value is has a residual estimate β_k|c_k| below 1e-11, the second regenerates the Lanczos vectors to assemble the
+ * ground-state vector (memory: a few vectors of C(N, N/2) doubles). The energy reported is the Rayleigh quotient of
+ * the assembled vector; the residual ‖Hv − Ev‖ is reported too.
+ *
+ * <p>Ranking uses two lookup tables (low and high halves of the bit string), so a connection costs a few
+ * operations; 24 sites (2.7 M states) take about a minute on two cores.
+ */
+public final class ExactDiagonalization {
+    /** The result: energy (total), the normalised ground state in rank order, residual, iterations. */
+    public record Result(double energy, double[] vector, double residual, int iterations, SzZeroBasis basis) {
+        public double energyPerSite() {
+            return energy / basis.sites();
+        }
+    }
+
+    private final Heisenberg h;
+    private final SzZeroBasis basis;
+    private final double[] diag;
+    private final int half;
+    private final long[] lowRank;
+    private final long[][] highRank;
+
+    public ExactDiagonalization(Heisenberg h) {
+        int n = h.lattice().n();
+        if (n % 2 != 0) {
+            throw new IllegalArgumentException("exact diagonalisation needs an even number of sites, got " + n);
+        }
+        if (n > 32) {
+            throw new IllegalArgumentException("exact diagonalisation is limited to 32 sites, got " + n);
+        }
+        this.h = h;
+        this.basis = new SzZeroBasis(n);
+        this.diag = new double[basis.size()];
+        IntStream.range(0, basis.size()).parallel().forEach(r -> diag[r] = h.diagonal(basis.state(r)));
+        this.half = n / 2;
+        long[][] binom = new long[n + 1][n + 2];
+        for (int i = 0; i <= n; i++) {
+            binom[i][0] = 1;
+            for (int k = 1; k <= i; k++) {
+                binom[i][k] = binom[i - 1][k - 1] + binom[i - 1][k];
+            }
+        }
+        lowRank = new long[1 << half];
+        for (int lo = 0; lo < lowRank.length; lo++) {
+            long r = 0;
+            int k = 1;
+            for (int p = 0; p < half; p++) {
+                if ((lo >>> p & 1) != 0) {
+                    r += binom[p][k++];
+                }
+            }
+            lowRank[lo] = r;
+        }
+        int hiBits = n - half;
+        highRank = new long[half + 1][1 << hiBits];
+        for (int pc = 0; pc <= half; pc++) {
+            for (int hi = 0; hi < (1 << hiBits); hi++) {
+                long r = 0;
+                int k = pc + 1;
+                for (int p = 0; p < hiBits; p++) {
+                    if ((hi >>> p & 1) != 0) {
+                        r += binom[p + half][k++];
+                    }
+                }
+                highRank[pc][hi] = r;
+            }
+        }
+    }
+
+    public SzZeroBasis basis() {
+        return basis;
+    }
+
+    private int rank(long s) {
+        int lo = (int) (s & ((1L << half) - 1));
+        return (int) (lowRank[lo] + highRank[Integer.bitCount(lo)][(int) (s >>> half)]);
+    }
+
+    /** y = H x (matrix free, parallel over rows). */
+    public void apply(double[] x, double[] y) {
+        int[][] bonds = h.bonds();
+        double[] ex = new double[bonds.length];
+        for (int b = 0; b < bonds.length; b++) {
+            ex[b] = h.exchange(b);
+        }
+        IntStream.range(0, basis.size()).parallel().forEach(r -> {
+            long s = basis.state(r);
+            double acc = diag[r] * x[r];
+            for (int b = 0; b < bonds.length; b++) {
+                long mask = (1L << bonds[b][0]) | (1L << bonds[b][1]);
+                long both = s & mask;
+                if (both != 0 && both != mask) {
+                    acc += ex[b] * x[rank(s ^ mask)];
+                }
+            }
+            y[r] = acc;
+        });
+    }
+
+    /** Runs Lanczos with at most {@code maxIter} steps; returns the ground state. */
+    public Result groundState(int maxIter, long seed) {
+        int dim = basis.size();
+        double[] v0 = new double[dim];
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < dim; i++) {
+            v0[i] = rnd.nextDouble() - 0.5;
+        }
+        scale(v0, 1.0 / Math.sqrt(dot(v0, v0)));
+        double[] alpha = new double[maxIter];
+        double[] beta = new double[maxIter];
+        int k = lanczos(v0, alpha, beta, maxIter, null);
+        double[] c = lowestVector(Arrays.copyOf(alpha, k), Arrays.copyOf(beta, k), k);
+        double[] gs = new double[dim];
+        lanczos(v0, alpha, beta, k, (j, vj) -> {
+            double cj = c[j];
+            for (int i = 0; i < dim; i++) {
+                gs[i] += cj * vj[i];
+            }
+        });
+        scale(gs, 1.0 / Math.sqrt(dot(gs, gs)));
+        double[] hv = new double[dim];
+        apply(gs, hv);
+        double e = dot(gs, hv);
+        double res = 0;
+        for (int i = 0; i < dim; i++) {
+            double d = hv[i] - e * gs[i];
+            res += d * d;
+        }
+        return new Result(e, gs, Math.sqrt(res), k, basis);
+    }
+
+    /** Ground state with defaults (300 iterations at most, seed 1). */
+    public Result groundState() {
+        return groundState(300, 1L);
+    }
+
+    private interface VectorSink {
+        void accept(int j, double[] v);
+    }
+
+    /** Plain Lanczos; returns the number of steps done. With a sink, replays exactly {@code steps} steps. */
+    private int lanczos(double[] v0, double[] alpha, double[] beta, int steps, VectorSink sink) {
+        int dim = v0.length;
+        double[] v = v0.clone();
+        double[] vPrev = new double[dim];
+        double[] w = new double[dim];
+        for (int j = 0; j < steps; j++) {
+            if (sink != null) {
+                sink.accept(j, v);
+            }
+            apply(v, w);
+            double a = dot(w, v);
+            double bPrev = j == 0 ? 0 : beta[j - 1];
+            for (int i = 0; i < dim; i++) {
+                w[i] -= a * v[i] + bPrev * vPrev[i];
+            }
+            double b = Math.sqrt(dot(w, w));
+            if (sink == null) {
+                alpha[j] = a;
+                beta[j] = b;
+                if (j >= 4 && (j % 3 == 0 || b < 1e-12)) {
+                    // Residual of the Ritz vector: ‖Hv − θv‖ = β_j |c_j| (last component of the Ritz vector).
+                    double[] c = lowestVector(Arrays.copyOf(alpha, j + 1), Arrays.copyOf(beta, j + 1), j + 1);
+                    if (b * Math.abs(c[j]) < 1e-11 || b < 1e-12) {
+                        return j + 1;
+                    }
+                }
+            }
+            if (j == steps - 1) {
+                break;
+            }
+            double[] t = vPrev;
+            vPrev = v;
+            v = t;
+            for (int i = 0; i < dim; i++) {
+                v[i] = w[i] / b;
+            }
+        }
+        return steps;
+    }
+
+    /** Number of eigenvalues of the tridiagonal (a, b) below x (Sturm sequence). */
+    private static int sturm(double[] a, double[] b, int k, double x) {
+        int count = 0;
+        double q = 1;
+        for (int i = 0; i < k; i++) {
+            double bb = i == 0 ? 0 : b[i - 1] * b[i - 1];
+            q = a[i] - x - (i == 0 ? 0 : bb / q);
+            if (q == 0) {
+                q = 1e-300;
+            }
+            if (q < 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    static double lowestEigenvalue(double[] a, double[] b, int k) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < k; i++) {
+            double r = (i > 0 ? Math.abs(b[i - 1]) : 0) + (i < k - 1 ? Math.abs(b[i]) : 0);
+            lo = Math.min(lo, a[i] - r);
+            hi = Math.max(hi, a[i] + r);
+        }
+        for (int it = 0; it < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(lo)); it++) {
+            double mid = 0.5 * (lo + hi);
+            if (sturm(a, b, k, mid) >= 1) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    /** Eigenvector of the lowest eigenvalue of a symmetric tridiagonal matrix by inverse iteration. */
+    static double[] lowestVector(double[] a, double[] b, int k) {
+        double e0 = lowestEigenvalue(a, b, k);
+        double mu = e0 - 1e-10 * Math.max(1.0, Math.abs(e0));
+        double[] x = new double[k];
+        Arrays.fill(x, 1.0 / Math.sqrt(k));
+        for (int it = 0; it < 4; it++) {
+            // Solve (T − μ) y = x by the Thomas algorithm (T − μ is positive definite).
+            double[] c = new double[k];
+            double[] d = new double[k];
+            for (int i = 0; i < k; i++) {
+                double diagI = a[i] - mu - (i > 0 ? b[i - 1] * c[i - 1] : 0);
+                c[i] = i < k - 1 ? b[i] / diagI : 0;
+                d[i] = (x[i] - (i > 0 ? b[i - 1] * d[i - 1] : 0)) / diagI;
+            }
+            double[] y = new double[k];
+            for (int i = k - 1; i >= 0; i--) {
+                y[i] = d[i] - (i < k - 1 ? c[i] * y[i + 1] : 0);
+            }
+            double norm = Math.sqrt(dot(y, y));
+            for (int i = 0; i < k; i++) {
+                x[i] = y[i] / norm;
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Spin correlations ⟨S_0·S_j⟩ (spin-½ units, independent of the Hamiltonian's units) for every site j of a
+     * normalised state.
+     */
+    public double[] correlations(double[] psi) {
+        int n = basis.sites();
+        double[] out = new double[n];
+        for (int j = 0; j < n; j++) {
+            if (j == 0) {
+                out[0] = 0.75;
+                continue;
+            }
+            long mask = 1L | (1L << j);
+            final int jj = j;
+            out[j] = IntStream.range(0, basis.size()).parallel().mapToDouble(r -> {
+                long s = basis.state(r);
+                boolean same = ((s ^ (s >>> jj)) & 1L) == 0;
+                double v = 0.25 * (same ? 1 : -1) * psi[r] * psi[r];
+                if (!same) {
+                    v += 0.5 * psi[r] * psi[rank(s ^ mask)];
+                }
+                return v;
+            }).sum();
+        }
+        return out;
+    }
+
+    static double dot(double[] x, double[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * y[i];
+        }
+        return s;
+    }
+
+    private static void scale(double[] x, double f) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= f;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.spinformer.nqs.lattice;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A periodic two-dimensional Bravais lattice with Lx×Ly sites numbered i = x·Ly + y (the numbering of
+ * {@code core.nn.FactoredAttention.torusIndex}). J1 bonds join nearest neighbours, J2 bonds next-nearest ones:
+ * <pre>
+ *   square:      J1 (1,0),(0,1)              J2 (1,1),(1,−1)
+ *   triangular:  J1 (1,0),(0,1),(1,−1)       J2 (1,1),(2,−1),(1,−2)     (rhombic coordinates, a1=(1,0),
+ *                                                                        a2=(½,√3/2))
+ * </pre>
+ * Each bond is listed once (pairs i&lt;j, duplicates from tiny tori removed).
+ */
+public final class Lattice {
+    /** Lattice geometry. */
+    public enum Kind { SQUARE, TRIANGULAR }
+
+    private final Kind kind;
+    private final int lx;
+    private final int ly;
+    private final int[][] j1;
+    private final int[][] j2;
+
+    private Lattice(Kind kind, int lx, int ly) {
+        if (lx < 2 || ly < 2) {
+            throw new IllegalArgumentException("lattice sides must be >= 2, got " + lx + "x" + ly);
+        }
+        this.kind = kind;
+        this.lx = lx;
+        this.ly = ly;
+        int[][] v1 = kind == Kind.SQUARE ? new int[][] {{1, 0}, {0, 1}} : new int[][] {{1, 0}, {0, 1}, {1, -1}};
+        int[][] v2 = kind == Kind.SQUARE ? new int[][] {{1, 1}, {1, -1}} : new int[][] {{1, 1}, {2, -1}, {1, -2}};
+        this.j1 = bonds(v1);
+        this.j2 = bonds(v2);
+    }
+
+    /** Square L×L lattice. */
+    public static Lattice square(int l) {
+        return new Lattice(Kind.SQUARE, l, l);
+    }
+
+    /** Triangular Lx×Ly lattice (rhombic cell). */
+    public static Lattice triangular(int lx, int ly) {
+        return new Lattice(Kind.TRIANGULAR, lx, ly);
+    }
+
+    /** Parses {@code square|triangular} and {@code LxL} (e.g. {@code 4x4}). */
+    public static Lattice parse(String kind, String size) {
+        String k = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
+        String[] p = size == null ? new String[0] : size.trim().toLowerCase(Locale.ROOT).split("x");
+        int a;
+        int b;
+        try {
+            if (p.length == 1) {
+                a = Integer.parseInt(p[0]);
+                b = a;
+            } else if (p.length == 2) {
+                a = Integer.parseInt(p[0]);
+                b = Integer.parseInt(p[1]);
+            } else {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad lattice size '" + size + "': use LxL, e.g. 4x4");
+        }
+        switch (k) {
+            case "square":
+                if (a != b) {
+                    throw new IllegalArgumentException("square lattice must be LxL, got " + size);
+                }
+                return square(a);
+            case "triangular":
+                return triangular(a, b);
+            default:
+                throw new IllegalArgumentException("bad lattice '" + kind + "': use square or triangular");
+        }
+    }
+
+    private int[][] bonds(int[][] vectors) {
+        Set<Long> seen = new LinkedHashSet<>();
+        List<int[]> out = new ArrayList<>();
+        for (int x = 0; x < lx; x++) {
+            for (int y = 0; y < ly; y++) {
+                int i = site(x, y);
+                for (int[] v : vectors) {
+                    int j = site(x + v[0], y + v[1]);
+                    if (i == j) {
+                        continue;
+                    }
+                    int a = Math.min(i, j);
+                    int b = Math.max(i, j);
+                    if (seen.add((long) a * 1_000_003L + b)) {
+                        out.add(new int[] {a, b});
+                    }
+                }
+            }
+        }
+        return out.toArray(new int[0][]);
+    }
+
+    /** Site index of lattice coordinates (wrapped). */
+    public int site(int x, int y) {
+        return Math.floorMod(x, lx) * ly + Math.floorMod(y, ly);
+    }
+
+    public int x(int site) {
+        return site / ly;
+    }
+
+    public int y(int site) {
+        return site % ly;
+    }
+
+    public int n() {
+        return lx * ly;
+    }
+
+    public int lx() {
+        return lx;
+    }
+
+    public int ly() {
+        return ly;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Nearest-neighbour bonds [nb][2]. */
+    public int[][] j1Bonds() {
+        return j1;
+    }
+
+    /** Next-nearest-neighbour bonds [nb][2]. */
+    public int[][] j2Bonds() {
+        return j2;
+    }
+
+    /** Translation by (dx, dy) as a permutation: site i moves to {@code perm[i]}. */
+    public int[] translation(int dx, int dy) {
+        int[] perm = new int[n()];
+        for (int i = 0; i < n(); i++) {
+            perm[i] = site(x(i) + dx, y(i) + dy);
+        }
+        return perm;
+    }
+
+    /** All translations that are multiples of (bx, by) in each direction (bx | Lx, by | Ly). */
+    public List<int[]> translations(int bx, int by) {
+        List<int[]> out = new ArrayList<>();
+        for (int dx = 0; dx < lx; dx += bx) {
+            for (int dy = 0; dy < ly; dy += by) {
+                out.add(translation(dx, dy));
+            }
+        }
+        return out;
+    }
+
+    /** Short description, e.g. {@code square 4x4}. */
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase(Locale.ROOT) + " " + lx + "x" + ly;
+    }
+}

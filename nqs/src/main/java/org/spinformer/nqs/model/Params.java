@@ -1,0 +1,82 @@
+package org.spinformer.nqs.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Small helpers shared by the models: seeded initialisation and batched per-sample algebra. */
+final class Params {
+    private Params() {}
+
+    /** A normal(0, std²) array from a seeded stream (host RNG, so runs are reproducible on every device). */
+    static NDArray normal(NDManager m, SplittableRandom rnd, double std, DataType dt, long... shape) {
+        Shape s = new Shape(shape);
+        double[] v = new double[(int) s.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = std * gaussian(rnd);
+        }
+        return m.create(v, s).toType(dt, false);
+    }
+
+    static NDArray constant(NDManager m, double c, DataType dt, long... shape) {
+        return m.full(new Shape(shape), (float) 0, DataType.FLOAT64).add(c).toType(dt, false);
+    }
+
+    static double gaussian(SplittableRandom r) {
+        double u = 1.0 - r.nextDouble();
+        double v = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    /**
+     * Fetches a parameter with a leading batch axis: [B]+s as given when per sample, [1]+s otherwise (a view
+     * moved to σ's manager so nothing piles up on the parameter's manager).
+     */
+    static NDArray get(Map<String, NDArray> params, String name, boolean perSample, NDManager local) {
+        NDArray p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("missing parameter '" + name + "'");
+        }
+        if (perSample) {
+            return p;
+        }
+        NDArray e = p.expandDims(0);
+        e.attach(local);
+        return e;
+    }
+
+    /** y = x Wᵀ + b with per-sample W [B',out,in], b [B',out]; x [B,T,in] → [B,T,out]. */
+    static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        NDArray y = x.matMul(w.transpose(0, 2, 1));
+        return b == null ? y : y.add(b.expandDims(1));
+    }
+
+    /** LayerNorm over the last axis with per-sample γ, β [B',D]; x [B,T,D]. */
+    static NDArray layerNorm(NDArray x, NDArray g, NDArray b, double eps) {
+        NDArray mean = x.mean(new int[] {-1}, true);
+        NDArray xc = x.sub(mean);
+        NDArray var = xc.square().mean(new int[] {-1}, true);
+        NDArray y = xc.div(var.add(eps).sqrt());
+        return y.mul(g.expandDims(1)).add(b.expandDims(1));
+    }
+
+    /**
+     * log cosh(x + iy) = (re, im), stable for large |x|: with s = sign(x) (s(0) = 1) and u = e^{−2|x|},
+     * log cosh z = s·z − log 2 + log(1 + u·e^{−2isy}), i.e.
+     * re = |x| − log 2 + ½ log(1 + 2u cos 2y + u²), im = s·y + atan2(−u sin 2sy, 1 + u cos 2y).
+     */
+    static NDArray[] logCosh(NDArray x, NDArray y) {
+        NDArray s = x.gte(0).toType(x.getDataType(), false).mul(2).sub(1);
+        NDArray ax = x.mul(s);
+        NDArray u = ax.mul(-2).exp();
+        NDArray c2 = y.mul(2).cos();
+        NDArray sy2 = y.mul(s).mul(2).sin();
+        NDArray re = ax.sub(Math.log(2)).add(u.mul(c2).mul(2).add(1).add(u.square()).log().mul(0.5));
+        NDArray im = y.mul(s).add(u.mul(sy2).neg().atan2(u.mul(c2).add(1)));
+        return new NDArray[] {re, im};
+    }
+}

@@ -1,0 +1,2 @@
+/** Optimisers: stochastic reconfiguration in sample or parameter space with a float64 SPD solver. */
+package org.spinformer.nqs.optimizer;

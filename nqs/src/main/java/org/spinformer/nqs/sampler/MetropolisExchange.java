@@ -1,0 +1,170 @@
+package org.spinformer.nqs.sampler;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.vqs.VariationalState;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Metropolis–Hastings with exchange moves: a proposal picks one bond (i, j) of the Hamiltonian (J1 and J2 bonds)
+ * uniformly per chain and swaps σ_i and σ_j (Sz is conserved; swapping aligned spins is a null move), accepted
+ * with probability min(1, |ψ(σ')/ψ(σ)|²). All C chains advance together as one batched tensor [C,N]; a sweep
+ * is N proposals. Chains persist across steps; the first step thermalises for {@code thermalize} sweeps, every
+ * step discards {@code discard} sweeps and then records one sample per chain after every sweep, M/C per chain.
+ * Random numbers come from a host stream seeded by (seed, step), so a resumed run continues identically.
+ */
+public final class MetropolisExchange implements Sampler {
+    private final Heisenberg h;
+    private final int samples;
+    private final int chains;
+    private final int thermalize;
+    private final int discard;
+    private final long seed;
+    private final DataType dtype;
+    private final NDManager manager;
+    private NDArray state; // [C,N] ±1, on manager
+    private boolean thermalized;
+
+    public MetropolisExchange(Heisenberg h, int samples, int chains, int thermalize, int discard, long seed,
+                              DataType dtype, NDManager manager) {
+        if (samples <= 0 || chains <= 0 || samples % chains != 0) {
+            throw new IllegalArgumentException("samples (" + samples + ") must be a positive multiple of chains ("
+                    + chains + ")");
+        }
+        if (h.lattice().n() % 2 != 0) {
+            throw new IllegalArgumentException("the Sz = 0 sampler needs an even number of sites");
+        }
+        this.h = h;
+        this.samples = samples;
+        this.chains = chains;
+        this.thermalize = thermalize;
+        this.discard = discard;
+        this.seed = seed;
+        this.dtype = dtype;
+        this.manager = manager;
+        int n = h.lattice().n();
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] init = new double[chains * n];
+        for (int c = 0; c < chains; c++) {
+            int[] perm = new int[n];
+            for (int i = 0; i < n; i++) {
+                perm[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int k = r.nextInt(i + 1);
+                int t = perm[i];
+                perm[i] = perm[k];
+                perm[k] = t;
+            }
+            for (int i = 0; i < n; i++) {
+                init[c * n + perm[i]] = i < n / 2 ? 1 : -1;
+            }
+        }
+        state = manager.create(init, new Shape(chains, n)).toType(dtype, false);
+    }
+
+    public int chains() {
+        return chains;
+    }
+
+    @Override
+    public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
+        int n = h.lattice().n();
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + stepIndex + 1);
+        NDArray d = h.bondMatrix(step, dtype); // [NB,N]
+        int nb = (int) d.getShape().get(0);
+        NDArray s = state.duplicate();
+        s.attach(step);
+        NDArray[] lp = vs.logPsi(s);
+        NDArray re = lp[0];
+        NDArray im = lp[1];
+        int perChain = samples / chains;
+        int sweeps = (thermalized ? discard : thermalize) + perChain;
+        int recordFrom = sweeps - perChain;
+        NDList outS = new NDList();
+        NDList outRe = new NDList();
+        NDList outIm = new NDList();
+        NDArray accepted = step.zeros(new Shape(chains), dtype);
+        long proposals = 0;
+        long[] bond = new long[chains];
+        double[] u = new double[chains];
+        for (int sw = 0; sw < sweeps; sw++) {
+            try (NDManager sub = step.newSubManager()) {
+                NDArray acc = accepted;
+                s.attach(sub);
+                re.attach(sub);
+                im.attach(sub);
+                acc.attach(sub);
+                for (int p = 0; p < n; p++) {
+                    for (int c = 0; c < chains; c++) {
+                        bond[c] = rnd.nextInt(nb);
+                        u[c] = rnd.nextDouble();
+                    }
+                    NDArray sel = sub.create(bond).oneHot(nb).toType(dtype, false).matMul(d); // [C,N]
+                    NDArray cdiff = s.mul(sel).sum(new int[] {1}, true); // σ_i − σ_j [C,1]
+                    NDArray prop = s.sub(cdiff.mul(sel));
+                    NDArray[] lq = vs.logPsi(prop);
+                    NDArray logU = sub.create(u).toType(dtype, false).log();
+                    NDArray a = lq[0].sub(re).mul(2).gt(logU).toType(dtype, false); // [C]
+                    s = s.add(prop.sub(s).mul(a.expandDims(1)));
+                    re = re.add(lq[0].sub(re).mul(a));
+                    im = im.add(lq[1].sub(im).mul(a));
+                    acc = acc.add(a);
+                    proposals += chains;
+                }
+                s.attach(step);
+                re.attach(step);
+                im.attach(step);
+                acc.attach(step);
+                accepted = acc;
+            }
+            if (sw >= recordFrom) {
+                outS.add(s.duplicate());
+                outRe.add(re.duplicate());
+                outIm.add(im.duplicate());
+            }
+        }
+        thermalized = true;
+        NDArray next = s.duplicate();
+        next.attach(manager);
+        state.close();
+        state = next;
+        NDArray sigma = NDArrays.concat(outS); // [S·C, N], sample-major
+        NDArray w = step.ones(new Shape(samples), dtype).div(samples);
+        double acceptance = accepted.sum().getDouble() / proposals;
+        return new Samples(sigma, w, NDArrays.concat(outRe), NDArrays.concat(outIm), chains, false, acceptance,
+                null, null);
+    }
+
+    @Override
+    public Map<String, NDArray> state() {
+        return Map.of("sampler.chains", state);
+    }
+
+    @Override
+    public void loadState(Map<String, NDArray> st) {
+        NDArray c = st.get("sampler.chains");
+        if (c != null) {
+            if (!c.getShape().equals(state.getShape())) {
+                throw new IllegalArgumentException("checkpoint chains " + c.getShape() + " do not match " + state.getShape());
+            }
+            NDArray next = c.toType(dtype, false);
+            next.attach(manager);
+            state.close();
+            state = next;
+            thermalized = true;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "metropolis";
+    }
+}

@@ -1,0 +1,2 @@
+/** Samplers: exact enumeration (orbit-reduced) and batched Metropolis with exchange moves. */
+package org.spinformer.nqs.sampler;

@@ -1,0 +1,115 @@
+package org.spinformer.nqs.vqs;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.spinformer.nqs.model.WaveFunction;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A wave function with its parameters (NetKet's "variational state"): chunked log ψ and per-sample gradients
+ * O_k(σ) = ∂ log ψ(σ)/∂θ_k.
+ *
+ * <p><b>Per-sample gradients by weight replication</b> (DESIGN.md): for a chunk of B samples every parameter θ
+ * of shape s is copied to a leaf of shape [2B]+s, the forward runs on [σ; σ] with per-sample weights, and one
+ * backward of Σ_{b&lt;B} re log ψ_b + Σ_{b≥B} im log ψ_b leaves in row b the gradient of sample b's real part and
+ * in row B+b that of its imaginary part. Memory per chunk: 2B·P numbers plus activations; {@code chunk} bounds
+ * B.
+ */
+public final class VariationalState {
+    private final WaveFunction model;
+    private int chunk;
+
+    public VariationalState(WaveFunction model, int chunk) {
+        if (chunk <= 0) {
+            throw new IllegalArgumentException("chunk must be positive, got " + chunk);
+        }
+        this.model = model;
+        this.chunk = chunk;
+    }
+
+    public WaveFunction model() {
+        return model;
+    }
+
+    public int chunk() {
+        return chunk;
+    }
+
+    public long numParameters() {
+        return model.parameters().numel();
+    }
+
+    /** log ψ for σ [M,N] in chunks of {@code 8·chunk} (no gradients): {re [M], im [M]} owned by σ's manager. */
+    public NDArray[] logPsi(NDArray sigma) {
+        long m = sigma.getShape().get(0);
+        long c = Math.max(1, 8L * chunk);
+        if (m <= c) {
+            return model.logPsi(sigma);
+        }
+        NDList re = new NDList();
+        NDList im = new NDList();
+        for (long s = 0; s < m; s += c) {
+            NDArray part = sigma.get(s + ":" + Math.min(m, s + c));
+            NDArray[] lp = model.logPsi(part);
+            re.add(lp[0]);
+            im.add(lp[1]);
+        }
+        return new NDArray[] {NDArrays.concat(re), NDArrays.concat(im)};
+    }
+
+    /**
+     * Per-sample gradients of log ψ: {Re O [M,P], Im O [M,P]}, columns in {@link WaveFunction#parameters()} order,
+     * each parameter flattened row-major. Owned by σ's manager.
+     */
+    public NDArray[] jacobian(NDArray sigma) {
+        long m = sigma.getShape().get(0);
+        NDList re = new NDList();
+        NDList im = new NDList();
+        for (long s = 0; s < m; s += chunk) {
+            long e = Math.min(m, s + chunk);
+            NDArray[] j = jacobianChunk(sigma.get(s + ":" + e));
+            re.add(j[0]);
+            im.add(j[1]);
+        }
+        return re.size() == 1 ? new NDArray[] {re.get(0), im.get(0)}
+                : new NDArray[] {NDArrays.concat(re), NDArrays.concat(im)};
+    }
+
+    private NDArray[] jacobianChunk(NDArray sigma) {
+        NDManager mgr = sigma.getManager();
+        long b = sigma.getShape().get(0);
+        NDArray twice = NDArrays.concat(new NDList(sigma, sigma));
+        Map<String, NDArray> reps = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : model.parameters()) {
+            NDArray p = e.getValue();
+            Shape target = new Shape(2 * b).addAll(p.getShape());
+            NDArray r = mgr.zeros(target, p.getDataType()).add(p.expandDims(0));
+            r.setRequiresGradient(true);
+            reps.put(e.getKey(), r);
+            names.add(e.getKey());
+        }
+        NDList grads = new NDList();
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray[] lp = model.logPsi(twice, reps, true);
+            NDArray target = lp[0].get("0:" + b).sum().add(lp[1].get(b + ":").sum());
+            gc.backward(target);
+        }
+        for (String n : names) {
+            NDArray g = reps.get(n).getGradient();
+            g.attach(mgr);
+            grads.add(g.reshape(2 * b, -1));
+        }
+        NDArray all = NDArrays.concat(grads, 1); // [2B,P]
+        return new NDArray[] {all.get("0:" + b), all.get(b + ":")};
+    }
+}

@@ -1,0 +1,140 @@
+package org.spinformer.representations.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.spinformer.core.nn.DecoderLayer;
+import org.spinformer.core.nn.Functional;
+import org.spinformer.core.nn.Parameters;
+import org.spinformer.core.nn.Rope;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A decoder-only language model on core blocks, for hidden states:
+ * <pre>
+ *   GPT-2 (Radford et al. 2019):  h₀ = W_te[ids] + W_pe[t];   h_l = DecoderLayer_l(h_{l−1});   h_L ← LN_f(h_L)
+ *   Llama / Qwen2 / Mistral:      h₀ = E[ids];                h_l = DecoderLayer_l(h_{l−1});   h_L ← RMSNorm(h_L)
+ * </pre>
+ * As in Hugging Face's {@code output_hidden_states}, the last state carries the final norm. Causal attention
+ * with right padding: a real token never sees a pad, so padding never changes a sequence's states.
+ * Hugging Face names: GPT-2 {@code wte.weight}, {@code wpe.weight}, {@code h.l.*}, {@code ln_f.*} (a leading
+ * {@code transformer.} is stripped by the loader); Llama {@code model.embed_tokens.weight},
+ * {@code model.layers.l.*}, {@code model.norm.weight}.
+ */
+public final class DecoderModel implements HiddenStateModel {
+    /** Architecture families. */
+    public enum Family {
+        GPT2, LLAMA, QWEN2, MISTRAL
+    }
+
+    /**
+     * Shape of the model.
+     *
+     * @param family   architecture
+     * @param vocab    V
+     * @param dim      D
+     * @param heads    H
+     * @param kvHeads  H_kv (grouped-query attention; = H for GPT-2)
+     * @param headDim  dh
+     * @param layers   L
+     * @param hidden   F
+     * @param eps      norm ε
+     * @param rope     rotary embedding (null for GPT-2)
+     */
+    public record Config(Family family, long vocab, long dim, int heads, int kvHeads, long headDim, int layers,
+            long hidden, double eps, Rope rope) {
+    }
+
+    private final String name;
+    private final Config cfg;
+    private final NDManager manager;
+    private final Parameters params;
+    private final TextTokenizer tokenizer;
+    private final List<DecoderLayer> layers = new ArrayList<>();
+
+    /** Takes ownership of {@code manager} (which owns the parameters) and {@code tokenizer}. */
+    public DecoderModel(String name, Config cfg, Parameters params, NDManager manager, TextTokenizer tokenizer) {
+        this.name = name;
+        this.cfg = cfg;
+        this.params = params;
+        this.manager = manager;
+        this.tokenizer = tokenizer;
+        for (int l = 0; l < cfg.layers(); l++) {
+            DecoderLayer.Builder b = DecoderLayer.builder().setManager(manager).optParameters(params)
+                    .setDim(cfg.dim()).setHeads(cfg.heads()).setHidden(cfg.hidden()).optEps(cfg.eps());
+            if (cfg.family() == Family.GPT2) {
+                b.setStyle(DecoderLayer.Style.GPT2).optPrefix("h." + l + ".");
+            } else {
+                b.setStyle(DecoderLayer.Style.LLAMA).optPrefix("model.layers." + l + ".").optKvHeads(cfg.kvHeads())
+                        .optHeadDim(cfg.headDim()).optRope(cfg.rope()).optQkvBias(cfg.family() == Family.QWEN2);
+            }
+            layers.add(b.build());
+        }
+        params.get(embeddingName());
+        params.get(cfg.family() == Family.GPT2 ? "ln_f.weight" : "model.norm.weight");
+    }
+
+    private String embeddingName() {
+        return cfg.family() == Family.GPT2 ? "wte.weight" : "model.embed_tokens.weight";
+    }
+
+    @Override
+    public NDList hiddenStates(NDArray ids, NDArray mask) {
+        NDManager m = ids.getManager();
+        long t = ids.getShape().get(1);
+        NDArray x = Functional.embedding(ids, params.get(embeddingName()));
+        if (cfg.family() == Family.GPT2) {
+            NDArray pos = m.arange(0L, t, 1L, DataType.INT64).reshape(1, t);
+            x = x.add(Functional.embedding(pos, params.get("wpe.weight")));
+        }
+        NDList out = new NDList(x);
+        for (int l = 0; l < layers.size(); l++) {
+            x = layers.get(l).forward(x, mask);
+            if (l == layers.size() - 1) {
+                x = cfg.family() == Family.GPT2
+                        ? Functional.layerNorm(x, params.get("ln_f.weight"), params.get("ln_f.bias"), cfg.eps())
+                        : Functional.rmsNorm(x, params.get("model.norm.weight"), cfg.eps());
+            }
+            out.add(x);
+        }
+        return out;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int layers() {
+        return cfg.layers();
+    }
+
+    @Override
+    public long dim() {
+        return cfg.dim();
+    }
+
+    @Override
+    public boolean causal() {
+        return true;
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Config config() {
+        return cfg;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,98 @@
+package org.spinformer.representations.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.spinformer.core.train.Progress;
+import org.spinformer.representations.pooling.Pooling;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Pooled hidden states of every layer for a list of texts: [L+1, N, W] float32, row i = text i.
+ *
+ * <p>Texts are tokenised, sorted by token count (so a batch holds sequences of similar length and padding is
+ * small), cut into batches of at most {@code tokenBudget} tokens (B·T) and at most 2²¹ attention scores per
+ * head (B·T²), right-padded, run through the model (no gradient is recorded: parameters do not require one),
+ * pooled, and put back in the input order. Each batch runs in its own NDManager sub-manager.
+ */
+public final class HiddenStates {
+    private HiddenStates() {}
+
+    /** Default batch size in tokens. */
+    public static final int DEFAULT_TOKEN_BUDGET = 8192;
+
+    /** Pooled states [L+1, N, W] (float32, owned by {@code out}). */
+    public static NDArray extract(HiddenStateModel model, List<String> texts, Pooling pooling, NDManager out,
+            int tokenBudget) {
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("no texts");
+        }
+        long[][] ids = model.tokenizer().encode(texts);
+        return extractIds(model, ids, pooling, out, tokenBudget);
+    }
+
+    /** As {@link #extract} from token ids. */
+    public static NDArray extractIds(HiddenStateModel model, long[][] ids, Pooling pooling, NDManager out,
+            int tokenBudget) {
+        int n = ids.length;
+        for (int i = 0; i < n; i++) {
+            if (ids[i].length == 0) {
+                throw new IllegalArgumentException("text " + (i + 1) + " has no tokens");
+            }
+        }
+        Integer[] order = new Integer[n];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
+        List<NDArray> parts = new ArrayList<>();
+        try (NDManager work = out.newSubManager(); Progress progress = Progress.start("hidden states", n)) {
+            int start = 0;
+            while (start < n) {
+                int end = start;
+                int maxLen = 0;
+                while (end < n) {
+                    int len = Math.max(maxLen, ids[order[end]].length);
+                    long count = end - start + 1L;
+                    if (end > start && (count * len > tokenBudget || count * len * len > (1L << 21))) {
+                        break;
+                    }
+                    maxLen = len;
+                    end++;
+                }
+                int b = end - start;
+                long[] flat = new long[b * maxLen];
+                long[] mask = new long[b * maxLen];
+                for (int r = 0; r < b; r++) {
+                    long[] row = ids[order[start + r]];
+                    System.arraycopy(row, 0, flat, r * maxLen, row.length);
+                    Arrays.fill(mask, r * maxLen, r * maxLen + row.length, 1L);
+                }
+                try (NDManager bm = work.newSubManager()) {
+                    NDArray idArr = bm.create(flat, new Shape(b, maxLen));
+                    NDArray maskArr = bm.create(mask, new Shape(b, maxLen));
+                    NDList states = model.hiddenStates(idArr, maskArr);
+                    NDArray pooled = pooling.apply(Pooling.stack(states), maskArr).toType(DataType.FLOAT32, false);
+                    pooled.attach(work);
+                    parts.add(pooled);
+                }
+                progress.step(b);
+                start = end;
+            }
+            NDArray all = NDArrays.concat(new NDList(parts), 1); // [S,N,W] in sorted order
+            long[] inverse = new long[n];
+            for (int i = 0; i < n; i++) {
+                inverse[order[i]] = i;
+            }
+            NDArray result = all.get(new NDIndex(":, {}", work.create(inverse)));
+            result.attach(out);
+            return result;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package org.spinformer.representations.imbalance;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.spinformer.core.device.Devices;
+import org.spinformer.core.io.Npy;
+
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InformationImbalanceTest {
+    static NDManager m;
+
+    @BeforeAll
+    static void init() {
+        m = Devices.manager(Device.cpu());
+    }
+
+    @AfterAll
+    static void close() {
+        m.close();
+    }
+
+    static NDArray gaussian(long seed, int n, int d) {
+        Random r = new Random(seed);
+        double[] v = new double[n * d];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextGaussian();
+        }
+        return m.create(v).reshape(n, d);
+    }
+
+    @Test
+    void identicalSpacesGiveTwoOverN() {
+        int n = 300;
+        NDArray x = gaussian(1, n, 8);
+        InformationImbalance.Pair p = InformationImbalance.pair(x, x, InformationImbalance.Options.defaults());
+        assertEquals(2.0 / n, p.aToB(), 0.0);
+        assertEquals(2.0 / n, p.bToA(), 0.0);
+        // k neighbours: mean rank (k+1)/2, Δ = (k+1)/N
+        InformationImbalance.Pair p5 = InformationImbalance.pair(x, x,
+                InformationImbalance.Options.defaults().withK(5).withBlockRows(37));
+        assertEquals(6.0 / n, p5.aToB(), 1e-15);
+        // float32 distances too
+        InformationImbalance.Pair p32 = InformationImbalance.pair(x, x,
+                InformationImbalance.Options.defaults().withDType(DataType.FLOAT32));
+        assertEquals(2.0 / n, p32.aToB(), 0.0);
+    }
+
+    @Test
+    void independentSpacesGiveOne() {
+        int n = 1000;
+        NDArray a = gaussian(2, n, 6);
+        NDArray b = gaussian(3, n, 6);
+        InformationImbalance.Pair p = InformationImbalance.pair(a, b, InformationImbalance.Options.defaults());
+        double tol = 4 / Math.sqrt(n);
+        assertEquals(1.0, p.aToB(), tol);
+        assertEquals(1.0, p.bToA(), tol);
+        // the reported standard error is the spread of a mean of uniform ranks: (2/N)·(N/√12)/√N ≈ 0.577/√N
+        assertEquals(1 / Math.sqrt(3 * n), p.aToBErr(), 0.2 / Math.sqrt(n));
+    }
+
+    @Test
+    void nestedFeaturesAreAsymmetric() {
+        int n = 800;
+        NDArray a = gaussian(4, n, 6);
+        NDArray b = a.get(new NDIndex(":, 0:3"));
+        InformationImbalance.Pair p = InformationImbalance.pair(a, b, InformationImbalance.Options.defaults());
+        assertTrue(p.aToB() < 0.5 * p.bToA(), "A→B " + p.aToB() + " vs B→A " + p.bToA());
+        assertTrue(p.aToB() < 0.35, "A contains B: " + p.aToB());
+        assertTrue(p.bToA() > 0.4, "B misses half of A: " + p.bToA());
+    }
+
+    @Test
+    void shuffledControlIsAboutOne() {
+        int n = 600;
+        NDArray a = gaussian(5, n, 4);
+        NDArray b = a.mul(2.0).add(gaussian(6, n, 4).mul(0.05));
+        InformationImbalance.Options o = InformationImbalance.Options.defaults();
+        assertTrue(InformationImbalance.pair(a, b, o).aToB() < 0.1);
+        NDArray shuffled = InformationImbalance.shuffleRows(b, 7);
+        assertEquals(1.0, InformationImbalance.pair(a, shuffled, o).aToB(), 4 / Math.sqrt(n));
+    }
+
+    @Test
+    void blockSizeDoesNotMatter() {
+        NDArray a = gaussian(8, 123, 5);
+        NDArray b = gaussian(9, 123, 3).add(a.get(new NDIndex(":, 0:3")));
+        for (int k : new int[] {1, 4}) {
+            InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k);
+            InformationImbalance.Pair ref = InformationImbalance.pair(a, b, o.withBlockRows(123));
+            for (int block : new int[] {1, 7, 50}) {
+                InformationImbalance.Pair p = InformationImbalance.pair(a, b, o.withBlockRows(block));
+                assertEquals(ref.aToB(), p.aToB(), 0.0);
+                assertEquals(ref.bToA(), p.bToA(), 0.0);
+            }
+        }
+    }
+
+    @Test
+    void matrixMatchesPairs() {
+        NDArray a = gaussian(10, 200, 4);
+        NDArray b = gaussian(11, 200, 4).add(a);
+        NDArray c = a.get(new NDIndex(":, 0:2"));
+        InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(3);
+        InformationImbalance.Matrix mm = InformationImbalance.matrix(List.of(a, b, c), o);
+        InformationImbalance.Pair bc = InformationImbalance.pair(b, c, o);
+        assertEquals(bc.aToB(), mm.delta()[1][2], 0.0);
+        assertEquals(bc.bToA(), mm.delta()[2][1], 0.0);
+        assertEquals(4.0 / 200, mm.delta()[0][0], 1e-15);
+    }
+
+    @Test
+    void disjointSubsetsGiveMeanAndError() {
+        int n = 1200;
+        NDArray a = gaussian(12, n, 4);
+        NDArray b = gaussian(13, n, 4);
+        double[][][] r = InformationImbalance.disjointSubsets(List.of(a, b), InformationImbalance.Options.defaults(),
+                4, 1);
+        assertEquals(1.0, r[0][0][1], 4 / Math.sqrt(n));
+        assertTrue(r[1][0][1] > 0 && r[1][0][1] < 0.1, "error " + r[1][0][1]);
+        assertEquals(2.0 / (n / 4), r[0][0][0], 1e-15);
+    }
+
+    @Test
+    void badInputIsRejected() {
+        NDArray a = gaussian(14, 10, 3);
+        NDArray b = gaussian(15, 11, 3);
+        assertThrows(IllegalArgumentException.class,
+                () -> InformationImbalance.pair(a, b, InformationImbalance.Options.defaults()));
+        assertThrows(IllegalArgumentException.class,
+                () -> InformationImbalance.pair(a, a, InformationImbalance.Options.defaults().withK(10)));
+        assertThrows(IllegalArgumentException.class, () -> InformationImbalance.Ties.parse("max"));
+        assertThrows(IllegalArgumentException.class, () -> Metric.parse("manhattan"));
+    }
+
+    // ---------------------------------------------------------------- golden values (make_golden.py, numpy)
+
+    record Case(String data, String metric, int k, String ties, int[] queries, int[] references, double a_to_b,
+            double b_to_a) {
+    }
+
+    static Path resource(String name) throws URISyntaxException {
+        return Path.of(InformationImbalanceTest.class.getResource(name).toURI());
+    }
+
+    @Test
+    void matchesNumpyFullRankGolden() throws Exception {
+        List<Case> cases;
+        try (Reader r = new InputStreamReader(InformationImbalanceTest.class.getResourceAsStream("golden.json"),
+                StandardCharsets.UTF_8)) {
+            cases = new Gson().fromJson(r, new TypeToken<List<Case>>() { }.getType());
+        }
+        assertEquals(24, cases.size());
+        Map<String, NDArray[]> data = Map.of(
+                "gauss", new NDArray[] {Npy.read(resource("gauss_a.npy"), m), Npy.read(resource("gauss_b.npy"), m)},
+                "int", new NDArray[] {Npy.read(resource("int_a.npy"), m), Npy.read(resource("int_b.npy"), m)});
+        int tiesDiffer = 0;
+        for (Case c : cases) {
+            NDArray[] ab = data.get(c.data());
+            InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(c.k())
+                    .withTies(InformationImbalance.Ties.parse(c.ties())).withMetric(Metric.parse(c.metric()))
+                    .withSplit(c.queries(), c.references()).withBlockRows(13);
+            InformationImbalance.Pair p = InformationImbalance.pair(ab[0], ab[1], o);
+            assertEquals(c.a_to_b(), p.aToB(), 1e-12, c.toString());
+            assertEquals(c.b_to_a(), p.bToA(), 1e-12, c.toString());
+            if (c.ties().equals("first")) {
+                InformationImbalance.Pair pm = InformationImbalance.pair(ab[0], ab[1],
+                        o.withTies(InformationImbalance.Ties.MIN));
+                if (pm.aToB() != p.aToB() || pm.bToA() != p.bToA()) {
+                    tiesDiffer++;
+                }
+            }
+        }
+        assertTrue(tiesDiffer >= 2, "the integer data set must exercise the tie rules, differing cases: " + tiesDiffer);
+    }
+}
