@@ -24,7 +24,7 @@ class ToyTaskTest {
         JniUtils.setNumThreads(1);
         try (NDManager base = Devices.manager(Device.cpu())) {
             int before = base.getManagedArrays().size();
-            List<ToyTask.Curve> c = ToyTask.run(base, 300, 1, DataType.FLOAT32);
+            List<ToyTask.Curve> c = ToyTask.run(base, 150, 1, DataType.FLOAT32);
             assertEquals(before, base.getManagedArrays().size(), "nothing left behind");
             assertEquals(3, c.size());
             org.slf4j.LoggerFactory.getLogger(ToyTaskTest.class).info("final losses: {} {} {}; seconds {} {} {}",
@@ -32,6 +32,7 @@ class ToyTaskTest {
                     c.get(1).seconds(), c.get(2).seconds());
             assertTrue(c.get(0).finalLoss() < 1e-3, "translation-invariant: " + c.get(0).finalLoss());
             assertTrue(c.get(1).finalLoss() < 0.1, "free: " + c.get(1).finalLoss());
+            // floor ½ − 1/7 ≈ 0.357 (see ToyTask), minus batch noise
             assertTrue(c.get(2).finalLoss() > 0.3, "MHA without positions: " + c.get(2).finalLoss());
             assertTrue(c.get(0).loss()[0] > 0.3, "starts high");
             Path[] files = ToyTask.plot(c, dir.resolve("toy"));
