@@ -119,6 +119,7 @@ public final class Checkpoint {
         Path parent = abs.getParent();
         Files.createDirectories(parent);
         String name = abs.getFileName().toString();
+        removeStaleTemporaries(parent, "." + name + ".tmp-");
         Path tmp = parent.resolve("." + name + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Path old = parent.resolve("." + name + ".old");
         boolean done = false;
@@ -175,6 +176,21 @@ public final class Checkpoint {
                     LOG.warn("could not remove temporary checkpoint {}: {}", tmp, e.toString());
                 }
             }
+        }
+    }
+
+    /**
+     * Deletes temporary directories a killed save left beside the checkpoint (one writer per checkpoint
+     * directory is assumed, as for any checkpoint).
+     */
+    private static void removeStaleTemporaries(Path parent, String prefix) {
+        try (java.util.stream.Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                LOG.warn("removing {} left by an interrupted save", p);
+                AtomicFiles.deleteRecursively(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not clean temporaries in {}: {}", parent, e.toString());
         }
     }
 

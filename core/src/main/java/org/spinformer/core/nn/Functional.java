@@ -140,17 +140,19 @@ public final class Functional {
     }
 
     /**
-     * LayerNorm over the last axis: (x − mean)/√(var + eps)·γ + β (biased variance). γ, β [D] or null.
+     * LayerNorm over the last axis: (x − mean)/√(var + eps)·γ + β (biased variance). γ, β [D], or any shape that
+     * broadcasts against x (e.g. per-sample [M,1,D]), or null.
      *
-     * <p>With both γ and β given this is PyTorch's fused {@code layer_norm} (one kernel forward and backward,
+     * <p>With both γ and β of shape [D] this is PyTorch's fused {@code layer_norm} (one kernel forward and backward,
      * ~3x faster than composing it; eps passed as a double, so float64 keeps full precision); otherwise the
      * composition of elementary ops.
      */
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        long d = x.getShape().get(x.getShape().dimension() - 1);
         if (gamma != null && beta != null && x instanceof PtNDArray px && gamma instanceof PtNDArray pg
                 && beta instanceof PtNDArray pb && gamma.getDataType() == x.getDataType()
-                && beta.getDataType() == x.getDataType()) {
-            long d = x.getShape().get(x.getShape().dimension() - 1);
+                && beta.getDataType() == x.getDataType() && gamma.getShape().equals(new Shape(d))
+                && beta.getShape().equals(new Shape(d))) {
             return local(JniUtils.layerNorm(px, new Shape(d), pg, pb, eps), x);
         }
         NDArray mean = x.mean(new int[] {-1}, true);

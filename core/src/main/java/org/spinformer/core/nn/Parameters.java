@@ -61,10 +61,15 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
         return n;
     }
 
-    /** Marks every parameter as requiring a gradient. */
+    /**
+     * Marks every floating-point parameter as requiring a gradient. Integer and boolean entries (buffers such as
+     * Hugging Face {@code embeddings.position_ids}) are left alone: PyTorch refuses gradients on them.
+     */
     public void attachGradients() {
         for (NDArray a : map.values()) {
-            a.setRequiresGradient(true);
+            if (a.getDataType().isFloating()) {
+                a.setRequiresGradient(true);
+            }
         }
     }
 

@@ -486,6 +486,23 @@ class BlockContractTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void forwardAllocatesNothingOutsideTheInputsManager(Case c) {
+        // memory ownership: every intermediate of a forward pass belongs to the step's manager, so closing it
+        // frees everything, even without an NDScope (results of parameter-first ops must be moved there)
+        try (NDManager m = manager.newSubManager()) {
+            Model model = build(c, m, DataType.FLOAT32);
+            model.forward(input(c, m, DataType.FLOAT32), c.masked() ? padMask(m, c.tokens()) : null); // warm-up
+            int before = m.getManagedArrays().size();
+            try (NDManager step = m.newSubManager()) {
+                NDArray x = input(c, step, DataType.FLOAT32);
+                model.forward(x, c.masked() ? padMask(step, c.tokens()) : null);
+            }
+            assertEquals(before, m.getManagedArrays().size(), c + ": arrays left in the long-lived manager");
+        }
+    }
+
     @Test
     void everyBlockClassIsCovered() {
         List<String> names = cases().stream().map(Case::name).toList();

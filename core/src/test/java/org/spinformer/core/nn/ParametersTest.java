@@ -1,0 +1,51 @@
+package org.spinformer.core.nn;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shared parameter map: order, lookup errors, counting, and gradients on floating tensors only. */
+class ParametersTest {
+    @Test
+    void keepsOrderCountsAndNamesMissingEntries() {
+        try (NDManager m = NnTesting.manager()) {
+            Parameters p = new Parameters();
+            p.put("b.weight", m.zeros(new Shape(2, 3)));
+            p.put("a.bias", m.zeros(new Shape(3)));
+            assertEquals(List.of("b.weight", "a.bias"), p.names());
+            assertEquals(9, p.numel());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.get("c"));
+            assertTrue(e.getMessage().contains("'c'") && e.getMessage().contains("b.weight"), e.getMessage());
+        }
+    }
+
+    @Test
+    void gradientsAttachToFloatingTensorsOnlySoIntegerBuffersCanLiveInTheMap() {
+        // Hugging Face BERT checkpoints carry int64 buffers such as embeddings.position_ids
+        try (NDManager m = NnTesting.manager()) {
+            Parameters p = new Parameters();
+            p.put("w", m.create(new double[] {1, 2}));
+            p.put("embeddings.position_ids", m.create(new long[] {0, 1}));
+            p.put("mask", m.create(new boolean[] {true, false}));
+            p.attachGradients();
+            assertTrue(p.get("w").hasGradient());
+            assertFalse(p.get("embeddings.position_ids").hasGradient());
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(p.get("w").mul(p.get("embeddings.position_ids").toType(DataType.FLOAT64, false)).sum());
+            }
+            assertArrayEquals(new double[] {0, 1}, p.get("w").getGradient().toDoubleArray());
+        }
+    }
+}
