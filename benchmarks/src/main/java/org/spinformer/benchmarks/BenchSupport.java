@@ -19,6 +19,12 @@ final class BenchSupport {
         return Devices.parseDType(s);
     }
 
+    /** Intra-op threads given to ours and to any in-process peer: {@code ai.djl.pytorch.num_threads}, else all cores. */
+    static int threads() {
+        String t = System.getProperty("ai.djl.pytorch.num_threads");
+        return t == null || t.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(t.trim());
+    }
+
     /** Forces completion (matters on CUDA): reads one element back to the host. */
     static float sync(NDArray x) {
         try (NDArray first = x.flatten().get(0); NDArray f = first.toType(DataType.FLOAT32, false)) {

@@ -9,7 +9,11 @@ import ai.djl.training.GradientCollector;
 import org.spinformer.core.device.Env;
 import org.spinformer.core.io.Npy;
 import org.spinformer.core.nn.Attention;
+import org.spinformer.core.io.OnnxModel;
 import org.spinformer.core.nn.FactoredAttention;
+import org.spinformer.representations.models.BertEncoder;
+import org.spinformer.representations.models.Models;
+import ai.djl.ndarray.NDArrays;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +30,31 @@ import java.nio.file.Path;
  */
 public final class PeerFixtures {
     private PeerFixtures() {}
+
+    /**
+     * MiniLM: every weight under its Hugging Face name ({@code <name>.npy}), token ids [B,T] as in
+     * {@link MiniLmBench}, and our hidden states [L+1,B,T,D] ({@code hidden.npy}).
+     */
+    static void writeMiniLm(Path dir, int batch, int tokens) throws IOException {
+        Files.createDirectories(dir);
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
+             BertEncoder model = Models.miniLm(ai.djl.Device.cpu(), DataType.FLOAT32)) {
+            byte[] onnx;
+            try (java.io.InputStream in = Models.class.getResourceAsStream(Models.MINILM_ONNX)) {
+                onnx = in.readAllBytes();
+            }
+            OnnxModel om = OnnxModel.parse(Path.of("all-minilm-l6-v2.onnx"), java.nio.ByteBuffer.wrap(onnx));
+            for (var e : om.huggingFaceParameters(m)) {
+                if (e.getValue().getDataType().isFloating()) {
+                    Npy.write(dir.resolve(e.getKey() + ".npy"), e.getValue());
+                }
+            }
+            NDArray ids = m.create(MiniLmBench.tokenIds(batch, tokens), new Shape(batch, tokens));
+            NDArray mask = m.ones(new Shape(batch, tokens), DataType.INT64);
+            Npy.write(dir.resolve("input_ids.npy"), ids);
+            Npy.write(dir.resolve("hidden.npy"), NDArrays.stack(model.hiddenStates(ids, mask)));
+        }
+    }
 
     public static void main(String[] args) throws IOException {
         Env.offline();
@@ -78,6 +107,7 @@ public final class PeerFixtures {
                 }
             }
         }
+        writeMiniLm(dir.resolve("minilm"), 32, 64);
         System.out.println("peer fixtures written to " + dir.toAbsolutePath());
     }
 }

@@ -35,6 +35,11 @@ public final class Report {
 
     record Peer(String name, double medianMs) {}
 
+    /** Our benchmark → {the peer's benchmark in the same JMH run, the peer's name}. */
+    static final Map<String, String[]> IN_PROCESS_PEERS = Map.of(
+            "MiniLmBench.oursAllHiddenStates",
+            new String[] {"MiniLmBench.onnxRuntimeLastHiddenState", "onnxruntime-java 1.20.0"});
+
     public static void main(String[] args) throws IOException {
         JsonArray runs = new Gson().fromJson(Files.readString(Path.of(args[0])), JsonArray.class);
         List<Row> rows = new ArrayList<>();
@@ -65,7 +70,7 @@ public final class Report {
                 ceilings.merge(w.ceilingKey(), rate, Math::max);
             }
         }
-        Map<String, Peer> peers = new LinkedHashMap<>();
+        Map<String, List<Peer>> peers = new LinkedHashMap<>();
         for (int i = 3; i < args.length; i++) {
             JsonObject pj = new Gson().fromJson(Files.readString(Path.of(args[i])), JsonObject.class);
             String peerName = pj.get("peer").getAsString();
@@ -73,20 +78,31 @@ public final class Report {
                 List<Double> ms = new ArrayList<>();
                 e.getValue().getAsJsonArray().forEach(v -> ms.add(v.getAsDouble()));
                 ms.sort(Double::compare);
-                peers.put(e.getKey(), new Peer(peerName, ms.get(ms.size() / 2)));
+                peers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new Peer(peerName, ms.get(ms.size() / 2)));
             }
+        }
+        // peers measured inside the same JMH run (e.g. ONNX Runtime Java): ours ← peer
+        for (Map.Entry<String, String[]> pair : IN_PROCESS_PEERS.entrySet()) {
+            rows.stream().filter(r -> r.benchmark().equals(pair.getValue()[0])).findFirst()
+                    .ifPresent(r -> peers.computeIfAbsent(pair.getKey(), k -> new ArrayList<>())
+                            .add(new Peer(pair.getValue()[1], r.medianMs())));
         }
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
-            Peer peer = peers.get(r.benchmark());
             Work.Amount w = Work.of(r.benchmark(), r.params());
             Double share = null;
             if (w != null && w.ceilingKey() != null && ceilings.containsKey(w.ceilingKey())) {
                 share = r.rate() / ceilings.get(w.ceilingKey());
             }
-            out.add(new Row(r.benchmark(), r.params(), r.medianMs(), r.minMs(), r.maxMs(), r.work(), r.unit(),
-                    r.rate(), share, peer == null ? null : peer.name(), peer == null ? null : peer.medianMs(),
-                    peer == null ? null : r.medianMs() / peer.medianMs()));
+            List<Peer> ps = peers.getOrDefault(r.benchmark(), List.of());
+            if (ps.isEmpty()) {
+                out.add(new Row(r.benchmark(), r.params(), r.medianMs(), r.minMs(), r.maxMs(), r.work(), r.unit(),
+                        r.rate(), share, null, null, null));
+            }
+            for (Peer peer : ps) {
+                out.add(new Row(r.benchmark(), r.params(), r.medianMs(), r.minMs(), r.maxMs(), r.work(), r.unit(),
+                        r.rate(), share, peer.name(), peer.medianMs(), r.medianMs() / peer.medianMs()));
+            }
         }
         StringBuilder md = new StringBuilder();
         md.append("| benchmark | params | median ms | spread ms | rate | share of ceiling | peer | peer ms | ours/peer |\n");

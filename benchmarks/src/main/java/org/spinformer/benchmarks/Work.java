@@ -32,6 +32,14 @@ final class Work {
                 double total = method.endsWith("Backward") ? 3 * fwd : fwd;
                 return new Amount(total, "GFLOP", "matmul-" + p.getOrDefault("dtype", "float32"));
             }
+            case "MiniLmBench": {
+                // per token and layer: Q,K,V,O projections 8D², MLP 4DF, scores and weighted values 4TD
+                double b = Double.parseDouble(p.get("batch"));
+                double t = Double.parseDouble(p.get("tokens"));
+                double d = 384;
+                double f = 1536;
+                return new Amount(b * t * 6 * (8 * d * d + 4 * d * f + 4 * t * d), "GFLOP", "matmul-float32");
+            }
             default:
                 return null;
         }
