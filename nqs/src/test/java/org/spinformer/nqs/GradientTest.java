@@ -133,7 +133,7 @@ class GradientTest {
             grad = StochasticReconfiguration.gradient(jac[0], jac[1], smp.eLocRe(), smp.eLocIm(), smp.weights())
                     .toDoubleArray();
         }
-        double eps = 1e-5;
+        double eps = 1e-4;
         int checked = 0;
         double gmax = 0;
         for (double g : grad) {
@@ -142,7 +142,7 @@ class GradientTest {
         long off = 0;
         for (Map.Entry<String, NDArray> e : vit.parameters()) {
             NDArray p = e.getValue();
-            for (long k = 0; k < p.size(); k += 3) { // every third entry of every parameter
+            for (long k = 0; k < p.size(); k += 4) { // every fourth entry of every parameter
                 double fd = centralDifference(p, k, eps, () -> exactEnergy(ex, vs));
                 double g = grad[(int) (off + k)];
                 assertEquals(fd, g, 1e-6 * Math.max(Math.abs(fd), 1e-3 * gmax), e.getKey() + "[" + k + "]");
@@ -150,23 +150,25 @@ class GradientTest {
             }
             off += p.size();
         }
-        assertTrue(checked > 50, "checked " + checked);
+        assertTrue(checked > 40, "checked " + checked);
     }
 
+    /** Fourth-order central difference (−f(2h) + 8f(h) − 8f(−h) + f(−2h))/(12h): truncation O(h⁴). */
     private static double centralDifference(NDArray p, long k, double eps, java.util.function.DoubleSupplier f) {
         Shape shape = p.getShape();
         double[] v = p.toDoubleArray();
         double v0 = v[(int) k];
-        v[(int) k] = v0 + eps;
-        p.set(v);
-        double fp = f.getAsDouble();
-        v[(int) k] = v0 - eps;
-        p.set(v);
-        double fm = f.getAsDouble();
+        double[] at = new double[4];
+        double[] steps = {2 * eps, eps, -eps, -2 * eps};
+        for (int i = 0; i < 4; i++) {
+            v[(int) k] = v0 + steps[i];
+            p.set(v);
+            at[i] = f.getAsDouble();
+        }
         v[(int) k] = v0;
         p.set(v);
         assertEquals(shape, p.getShape());
-        return (fp - fm) / (2 * eps);
+        return (-at[0] + 8 * at[1] - 8 * at[2] + at[3]) / (12 * eps);
     }
 
     @Test

@@ -35,8 +35,8 @@ class MetropolisTest {
         Heisenberg h = new Heisenberg(l, 0.5);
         try (NDManager m = Devices.manager(Device.cpu())) {
             ViT vit = new ViT(l, new ViT.Config(4, 1, 2, 2, 4), DataType.FLOAT64, m, 21);
-            // sharpen |ψ|² so the distribution is far from uniform: scale the real head's LayerNorm gain
-            vit.parameters().get("head.re.norm.weight").muli(3.0);
+            // sharpen |ψ|² so the distribution is far from uniform: real head's LayerNorm gain 0.1 → 3
+            vit.parameters().get("head.re.norm.weight").muli(30.0);
             VariationalState vs = new VariationalState(vit, 1024);
             SzZeroBasis basis = new SzZeroBasis(l.n());
             ExactSampler ex = new ExactSampler(h, List.of(), DataType.FLOAT64, m);
