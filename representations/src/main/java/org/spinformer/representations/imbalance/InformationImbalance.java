@@ -236,6 +236,11 @@ public final class InformationImbalance {
                     }
                     for (int i = 0; i < s; i++) {
                         for (int j = 0; j < s; j++) {
+                            if (i == j && o.k() == 1) {
+                                // the nearest neighbour (first minimum) has rank 1 in its own space, either tie rule
+                                Arrays.fill(ranks[i][j], b0, b1, 1.0);
+                                continue;
+                            }
                             double[] v = meanRank(d[j], nn[i], o.ties(), refPos).toDoubleArray();
                             System.arraycopy(v, 0, ranks[i][j], b0, b1 - b0);
                         }
