@@ -73,7 +73,8 @@ public final class InformationImbalance {
      * @param ties       tie rule for ranks in the target space
      * @param metric     distance
      * @param dtype      precision of the distances (FLOAT64 or FLOAT32)
-     * @param blockRows  query rows per block (0 = automatic: about 2²³ distances per block per space)
+     * @param blockRows  query rows per block (0 = automatic: about 2²¹ distances per block per space, so that
+     *                   temporaries stay below glibc's 32 MB mmap threshold and are reused without page faults)
      * @param queries    indices of the query points, or null for all
      * @param references indices of the reference points (candidates for neighbours), or null for all
      */
@@ -204,7 +205,7 @@ public final class InformationImbalance {
             }
             NDArray refPos = m.arange(0L, (long) nr, 1L, DataType.INT64).reshape(1, nr);
             int block = o.blockRows() > 0 ? o.blockRows()
-                    : (int) Math.max(16, Math.min(nq, (1L << 23) / Math.max(1, nr) / Math.max(1, o.k())));
+                    : (int) Math.max(16, Math.min(nq, (1L << 21) / Math.max(1, nr) / Math.max(1, o.k())));
             for (int b0 = 0; b0 < nq; b0 += block) {
                 int b1 = Math.min(nq, b0 + block);
                 try (NDManager bm = m.newSubManager()) {
