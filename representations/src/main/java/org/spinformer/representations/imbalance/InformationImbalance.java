@@ -1,8 +1,6 @@
 package org.spinformer.representations.imbalance;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -35,8 +33,8 @@ import java.util.Random;
  * breaks ties arbitrarily).
  *
  * <p>Computation on the tensor engine, query rows in blocks so memory is O(block × N): for each block and
- * each space s, squared distances D_s = |r|² − 2 q·rᵀ as one GEMM of [q, 1] with [−2r, |r|²] (the row constant
- * |q|² cannot change a row's order and is left out; no elementwise pass), i's own column set to +∞; the neighbours by argmin (k = 1) or by an exact top-k with
+ * each space s, squared distances D_s = q·(−2r)ᵀ + |r|² (one GEMM and one in-place add; the row constant |q|²
+ * cannot change a row's order and is left out), i's own column set to +∞; the neighbours by argmin (k = 1) or by an exact top-k with
  * index tie-break (k &gt; 1); then for every ordered pair (s, t) the rank of the s-neighbours in t by counting
  * (one comparison of the block's t-distances against the gathered value, and a count): no sort. All pairs of
  * spaces share the same distance blocks, so both directions, or the full layer × layer matrix, cost one GEMM
@@ -190,18 +188,25 @@ public final class InformationImbalance {
         boolean allQueries = o.queries() == null;
         try (NDManager m = parent.newSubManager()) {
             NDArray refIdx = m.create(toLong(r));
-            NDArray[] queryAug = new NDArray[s];
-            NDArray[] refAugT = new NDArray[s];
+            NDArray[] points = new NDArray[s];
+            NDArray[] refT = new NDArray[s];
+            NDArray[] sqRef = new NDArray[s];
             for (int i = 0; i < s; i++) {
                 NDArray x = spaces.get(i);
-                NDArray xm = x.toType(o.dtype(), true); // a copy owned by this computation
-                xm.attach(m);
-                NDArray p = o.metric().prepare(xm);
-                NDArray ref = o.references() == null ? p : p.get(new NDIndex("{}", refIdx));
-                NDArray sq = ref.square().sum(new int[] {1}, true); // [N,1]
-                // d(q, r) = [q, 1] · [−2r, |r|²]ᵀ = |r|² − 2 q·r: one GEMM, no elementwise pass
-                refAugT[i] = NDArrays.concat(new NDList(ref.mul(-2.0), sq), 1).transpose();
-                queryAug[i] = NDArrays.concat(new NDList(p, m.ones(new Shape(n, 1), o.dtype())), 1);
+                NDArray p;
+                if (o.metric() == Metric.EUCLIDEAN && x.getDataType() == o.dtype()) {
+                    p = x; // used as is: no copy (never modified, never attached here)
+                } else {
+                    NDArray xm = x.toType(o.dtype(), true); // a copy owned by this computation
+                    xm.attach(m);
+                    p = own(o.metric().prepare(xm), m);
+                }
+                NDArray ref = o.references() == null ? p : own(p.get(new NDIndex("{}", refIdx)), m);
+                // d(q, r) = |r|² − 2 q·r = q·(−2r)ᵀ + |r|²: one GEMM, then one in-place add on the block
+                refT[i] = own(ref.mul(-2.0), m).transpose();
+                NDArray sq = own(own(ref.expandDims(1), m).matMul(own(ref.expandDims(2), m)), m); // [N,1,1], no N×D temp
+                sqRef[i] = sq.reshape(1, nr);
+                points[i] = p;
             }
             NDArray refPos = m.arange(0L, (long) nr, 1L, DataType.INT64).reshape(1, nr);
             int block = o.blockRows() > 0 ? o.blockRows()
@@ -227,9 +232,9 @@ public final class InformationImbalance {
                     NDArray[] d = new NDArray[s];
                     NDArray[] nn = new NDArray[s];
                     for (int i = 0; i < s; i++) {
-                        NDArray xq = allQueries ? queryAug[i].get(new NDIndex(b0 + ":" + b1))
-                                : queryAug[i].get(new NDIndex("{}", qi));
-                        d[i] = xq.matMul(refAugT[i]); // [b,N]
+                        NDArray xq = own(allQueries ? points[i].get(new NDIndex(b0 + ":" + b1))
+                                : points[i].get(new NDIndex("{}", qi)), bm);
+                        d[i] = xq.matMul(refT[i]).addi(sqRef[i]); // [b,N]
                         if (selfIdx != null) {
                             d[i].set(selfIdx, inf);
                         }
@@ -269,6 +274,14 @@ public final class InformationImbalance {
             }
         }
         return new Matrix(delta, err, ranks, nq, nr, o.k());
+    }
+
+    /** Attaches a result computed from a caller's array to manager {@code m}. */
+    private static NDArray own(NDArray a, NDManager m) {
+        if (a.getManager() != m) {
+            a.attach(m);
+        }
+        return a;
     }
 
     /**
