@@ -51,7 +51,7 @@ public final class Simplicity {
                           long bertWarmup, int seeds, int evalPoints, int evalWindows, long seed) {
         /** The full run (≤ 20 min on the 2-core build machine, when idle). */
         public static Options full() {
-            return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 20, 1000, 4, 64, 4, 256, 2000, 64,
+            return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 20, 2000, 4, 64, 4, 256, 2000, 64,
                     1e-3, 200, 3, 12, 600, 1L);
         }
 
