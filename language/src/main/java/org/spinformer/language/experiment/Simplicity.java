@@ -93,7 +93,7 @@ public final class Simplicity {
                 CloneSampler s = new CloneSampler(tr.model(), CloneSampler.Rule.HEAT_BATH, data.specialIds());
                 CloneSampler.Result res;
                 try (MetricsLog log = MetricsLog.create(out.resolve("clone_n" + n + ".jsonl"))) {
-                    res = s.sample(startWindows, o.sweeps(), 256, o.seed() + 100 + n, fm, log, "clone n=" + n);
+                    res = s.sample(startWindows, o.sweeps(), 1024, o.seed() + 100 + n, fm, log, "clone n=" + n);
                 }
                 CloneSampler.write(out.resolve("clone_n" + n), res.clones(), data.tokenizer(), fm);
                 clones.put(name, res.clones());
