@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code spinformer language}: subcommand group. */
 @Command(name = "language", mixinStandardHelpOptions = true,
         description = "Factored-attention clones of a corpus, the simplicity-bias experiment, the Potts mapping.",
-        subcommands = {LanguageTrainFactoredCommand.class, LanguagePottsCommand.class})
+        subcommands = {LanguageTrainFactoredCommand.class, LanguageClonesCommand.class, LanguageDiagnoseCommand.class,
+                LanguageSimplicityCommand.class, LanguagePottsCommand.class})
 public final class LanguageCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /** Corpus and tokenizer options shared by the language subcommands. */
 public final class LanguageDataOptions {
-    @Option(names = "--corpus", defaultValue = "moby-dick",
+    @Option(names = "--corpus", defaultValue = "sotu",
             description = "moby-dick | sotu (embedded) | FILE | FILE.tsv[.gz]#column | FILE.jsonl#field "
                     + "(default: ${DEFAULT-VALUE}).")
     String corpus;

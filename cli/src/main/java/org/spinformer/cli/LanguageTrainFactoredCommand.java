@@ -96,6 +96,9 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
                 extra.addProperty("tokenizer", data.tokenizer);
                 extra.addProperty("test_loss", t.testLoss());
                 Models.save(out.resolve("model_n" + n), t.model(), steps, extra);
+                if (d.tokenizer() instanceof WordTokenizer w) {
+                    w.save(out.resolve("model_n" + n).resolve("vocab.txt"));
+                }
                 summary.addProperty("test_loss_n" + n, t.testLoss());
                 System.err.printf("n=%d test loss %.4f nats/token (%.0f s)%n", n, t.testLoss(), t.seconds());
             }

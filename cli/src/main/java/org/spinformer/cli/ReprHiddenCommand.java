@@ -50,7 +50,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}); weights in F32/F16/BF16 are converted on load.")
     String dtype;
 
-    @Option(names = "--batch-tokens", defaultValue = "8192",
+    @Option(names = "--batch-tokens", defaultValue = "2048",
             description = "Tokens per batch (B·T), texts sorted by length (default: ${DEFAULT-VALUE}).")
     int batchTokens;
 

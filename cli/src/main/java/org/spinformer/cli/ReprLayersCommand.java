@@ -67,7 +67,7 @@ public final class ReprLayersCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--batch-tokens", defaultValue = "8192", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
     int batchTokens;
 
     @Option(names = "--json", description = "Print a JSON summary as the last stdout line.")

@@ -1,2 +1,6 @@
-/** Spinformer nqs. */
+/**
+ * Spinformer nqs: transformer (ViT) neural-network quantum states for J1-J2 Heisenberg models, trained by
+ * variational Monte Carlo with sample-space stochastic reconfiguration. Cut as NetKet: lattice, hilbert,
+ * operator, exact, model, vqs (variational state), sampler, optimizer, driver.
+ */
 package org.spinformer.nqs;

@@ -164,25 +164,32 @@ public final class CloneSampler {
         }
         final long[] prop = proposal;
         double[][] res = TrainLoop.inStep(base, m -> {
-            NDArray logits = model.logits(m.create(ids, new Shape(b, t)), m.create(rows))
-                    .toType(DataType.FLOAT64, false).add(m.create(bias)); // [B,V]
-            NDArray logp = logits.logSoftmax(1);
+            NDArray logits = model.logits(m.create(ids, new Shape(b, t)), m.create(rows)); // [B,V]
+            NDArray logp = logits.add(m.create(bias).toType(logits.getDataType(), false)).logSoftmax(1);
+            NDArray flat = logp.reshape(-1);
+            long[] at = new long[b];
             if (rule == Rule.HEAT_BATH) {
-                NDArray cdf = logp.exp().cumSum(1); // [B,V]
-                NDArray thr = cdf.get(":, -1:").mul(m.create(u, new Shape(b, 1)));
-                NDArray pick = cdf.lt(thr).toType(DataType.INT64, false).sum(new int[] {1}); // first k with cdf ≥ u
-                long[] nw = pick.toLongArray();
-                NDArray lp = logp.mul(m.create(nw).oneHot(v, DataType.FLOAT64)).sum(new int[] {1});
-                double[] lpv = lp.toDoubleArray();
+                // inverse CDF: the first a with cdf_a ≥ u·cdf_V (banned tokens have p = 0 and are never picked)
+                NDArray cdf = logp.exp().cumSum(1);
+                NDArray thr = cdf.get(":, -1:").mul(m.create(u, new Shape(b, 1)).toType(cdf.getDataType(), false));
+                long[] nw = cdf.lt(thr).sum(new int[] {1}).toType(DataType.INT64, false).toLongArray();
+                for (int i = 0; i < b; i++) {
+                    at[i] = (long) i * v + Math.min(nw[i], v - 1);
+                }
+                double[] lpv = flat.take(m, m.create(at)).toType(DataType.FLOAT64, false).toDoubleArray();
                 double[] nd = new double[b];
                 for (int i = 0; i < b; i++) {
-                    nd[i] = nw[i];
+                    nd[i] = Math.min(nw[i], v - 1);
                 }
-                return new double[][] {nd, lpv, null};
+                return new double[][] {nd, lpv};
             }
-            NDArray lpCur = logp.mul(m.create(cur).oneHot(v, DataType.FLOAT64)).sum(new int[] {1});
-            NDArray lpProp = logp.mul(m.create(prop).oneHot(v, DataType.FLOAT64)).sum(new int[] {1});
-            return new double[][] {lpCur.toDoubleArray(), lpProp.toDoubleArray(), null};
+            long[] at2 = new long[2 * b];
+            for (int i = 0; i < b; i++) {
+                at2[i] = (long) i * v + cur[i];
+                at2[b + i] = (long) i * v + prop[i];
+            }
+            double[] both = flat.take(m, m.create(at2)).toType(DataType.FLOAT64, false).toDoubleArray();
+            return new double[][] {java.util.Arrays.copyOfRange(both, 0, b), java.util.Arrays.copyOfRange(both, b, 2 * b)};
         });
         double accepted = 0;
         double changed = 0;

@@ -3,9 +3,11 @@ package org.spinformer.language.corpus;
 import java.util.Arrays;
 
 /**
- * Non-overlapping windows of T consecutive tokens of one token stream, split by position: the first
- * {@code 1 − testFraction} of the stream gives training windows, the rest test windows (no window crosses the
- * boundary, so train and test share no token).
+ * Non-overlapping windows of T consecutive tokens of one token stream, split by position. {@link #split}: the
+ * first {@code 1 − testFraction} of the stream gives training windows, the rest test windows (no window crosses
+ * the boundary, so train and test share no token). {@link #splitBlocks}: the stream is cut into blocks of
+ * {@code block} windows and the last {@code round(testFraction·block)} windows of every block are test windows,
+ * so train and test come from the same parts of a corpus whose style drifts (State of the Union 1790-2021).
  *
  * @param train [N_train][T]
  * @param test  [N_test][T]
@@ -27,6 +29,25 @@ public record Windows(int[][] train, int[][] test, int length) {
                     + " tokens)");
         }
         return new Windows(train, test, t);
+    }
+
+    /** Block-interleaved split (see the class doc); windows never overlap. */
+    public static Windows splitBlocks(int[] ids, int t, double testFraction, int block) {
+        if (t < 2 || block < 2 || !(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("need T >= 2, block >= 2 and 0 < test fraction < 1");
+        }
+        int[][] all = cut(ids, 0, ids.length, t);
+        int inTest = Math.max(1, (int) Math.round(testFraction * block));
+        java.util.List<int[]> train = new java.util.ArrayList<>();
+        java.util.List<int[]> test = new java.util.ArrayList<>();
+        for (int i = 0; i < all.length; i++) {
+            (i % block >= block - inTest ? test : train).add(all[i]);
+        }
+        if (train.isEmpty() || test.isEmpty()) {
+            throw new IllegalArgumentException("corpus too short for blocks of " + block + " windows of " + t
+                    + " tokens (" + ids.length + " tokens)");
+        }
+        return new Windows(train.toArray(new int[0][]), test.toArray(new int[0][]), t);
     }
 
     private static int[][] cut(int[] ids, int from, int to, int t) {

@@ -13,8 +13,6 @@ import org.spinformer.core.train.Schedule;
 import org.spinformer.core.train.Sgd;
 import org.spinformer.core.train.TrainLoop;
 import org.spinformer.language.model.MaskedLm;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,8 +26,6 @@ import java.util.Random;
  * Training fails loudly (IllegalStateException) as soon as a logged loss or gradient norm is not finite.
  */
 public final class Mlm implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Mlm.class);
-
     /** Options; {@code maskFraction <= 0} masks exactly one position per window. */
     public record Options(long steps, int batch, double lr, long warmup, double clip, double weightDecay,
                           double maskFraction, String optimizer, long seed, int logEvery) {
@@ -196,8 +192,5 @@ public final class Mlm implements AutoCloseable {
     @Override
     public void close() {
         optimizer.close();
-        for (var e : model.parameters()) {
-            LOG.trace("param {}", e.getKey());
-        }
     }
 }

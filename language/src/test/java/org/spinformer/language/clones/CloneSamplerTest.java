@@ -129,7 +129,7 @@ class CloneSamplerTest {
                 }
             }
             CloneSampler sampler = new CloneSampler(model, rule, Set.of(Q));
-            CloneSampler.Result res = sampler.sample(start, 15, n, 11L, m, null, null);
+            CloneSampler.Result res = sampler.sample(start, 10, n, 11L, m, null, null);
             double[] emp = new double[exact.length];
             for (int[] w : res.clones()) {
                 emp[encode(w)] += 1.0 / n;
@@ -142,11 +142,11 @@ class CloneSamplerTest {
             }
             assertTrue(tv <= 0.02, "TV " + tv);
             assertTrue(maxP < 0.9, "degenerate stationary distribution");
-            assertEquals(15, res.stats().size());
+            assertEquals(10, res.stats().size());
             if (rule == CloneSampler.Rule.HEAT_BATH) {
                 assertEquals(1.0, res.stats().get(0).acceptance(), 0.0);
             } else {
-                double a = res.stats().get(14).acceptance();
+                double a = res.stats().get(9).acceptance();
                 assertTrue(a > 0.05 && a < 1.0, "acceptance " + a);
             }
         }

@@ -84,7 +84,7 @@ public final class Vmc {
     }
 
     /** One step's measured quantities. */
-    record StepStats(Statistics stats, double acceptance, long samples, String solver) {}
+    record StepStats(Statistics stats, double acceptance, long samples, String solver, double[] times) {}
 
     /** Runs (or resumes) the optimisation, writing everything under {@code out}. */
     public Result run(Path out, boolean resume) throws IOException {
@@ -148,7 +148,8 @@ public final class Vmc {
                         "error", s.error(), "variance", s.variance(), "v_score", vScore(s),
                         "relative_error", rel, "acceptance", st.acceptance(), "r_hat", s.rHat(), "tau", s.tau(),
                         "lr", lr, "diag_shift", o.method() == Method.SR ? shift : Double.NaN,
-                        "solver", st.solver(), "step_time_s", secs, "samples", st.samples(),
+                        "solver", st.solver(), "step_time_s", secs, "t_sample_s", st.times()[0],
+                        "t_local_energy_s", st.times()[1], "t_jacobian_s", st.times()[2], "t_update_s", st.times()[3], "samples", st.samples(),
                         "flops_per_sample", flopsPerSample, "cumulative_flops", cumulativeFlops));
                 progress.setMessage(String.format(java.util.Locale.ROOT, "E/N=%.6f rel=%.2e", s.mean() / sites, rel));
                 progress.step(1);
@@ -178,10 +179,15 @@ public final class Vmc {
     }
 
     private StepStats step(NDManager sm, long step, double lr, double shift, AdamW adam) {
+        long t0 = System.nanoTime();
         Samples smp = sampler.sample(vs, sm, step);
+        long t1 = System.nanoTime();
         NDArray[] e = localEnergies(smp);
         Statistics stats = stats(smp, e);
+        long t2 = System.nanoTime();
         NDArray[] jac = vs.jacobian(smp.sigma());
+        jac[0].get(0, 0).getDouble();
+        long t3 = System.nanoTime();
         Parameters params = vs.model().parameters();
         String solver;
         if (adam == null) {
@@ -202,7 +208,9 @@ public final class Vmc {
             adam.step(grads);
             solver = "adam";
         }
-        return new StepStats(stats, smp.acceptance(), smp.size(), solver);
+        long t4 = System.nanoTime();
+        return new StepStats(stats, smp.acceptance(), smp.size(), solver,
+                new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9});
     }
 
     /** θ ← θ − η δ, δ flat [P] in parameter order. */

@@ -41,6 +41,8 @@ public final class ViT implements WaveFunction {
     }
 
     private static final double EPS = 1e-5;
+    /** Initial gain of the two output LayerNorms. */
+    static final double HEAD_GAIN = 0.1;
     private final Lattice lattice;
     private final Config cfg;
     private final DataType dtype;
@@ -107,7 +109,8 @@ public final class ViT implements WaveFunction {
         for (String part : new String[] {"re", "im"}) {
             params.put("head." + part + ".weight", Params.normal(m, r, 1 / Math.sqrt(d), dtype, d, d));
             params.put("head." + part + ".bias", Params.constant(m, 0, dtype, d));
-            params.put("head." + part + ".norm.weight", Params.constant(m, 1, dtype, d));
+            // small output gains: the initial state is close to the uniform, real superposition
+            params.put("head." + part + ".norm.weight", Params.constant(m, HEAD_GAIN, dtype, d));
             params.put("head." + part + ".norm.bias", Params.constant(m, 0, dtype, d));
         }
     }

@@ -33,7 +33,8 @@ public final class LocalEnergy {
         NDArray diag = c.square().mul(-0.5).add(1).mul(j).sum(new int[] {1}).mul(0.25); // [M]
         NDArray anti = c.abs().gt(1).flatten(); // [M·NB] bool
         NDArray conn = sigma.expandDims(1).sub(c.expandDims(2).mul(d.expandDims(0))).reshape(ms * nb, n);
-        NDArray sel = conn.booleanMask(anti, 0); // [K,N]
+        NDArray rowsK = anti.nonzero().reshape(-1); // int64 [K], rows of anti-aligned connections
+        NDArray sel = conn.take(m, rowsK.expandDims(1).mul(n).add(m.arange(0L, n, 1L, DataType.INT64))); // [K,N]
         NDArray offRe;
         NDArray offIm;
         long k = sel.getShape().get(0);

@@ -32,10 +32,10 @@ import java.util.Map;
  * shuffled-pair control, TwoNN intrinsic dimension of each side, and optionally the full (2L+2)² matrix of Δ
  * between every layer of either side.
  *
- * <p><b>Semantic layers</b> (the rule used here): with Δ̄_l = (Δ(A_l→B_l) + Δ(B_l→A_l))/2 and the minimum Δ̄*
- * over l ≥ 1 (layer 0 holds token embeddings: shared tokens such as names make it lexical, not semantic),
- * the semantic layers are the l ≥ 1 with Δ̄_l ≤ Δ̄* + 0.1·(1 − Δ̄*): within a tenth of the way from the best
- * layer to chance (Δ = 1).
+ * <p><b>Semantic layers</b> (the rule used here): with Δ̄_l = (Δ(A_l→B_l) + Δ(B_l→A_l))/2, its standard error
+ * σ̄_l = (σ(A_l→B_l) + σ(B_l→A_l))/2 (over query points) and the minimum Δ̄* = Δ̄_{l*} over l ≥ 1 (layer 0 holds
+ * token embeddings: shared tokens such as names make it lexical, not semantic), the semantic layers are the
+ * l ≥ 1 statistically indistinguishable from the best: Δ̄_l − Δ̄* ≤ 2·√(σ̄_l² + σ̄_{l*}²).
  */
 public final class LayerScan {
     private static final Logger LOG = LoggerFactory.getLogger(LayerScan.class);
@@ -115,25 +115,30 @@ public final class LayerScan {
             }
             long t2 = System.nanoTime();
             return new Result(model.name(), pooling.toString(), pairs.nameA(), pairs.nameB(), pairs.size(),
-                    s.imbalance().k(), layers, a2b, b2a, ea, eb, sa, sb, ida, idb, semanticLayers(a2b, b2a), matrix,
+                    s.imbalance().k(), layers, a2b, b2a, ea, eb, sa, sb, ida, idb, semanticLayers(a2b, b2a, ea, eb), matrix,
                     (t1 - t0) / 1e9, (t2 - t1) / 1e9);
         }
     }
 
-    /** The documented rule: l ≥ 1 with Δ̄_l ≤ Δ̄* + 0.1·(1 − Δ̄*). */
-    public static int[] semanticLayers(double[] a2b, double[] b2a) {
+    /** The documented rule: l ≥ 1 with Δ̄_l − Δ̄* ≤ 2·√(σ̄_l² + σ̄*²) (see the class comment). */
+    public static int[] semanticLayers(double[] a2b, double[] b2a, double[] ea, double[] eb) {
         int ls = a2b.length;
         if (ls < 2) {
             return new int[] {0};
         }
-        double best = Double.POSITIVE_INFINITY;
+        int best = 1;
         for (int l = 1; l < ls; l++) {
-            best = Math.min(best, (a2b[l] + b2a[l]) / 2);
+            if (a2b[l] + b2a[l] < a2b[best] + b2a[best]) {
+                best = l;
+            }
         }
-        double cut = best + 0.1 * (1 - best);
+        double bestMean = (a2b[best] + b2a[best]) / 2;
+        double bestErr = (ea[best] + eb[best]) / 2;
         List<Integer> out = new ArrayList<>();
         for (int l = 1; l < ls; l++) {
-            if ((a2b[l] + b2a[l]) / 2 <= cut) {
+            double mean = (a2b[l] + b2a[l]) / 2;
+            double err = (ea[l] + eb[l]) / 2;
+            if (mean - bestMean <= 2 * Math.sqrt(err * err + bestErr * bestErr)) {
                 out.add(l);
             }
         }
@@ -161,7 +166,8 @@ public final class LayerScan {
         json.put("id_a", r.idA());
         json.put("id_b", r.idB());
         json.put("semantic_layers", r.semanticLayers());
-        json.put("semantic_rule", "l >= 1 with (D(A->B)+D(B->A))/2 <= best + 0.1*(1 - best)");
+        json.put("semantic_rule", "l >= 1 with mean_l - mean_best <= 2*sqrt(err_l^2 + err_best^2), mean = (D(A->B)+D(B->A))/2, "
+                + "err = (se(A->B)+se(B->A))/2");
         json.put("extract_seconds", r.extractSeconds());
         json.put("imbalance_seconds", r.imbalanceSeconds());
         if (r.matrix() != null) {

@@ -4,10 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -29,8 +33,8 @@ import java.util.Random;
  * breaks ties arbitrarily).
  *
  * <p>Computation on the tensor engine, query rows in blocks so memory is O(block × N): for each block and
- * each space s, squared distances D_s = |r|² − 2 q·rᵀ (one GEMM; the row constant |q|² cannot change a row's
- * order and is left out), i's own column set to +∞; the neighbours by argmin (k = 1) or by an exact top-k with
+ * each space s, squared distances D_s = q·(−2r)ᵀ + |r|² (one GEMM and one in-place add; the row constant |q|²
+ * cannot change a row's order and is left out), i's own column set to +∞; the neighbours by argmin (k = 1) or by an exact top-k with
  * index tie-break (k &gt; 1); then for every ordered pair (s, t) the rank of the s-neighbours in t by counting
  * (one comparison of the block's t-distances against the gathered value, and a count): no sort. All pairs of
  * spaces share the same distance blocks, so both directions, or the full layer × layer matrix, cost one GEMM
@@ -67,7 +71,8 @@ public final class InformationImbalance {
      * @param ties       tie rule for ranks in the target space
      * @param metric     distance
      * @param dtype      precision of the distances (FLOAT64 or FLOAT32)
-     * @param blockRows  query rows per block (0 = automatic: about 2²³ distances per block per space)
+     * @param blockRows  query rows per block (0 = automatic: about 2²¹ distances per block per space, so that
+     *                   temporaries stay below glibc's 32 MB mmap threshold and are reused without page faults)
      * @param queries    indices of the query points, or null for all
      * @param references indices of the reference points (candidates for neighbours), or null for all
      */
@@ -175,47 +180,75 @@ public final class InformationImbalance {
         }
         NDManager parent = spaces.get(0).getManager();
         double[][][] ranks = new double[s][s][nq];
+        // self pairs (query row, reference column) where a query is also a reference
+        Map<Integer, Integer> refPosOf = new HashMap<>();
+        for (int j = 0; j < nr; j++) {
+            refPosOf.put(r[j], j);
+        }
+        boolean allQueries = o.queries() == null;
         try (NDManager m = parent.newSubManager()) {
             NDArray refIdx = m.create(toLong(r));
-            NDArray[] ref = new NDArray[s];
-            NDArray[] sq = new NDArray[s];
-            NDArray[] prepared = new NDArray[s];
+            NDArray[] points = new NDArray[s];
+            NDArray[] refT = new NDArray[s];
+            NDArray[] sqRef = new NDArray[s];
             for (int i = 0; i < s; i++) {
                 NDArray x = spaces.get(i);
-                NDArray xm = x.toType(o.dtype(), true); // a copy owned by this computation
-                xm.attach(m);
-                prepared[i] = o.metric().prepare(xm);
-                ref[i] = prepared[i].get(new NDIndex("{}", refIdx));
-                sq[i] = ref[i].square().sum(new int[] {1}).reshape(1, nr);
+                NDArray p;
+                if (o.metric() == Metric.EUCLIDEAN && x.getDataType() == o.dtype()) {
+                    p = x; // used as is: no copy (never modified, never attached here)
+                } else {
+                    NDArray xm = x.toType(o.dtype(), true); // a copy owned by this computation
+                    xm.attach(m);
+                    p = own(o.metric().prepare(xm), m);
+                }
+                NDArray ref = o.references() == null ? p : own(p.get(new NDIndex("{}", refIdx)), m);
+                // d(q, r) = |r|² − 2 q·r = q·(−2r)ᵀ + |r|²: one GEMM, then one in-place add on the block
+                refT[i] = own(ref.mul(-2.0), m).transpose();
+                NDArray sq = own(own(ref.expandDims(1), m).matMul(own(ref.expandDims(2), m)), m); // [N,1,1], no N×D temp
+                sqRef[i] = sq.reshape(1, nr);
+                points[i] = p;
             }
             NDArray refPos = m.arange(0L, (long) nr, 1L, DataType.INT64).reshape(1, nr);
             int block = o.blockRows() > 0 ? o.blockRows()
-                    : (int) Math.max(16, Math.min(nq, (1L << 23) / Math.max(1, nr) / Math.max(1, o.k())));
+                    : (int) Math.max(16, Math.min(nq, (1L << 21) / Math.max(1, nr) / Math.max(1, o.k())));
             for (int b0 = 0; b0 < nq; b0 += block) {
                 int b1 = Math.min(nq, b0 + block);
                 try (NDManager bm = m.newSubManager()) {
-                    NDArray qi = bm.create(toLong(Arrays.copyOfRange(q, b0, b1)));
-                    NDArray self = qi.reshape(b1 - b0, 1).eq(refIdx.reshape(1, nr)); // [b,N]
-                    boolean anySelf = self.any().getBoolean();
+                    NDArray qi = allQueries ? null : bm.create(toLong(Arrays.copyOfRange(q, b0, b1)));
+                    List<Long> selfRows = new ArrayList<>();
+                    List<Long> selfCols = new ArrayList<>();
+                    for (int row = b0; row < b1; row++) {
+                        Integer col = refPosOf.get(q[row]);
+                        if (col != null) {
+                            selfRows.add((long) (row - b0));
+                            selfCols.add((long) col);
+                        }
+                    }
+                    NDIndex selfIdx = selfRows.isEmpty() ? null : new NDIndex("{}, {}",
+                            bm.create(selfRows.stream().mapToLong(Long::longValue).toArray()),
+                            bm.create(selfCols.stream().mapToLong(Long::longValue).toArray()));
+                    NDArray inf = selfRows.isEmpty() ? null
+                            : bm.full(new Shape(selfRows.size()), Float.POSITIVE_INFINITY, o.dtype());
                     NDArray[] d = new NDArray[s];
                     NDArray[] nn = new NDArray[s];
                     for (int i = 0; i < s; i++) {
-                        NDArray xq = prepared[i].get(new NDIndex("{}", qi));
-                        d[i] = sq[i].sub(xq.matMul(ref[i].transpose()).mul(2.0)); // [b,N]
-                        if (anySelf) {
-                            d[i].set(self, Double.POSITIVE_INFINITY);
+                        NDArray xq = own(allQueries ? points[i].get(new NDIndex(b0 + ":" + b1))
+                                : points[i].get(new NDIndex("{}", qi)), bm);
+                        d[i] = xq.matMul(refT[i]).addi(sqRef[i]); // [b,N]
+                        if (selfIdx != null) {
+                            d[i].set(selfIdx, inf);
                         }
                         nn[i] = neighbours(d[i], o.k(), refPos);
                     }
-                    double[][][] blockRanks = new double[s][s][];
                     for (int i = 0; i < s; i++) {
                         for (int j = 0; j < s; j++) {
-                            blockRanks[i][j] = meanRank(d[j], nn[i], o.ties(), refPos).toDoubleArray();
-                        }
-                    }
-                    for (int i = 0; i < s; i++) {
-                        for (int j = 0; j < s; j++) {
-                            System.arraycopy(blockRanks[i][j], 0, ranks[i][j], b0, b1 - b0);
+                            if (i == j && o.k() == 1) {
+                                // the nearest neighbour (first minimum) has rank 1 in its own space, either tie rule
+                                Arrays.fill(ranks[i][j], b0, b1, 1.0);
+                                continue;
+                            }
+                            double[] v = meanRank(d[j], nn[i], o.ties(), refPos).toDoubleArray();
+                            System.arraycopy(v, 0, ranks[i][j], b0, b1 - b0);
                         }
                     }
                 }
@@ -243,6 +276,14 @@ public final class InformationImbalance {
         return new Matrix(delta, err, ranks, nq, nr, o.k());
     }
 
+    /** Attaches a result computed from a caller's array to manager {@code m}. */
+    private static NDArray own(NDArray a, NDManager m) {
+        if (a.getManager() != m) {
+            a.attach(m);
+        }
+        return a;
+    }
+
     /**
      * Indices [b,k] (int64, positions among the references) of the k smallest entries of each row of d [b,N],
      * ties broken by the lower index; k = 1 uses argmin (first minimum).
@@ -256,7 +297,7 @@ public final class InformationImbalance {
         // threshold t = the k-th smallest value (a value, so independent of how topK orders ties)
         NDArray t = d.topK(k, 1, false, true).get(0).get(new NDIndex(":, {}", k - 1)).reshape(b, 1);
         NDArray less = d.lt(t);
-        NDArray cntLess = less.countNonzero(1).reshape(b, 1);
+        NDArray cntLess = less.sum(new int[] {1}).reshape(b, 1);
         NDArray eq = d.eq(t);
         NDArray pos = eq.toType(DataType.INT64, false).cumSum(1); // 1-based position among the ties
         NDArray keepEq = eq.logicalAnd(pos.lte(cntLess.neg().add(k)));
@@ -273,17 +314,17 @@ public final class InformationImbalance {
         NDArray v = d.gather(nn, 1); // [b,k]
         NDArray cnt;
         if (k == 1) {
-            cnt = d.lt(v).countNonzero(1).reshape(b, 1);
+            cnt = d.lt(v).sum(new int[] {1}).reshape(b, 1); // bool sum → int64, one pass
             if (ties == Ties.FIRST) {
-                cnt = cnt.add(d.eq(v).logicalAnd(refPos.lt(nn)).countNonzero(1).reshape(b, 1));
+                cnt = cnt.add(d.eq(v).logicalAnd(refPos.lt(nn)).sum(new int[] {1}).reshape(b, 1));
             }
         } else {
             NDArray d3 = d.expandDims(1); // [b,1,N]
             NDArray v3 = v.expandDims(2); // [b,k,1]
-            cnt = d3.lt(v3).countNonzero(2); // [b,k]
+            cnt = d3.lt(v3).sum(new int[] {2}); // [b,k]
             if (ties == Ties.FIRST) {
                 NDArray before = refPos.expandDims(0).lt(nn.expandDims(2)); // [b,k,N]
-                cnt = cnt.add(d3.eq(v3).logicalAnd(before).countNonzero(2));
+                cnt = cnt.add(d3.eq(v3).logicalAnd(before).sum(new int[] {2}));
             }
         }
         return cnt.toType(DataType.FLOAT64, false).add(1.0).mean(new int[] {1});

@@ -19,7 +19,7 @@ import java.util.List;
  * Pooled hidden states of every layer for a list of texts: [L+1, N, W] float32, row i = text i.
  *
  * <p>Texts are tokenised, sorted by token count (so a batch holds sequences of similar length and padding is
- * small), cut into batches of at most {@code tokenBudget} tokens (B·T) and at most 2²¹ attention scores per
+ * small), cut into batches of at most {@code tokenBudget} tokens (B·T) and at most 2¹⁹ attention scores per
  * head (B·T²), right-padded, run through the model (no gradient is recorded: parameters do not require one),
  * pooled, and put back in the input order. Each batch runs in its own NDManager sub-manager.
  */
@@ -27,7 +27,7 @@ public final class HiddenStates {
     private HiddenStates() {}
 
     /** Default batch size in tokens. */
-    public static final int DEFAULT_TOKEN_BUDGET = 8192;
+    public static final int DEFAULT_TOKEN_BUDGET = 2048;
 
     /** Pooled states [L+1, N, W] (float32, owned by {@code out}). */
     public static NDArray extract(HiddenStateModel model, List<String> texts, Pooling pooling, NDManager out,
@@ -60,7 +60,7 @@ public final class HiddenStates {
                 while (end < n) {
                     int len = Math.max(maxLen, ids[order[end]].length);
                     long count = end - start + 1L;
-                    if (end > start && (count * len > tokenBudget || count * len * len > (1L << 21))) {
+                    if (end > start && (count * len > tokenBudget || count * len * len > (1L << 19))) {
                         break;
                     }
                     maxLen = len;

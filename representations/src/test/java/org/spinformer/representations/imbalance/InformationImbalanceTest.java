@@ -141,6 +141,25 @@ class InformationImbalanceTest {
     }
 
     @Test
+    void leavesNothingInTheCallersManager() {
+        try (NDManager caller = m.newSubManager()) {
+            NDArray a = gaussian(20, 100, 4);
+            NDArray b = gaussian(21, 100, 4);
+            a.attach(caller);
+            b.attach(caller);
+            int before = caller.getManagedArrays().size();
+            for (Metric metric : Metric.values()) {
+                InformationImbalance.pair(a, b, InformationImbalance.Options.defaults().withMetric(metric).withK(2)
+                        .withBlockRows(30));
+                InformationImbalance.pair(a, a, InformationImbalance.Options.defaults().withMetric(metric)
+                        .withSplit(new int[] {1, 2, 3}, null).withDType(DataType.FLOAT32));
+            }
+            TwoNN.estimate(a);
+            assertEquals(before, caller.getManagedArrays().size());
+        }
+    }
+
+    @Test
     void badInputIsRejected() {
         NDArray a = gaussian(14, 10, 3);
         NDArray b = gaussian(15, 11, 3);

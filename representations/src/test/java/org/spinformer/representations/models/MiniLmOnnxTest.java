@@ -157,6 +157,36 @@ class MiniLmOnnxTest {
     }
 
     @Test
+    void huggingFaceBertDirectoryLoadsTheSameModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // MiniLM's weights written as a BertModel checkpoint ("bert." prefix, F16 storage is not used: exact F32)
+        java.util.Map<String, NDArray> tensors = new java.util.LinkedHashMap<>();
+        org.spinformer.core.io.OnnxModel om;
+        try (InputStream in = Models.class.getResourceAsStream(Models.MINILM_ONNX)) {
+            om = org.spinformer.core.io.OnnxModel.parse(java.nio.file.Path.of("m.onnx"),
+                    java.nio.ByteBuffer.wrap(in.readAllBytes()));
+        }
+        for (var e : om.huggingFaceParameters(m)) {
+            tensors.put("bert." + e.getKey(), e.getValue());
+        }
+        org.spinformer.core.io.SafeTensors.write(dir.resolve("model.safetensors"), tensors);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": 30522, "
+                + "\"hidden_size\": 384, \"num_attention_heads\": 12, \"num_hidden_layers\": 6, "
+                + "\"intermediate_size\": 1536, \"layer_norm_eps\": 1e-12, \"hidden_act\": \"gelu\", "
+                + "\"max_position_embeddings\": 512}");
+        try (InputStream in = Models.class.getResourceAsStream(Models.MINILM_TOKENIZER)) {
+            java.nio.file.Files.write(dir.resolve("tokenizer.json"), in.readAllBytes());
+        }
+        try (HiddenStateModel hf = Models.load(dir.toString(), Device.cpu(), DataType.FLOAT32)) {
+            assertEquals(6, hf.layers());
+            List<String> texts = SENTENCES.subList(0, 5);
+            NDArray a = HiddenStates.extract(model, texts, Pooling.parse("mean"), m, 4096);
+            NDArray b = HiddenStates.extract(hf, texts, Pooling.parse("mean"), m, 4096);
+            assertEquals(0f, a.sub(b).abs().max().getFloat(), 0f);
+        }
+    }
+
+    @Test
     void extractionIsIndependentOfBatching() {
         List<String> texts = SENTENCES.subList(0, 8);
         NDArray big = HiddenStates.extract(model, texts, Pooling.parse("mean"), m, 100000);

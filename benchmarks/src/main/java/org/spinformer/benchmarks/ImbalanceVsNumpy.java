@@ -1,0 +1,147 @@
+package org.spinformer.benchmarks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.spinformer.core.io.Npy;
+import org.spinformer.representations.imbalance.InformationImbalance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Information Imbalance, both directions, against the numpy full-rank reference ({@code benchmarks/peers/
+ * imbalance_numpy.py}) and against the GEMM floor (the two N×D×N distance products alone) measured in the same
+ * run. Data: N points of a 10-dimensional latent space embedded in D dimensions with noise, two views A and B.
+ *
+ * <pre>
+ *   java -cp "benchmarks/target/classes:benchmarks/target/lib/*" org.spinformer.benchmarks.ImbalanceVsNumpy \
+ *       [--n 5000] [--d 4096] [--device cpu] [--repeat 2] [--out benchmarks/results/imbalance.json]
+ * </pre>
+ */
+public final class ImbalanceVsNumpy {
+    private ImbalanceVsNumpy() {}
+
+    public static void main(String[] args) throws Exception {
+        int n = 5000;
+        int d = 4096;
+        int repeat = 2;
+        String device = "cpu";
+        Path out = Path.of("benchmarks/results/imbalance.json");
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--n" -> n = Integer.parseInt(args[i + 1]);
+                case "--d" -> d = Integer.parseInt(args[i + 1]);
+                case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
+                case "--device" -> device = args[i + 1];
+                case "--out" -> out = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Path tmp = Files.createTempDirectory("imbalance-bench");
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("n", n);
+        res.put("d", d);
+        res.put("device", device);
+        try (NDManager m = BenchSupport.manager(device)) {
+            NDArray[] ab = data(m, n, d);
+            Npy.write(tmp.resolve("a.npy"), ab[0]);
+            Npy.write(tmp.resolve("b.npy"), ab[1]);
+            // warm-up on a small slice
+            InformationImbalance.pair(ab[0].get("0:500"), ab[1].get("0:500"), InformationImbalance.Options.defaults());
+            for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+                String tag = t == DataType.FLOAT32 ? "float32" : "float64";
+                double gemm = Double.POSITIVE_INFINITY;
+                double ours = Double.POSITIVE_INFINITY;
+                InformationImbalance.Pair p = null;
+                for (int r = 0; r < repeat; r++) {
+                    try (NDManager s = m.newSubManager()) {
+                        NDArray a = ab[0].toType(t, true);
+                        NDArray b = ab[1].toType(t, true);
+                        a.attach(s);
+                        b.attach(s);
+                        long t0 = System.nanoTime();
+                        BenchSupport.sync(a.matMul(a.transpose()));
+                        BenchSupport.sync(b.matMul(b.transpose()));
+                        gemm = Math.min(gemm, (System.nanoTime() - t0) / 1e9);
+                    }
+                    long t0 = System.nanoTime();
+                    p = InformationImbalance.pair(ab[0], ab[1], InformationImbalance.Options.defaults().withDType(t));
+                    ours = Math.min(ours, (System.nanoTime() - t0) / 1e9);
+                }
+                res.put("gemm_floor_" + tag + "_s", gemm);
+                res.put("ours_" + tag + "_s", ours);
+                res.put("ours_" + tag + "_a_to_b", p.aToB());
+                res.put("ours_" + tag + "_b_to_a", p.bToA());
+                System.out.printf(Locale.ROOT, "ours %s: %.2f s (GEMM floor %.2f s), Δ(A→B) %.6f Δ(B→A) %.6f%n", tag, ours,
+                        gemm, p.aToB(), p.bToA());
+            }
+        }
+        for (String dt : new String[] {"float64", "float32"}) {
+            JsonObject np = numpy(tmp, dt);
+            res.put("numpy_" + dt + "_s", np.get("seconds").getAsDouble());
+            res.put("numpy_" + dt + "_gemm_s", np.get("gemm_seconds").getAsDouble());
+            res.put("numpy_" + dt + "_a_to_b", np.get("a_to_b").getAsDouble());
+            res.put("numpy_" + dt + "_b_to_a", np.get("b_to_a").getAsDouble());
+            System.out.printf(Locale.ROOT, "numpy %s: %.2f s (its GEMMs %.2f s), Δ(A→B) %.6f Δ(B→A) %.6f%n", dt,
+                    np.get("seconds").getAsDouble(), np.get("gemm_seconds").getAsDouble(),
+                    np.get("a_to_b").getAsDouble(), np.get("b_to_a").getAsDouble());
+        }
+        double speedup32 = (double) res.get("numpy_float64_s") / (double) res.get("ours_float32_s");
+        double speedup64 = (double) res.get("numpy_float64_s") / (double) res.get("ours_float64_s");
+        res.put("speedup_float32_vs_numpy_float64", speedup32);
+        res.put("speedup_float64_vs_numpy_float64", speedup64);
+        res.put("speedup_float32_vs_numpy_float32",
+                (double) res.get("numpy_float32_s") / (double) res.get("ours_float32_s"));
+        res.put("exact_float64_matches_numpy", res.get("ours_float64_a_to_b").equals(res.get("numpy_float64_a_to_b"))
+                && res.get("ours_float64_b_to_a").equals(res.get("numpy_float64_b_to_a")));
+        System.out.printf(Locale.ROOT, "speed-up vs numpy float64 reference: %.2fx (ours float32), %.2fx (ours float64)%n",
+                speedup32, speedup64);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(res), StandardCharsets.UTF_8);
+        System.out.println("wrote " + out);
+    }
+
+    /** A = Z Wa + 3 ε, B = Z Wb + 3 ε', Z [N,10] standard normal; float32. */
+    static NDArray[] data(NDManager m, int n, int d) {
+        Random r = new Random(42);
+        NDArray z = m.create(gauss(r, n * 10)).reshape(n, 10);
+        NDArray wa = m.create(gauss(r, 10 * d)).reshape(10, d);
+        NDArray wb = m.create(gauss(r, 10 * d)).reshape(10, d);
+        NDArray a = z.matMul(wa).add(m.create(gauss(r, n * d)).reshape(n, d).mul(3f));
+        NDArray b = z.matMul(wb).add(m.create(gauss(r, n * d)).reshape(n, d).mul(3f));
+        return new NDArray[] {a, b};
+    }
+
+    private static float[] gauss(Random r, int len) {
+        float[] v = new float[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+
+    private static JsonObject numpy(Path dir, String dtype) throws IOException, InterruptedException {
+        Path script = Path.of("benchmarks/peers/imbalance_numpy.py");
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalArgumentException("run from the repository root (" + script + " not found)");
+        }
+        Process p = new ProcessBuilder("python3", script.toString(), dir.resolve("a.npy").toString(),
+                dir.resolve("b.npy").toString(), "--dtype", dtype).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String outText = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0) {
+            throw new IOException("numpy peer failed");
+        }
+        String[] lines = outText.split("\n");
+        return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+    }
+}

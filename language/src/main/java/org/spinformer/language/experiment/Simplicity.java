@@ -1,0 +1,268 @@
+package org.spinformer.language.experiment;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.spinformer.core.io.AtomicFiles;
+import org.spinformer.core.plot.LineChart;
+import org.spinformer.core.plot.Series;
+import org.spinformer.core.train.MetricsLog;
+import org.spinformer.language.clones.CloneSampler;
+import org.spinformer.language.corpus.Dataset;
+import org.spinformer.language.corpus.Windows;
+import org.spinformer.language.diagnose.Comparison;
+import org.spinformer.language.model.BertMlm;
+import org.spinformer.language.model.FactoredMlm;
+import org.spinformer.language.train.Mlm;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The distributional simplicity bias experiment (Rende, Gerace, Laio, Goldt, NeurIPS 2024): factored models
+ * with n = 1, 2, 3 layers (interactions among up to 2, 3, 5 tokens) are trained on the original corpus and each
+ * samples a clone of the test set; a 4-layer BERT is then trained by MLM on the original and, at log-spaced
+ * steps, its test loss is measured on the original test windows and on every clone. If the network learns
+ * low-order interactions first, the loss on the low-order clones stops improving (saturates) earlier than the
+ * loss on higher-order clones and on the original.
+ *
+ * <p>Saturation step t₉₀ of a curve (reported): the first evaluated step at which the mean loss has made 90% of
+ * its total decrease L(first) − L(last).
+ */
+public final class Simplicity {
+    private static final Logger LOG = LoggerFactory.getLogger(Simplicity.class);
+
+    /** All settings. */
+    public record Options(int[] factoredLayers, int factoredDim, int factoredHeads, long factoredSteps,
+                          int factoredBatch, double factoredLr, int sweeps, int clones, int bertLayers, int bertDim,
+                          int bertHeads, int bertHidden, long bertSteps, int bertBatch, double bertLr,
+                          long bertWarmup, int seeds, int evalPoints, int evalWindows, long seed) {
+        /** The full run (≤ 20 min on the 2-core build machine, when idle). */
+        public static Options full() {
+            return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 20, 2000, 4, 64, 4, 256, 2000, 64,
+                    1e-3, 200, 3, 12, 600, 1L);
+        }
+
+        /** A short run for the demo (≈ 2 minutes). */
+        public static Options quick() {
+            return new Options(new int[] {1, 3}, 32, 4, 300, 64, 0.003, 8, 300, 4, 32, 4, 64, 300, 32, 2e-3, 50,
+                    2, 7, 300, 1L);
+        }
+    }
+
+    /** Mean ± std over seeds of one dataset's curve. */
+    public record Curve(String name, long[] steps, double[] mean, double[] std, long saturationStep) {}
+
+    private Simplicity() {}
+
+    public static List<Curve> run(Dataset data, Options o, Path out, NDManager m) throws IOException {
+        Files.createDirectories(out);
+        long t0 = System.nanoTime();
+        Windows w = data.windows();
+        int v = data.tokenizer().vocabSize();
+        int t = w.length();
+        int[][] startWindows = Windows.head(w.test(), o.clones());
+        Map<String, int[][]> sets = new LinkedHashMap<>();
+        sets.put("original", Windows.head(w.test(), o.evalWindows()));
+        JsonObject summary = new JsonObject();
+        JsonObject factored = new JsonObject();
+
+        // 1. factored models (curriculum) and their clones
+        FactoredMlm.Config base = new FactoredMlm.Config(v, t, o.factoredDim(), o.factoredHeads(), 1, "free", true,
+                data.tokenizer().maskId(), o.seed());
+        Mlm.Options fopt = new Mlm.Options(o.factoredSteps(), o.factoredBatch(), o.factoredLr(),
+                Math.min(100, o.factoredSteps() / 10), 1.0, 0.01, 0, "adamw", o.seed(), 25);
+        Map<String, int[][]> clones = new LinkedHashMap<>();
+        try (NDManager fm = m.newSubManager()) {
+            var trained = FactoredTraining.curriculum(base, o.factoredLayers(), w.train(), w.test(), fopt, 0.5, fm, out);
+            for (var tr : trained) {
+                int n = tr.model().cfg().layers();
+                String name = "clone n=" + n + " (" + ((1 << (n - 1)) + 1) + "-body)";
+                CloneSampler s = new CloneSampler(tr.model(), CloneSampler.Rule.HEAT_BATH, data.specialIds());
+                CloneSampler.Result res;
+                try (MetricsLog log = MetricsLog.create(out.resolve("clone_n" + n + ".jsonl"))) {
+                    res = s.sample(startWindows, o.sweeps(), 1024, o.seed() + 100 + n, fm, log, "clone n=" + n);
+                }
+                CloneSampler.write(out.resolve("clone_n" + n), res.clones(), data.tokenizer(), fm);
+                clones.put(name, res.clones());
+                sets.put(name, Windows.head(res.clones(), o.evalWindows()));
+                JsonObject f = new JsonObject();
+                f.addProperty("test_loss", tr.testLoss());
+                f.addProperty("train_seconds", tr.seconds());
+                f.addProperty("clone_seconds", res.seconds());
+                f.addProperty("clone_final_mean_log_conditional",
+                        res.stats().get(res.stats().size() - 1).meanLogConditional());
+                factored.add("n" + n, f);
+            }
+        }
+        summary.add("factored", factored);
+
+        // 2. statistics of the clones against the original
+        Map<String, int[][]> cmp = new LinkedHashMap<>();
+        cmp.put("original test", startWindows);
+        cmp.putAll(clones);
+        Comparison.Options co = Comparison.Options.defaults();
+        var rows = Comparison.compare(w.train(), cmp, v, data.specialIds(), co);
+        Comparison.write(out.resolve("statistics"), rows, co);
+        summary.add("statistics", Comparison.toJson(rows, co));
+
+        // 3. BERT on the original, evaluated on every set at log-spaced steps, over seeds
+        long[] evalSteps = logSpaced(o.bertSteps(), o.evalPoints());
+        Map<String, double[][]> losses = new LinkedHashMap<>(); // name -> [seed][point]
+        for (String k : sets.keySet()) {
+            losses.put(k, new double[o.seeds()][evalSteps.length]);
+        }
+        StringBuilder csv = new StringBuilder("seed,step,dataset,loss\n");
+        for (int s = 0; s < o.seeds(); s++) {
+            long seed = o.seed() + 1000L * (s + 1);
+            try (NDManager bm = m.newSubManager();
+                 MetricsLog log = MetricsLog.create(out.resolve("bert_seed" + s + ".jsonl"))) {
+                BertMlm bert = new BertMlm(new BertMlm.Config(v, t, o.bertDim(), o.bertHeads(), o.bertHidden(),
+                        o.bertLayers(), data.tokenizer().maskId(), seed), bm, null, DataType.FLOAT32);
+                Mlm.Options bopt = new Mlm.Options(o.bertSteps(), o.bertBatch(), o.bertLr(), o.bertWarmup(), 1.0, 0.01,
+                        0.15, "adamw", seed, 25);
+                try (Mlm trainer = new Mlm(bert, w.train(), bopt, bm, log, "bert seed " + s)) {
+                    for (int p = 0; p < evalSteps.length; p++) {
+                        trainer.train(evalSteps[p] - trainer.step());
+                        for (Map.Entry<String, int[][]> e : sets.entrySet()) {
+                            double l = Mlm.evaluate(bert, bm, e.getValue(), 0.15, 777L, 256);
+                            losses.get(e.getKey())[s][p] = l;
+                            csv.append(String.format(Locale.ROOT, "%d,%d,%s,%.6f%n", s, evalSteps[p], e.getKey(), l));
+                        }
+                        LOG.info("bert seed {} step {}: {}", s, evalSteps[p], describe(losses, s, p));
+                    }
+                }
+            }
+        }
+        AtomicFiles.write(out.resolve("curves.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        List<Curve> curves = new ArrayList<>();
+        for (Map.Entry<String, double[][]> e : losses.entrySet()) {
+            double[] mean = new double[evalSteps.length];
+            double[] std = new double[evalSteps.length];
+            for (int p = 0; p < evalSteps.length; p++) {
+                for (int s = 0; s < o.seeds(); s++) {
+                    mean[p] += e.getValue()[s][p] / o.seeds();
+                }
+                for (int s = 0; s < o.seeds(); s++) {
+                    std[p] += Math.pow(e.getValue()[s][p] - mean[p], 2) / Math.max(1, o.seeds() - 1);
+                }
+                std[p] = Math.sqrt(std[p]);
+            }
+            curves.add(new Curve(e.getKey(), evalSteps, mean, std, saturation(evalSteps, mean)));
+        }
+        writeCurves(out, curves, summary, o, (System.nanoTime() - t0) / 1e9);
+        return curves;
+    }
+
+    private static String describe(Map<String, double[][]> losses, int s, int p) {
+        StringBuilder sb = new StringBuilder();
+        losses.forEach((k, v) -> sb.append(k).append('=').append(String.format(Locale.ROOT, "%.3f", v[s][p])).append(' '));
+        return sb.toString().trim();
+    }
+
+    /** About {@code n} distinct log-spaced steps in [1, total], ending at total. */
+    public static long[] logSpaced(long total, int n) {
+        TreeSet<Long> s = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            double f = n == 1 ? 1 : (double) i / (n - 1);
+            s.add(Math.max(1, Math.round(Math.exp(Math.log(Math.max(10, total / 100.0)) * (1 - f)
+                    + Math.log(total) * f))));
+        }
+        s.add(total);
+        return s.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** First step at which the curve has made 90% of its decrease from the first to the last point. */
+    public static long saturation(long[] steps, double[] mean) {
+        double drop = mean[0] - mean[mean.length - 1];
+        for (int i = 0; i < mean.length; i++) {
+            if (mean[0] - mean[i] >= 0.9 * drop) {
+                return steps[i];
+            }
+        }
+        return steps[steps.length - 1];
+    }
+
+    private static void writeCurves(Path out, List<Curve> curves, JsonObject summary, Options o, double seconds)
+            throws IOException {
+        JsonArray arr = new JsonArray();
+        for (Curve c : curves) {
+            JsonObject j = new JsonObject();
+            j.addProperty("dataset", c.name());
+            JsonArray st = new JsonArray();
+            JsonArray mn = new JsonArray();
+            JsonArray sd = new JsonArray();
+            for (int i = 0; i < c.steps().length; i++) {
+                st.add(c.steps()[i]);
+                mn.add(c.mean()[i]);
+                sd.add(c.std()[i]);
+            }
+            j.add("steps", st);
+            j.add("mean", mn);
+            j.add("std", sd);
+            j.addProperty("saturation_step_90", c.saturationStep());
+            arr.add(j);
+        }
+        summary.add("curves", arr);
+        summary.add("options", new com.google.gson.Gson().toJsonTree(o));
+        summary.addProperty("seconds", seconds);
+        AtomicFiles.write(out.resolve("simplicity.json"), new GsonBuilder().setPrettyPrinting()
+                .serializeSpecialFloatingPointValues().create().toJson(summary).getBytes(StandardCharsets.UTF_8));
+        LineChart.Builder lc = LineChart.builder().optTitle("BERT (" + o.bertLayers() + " layers) test loss: original"
+                + " vs clones, mean ± std over " + o.seeds() + " seeds").optXLabel("training step").optYLabel(
+                "MLM test loss (nats / masked token)").optLogX(true);
+        for (Curve c : curves) {
+            double[] x = new double[c.steps().length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = c.steps()[i];
+            }
+            lc.addSeries(new Series(c.name(), x, c.mean(), c.std()));
+        }
+        lc.build().save(out.resolve("simplicity_loss"));
+        // loss at three snapshot steps, per dataset (x: 1..k clones by order, last = original)
+        int np = curves.get(0).steps().length;
+        int[] snaps = {Math.max(0, np / 3 - 1), Math.max(0, 2 * np / 3 - 1), np - 1};
+        LineChart.Builder sc = LineChart.builder().optTitle("Test loss at three training steps")
+                .optXLabel(order(curves)).optYLabel("MLM test loss (nats / masked token)");
+        for (int si : snaps) {
+            double[] x = new double[curves.size()];
+            double[] y = new double[curves.size()];
+            double[] e = new double[curves.size()];
+            for (int i = 0; i < curves.size(); i++) {
+                x[i] = i + 1;
+                y[i] = ordered(curves).get(i).mean()[si];
+                e[i] = ordered(curves).get(i).std()[si];
+            }
+            sc.addSeries(new Series("step " + curves.get(0).steps()[si], x, y, e));
+        }
+        sc.optErrorBands(false).build().save(out.resolve("simplicity_snapshots"));
+    }
+
+    /** Clones in order of n, then the original. */
+    private static List<Curve> ordered(List<Curve> curves) {
+        List<Curve> c = new ArrayList<>(curves.subList(1, curves.size()));
+        c.add(curves.get(0));
+        return c;
+    }
+
+    private static String order(List<Curve> curves) {
+        StringBuilder sb = new StringBuilder();
+        List<Curve> c = ordered(curves);
+        for (int i = 0; i < c.size(); i++) {
+            sb.append(i + 1).append(": ").append(c.get(i).name().replaceAll(" \\(.*\\)", "")).append("  ");
+        }
+        return sb.toString().trim();
+    }
+}

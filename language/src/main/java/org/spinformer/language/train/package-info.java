@@ -1,0 +1,2 @@
+/** Masked-language-model training (single-site or fractional masking, AdamW/SGD, clipping, metrics, checkpoints) and evaluation. */
+package org.spinformer.language.train;

@@ -1,0 +1,99 @@
+package org.spinformer.language.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.junit.jupiter.api.Test;
+import org.spinformer.core.train.MetricsLog;
+import org.spinformer.language.experiment.Simplicity;
+import org.spinformer.language.model.BertMlm;
+import org.spinformer.language.model.FactoredMlm;
+import org.spinformer.language.model.MaskedLm;
+import org.spinformer.language.model.Models;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MlmTest {
+    /** Windows of a period-3 pattern with a random phase: every token is determined by its neighbours. */
+    static int[][] periodic(int n, int t, long seed) {
+        Random r = new Random(seed);
+        int[][] w = new int[n][t];
+        for (int[] x : w) {
+            int phase = r.nextInt(3);
+            for (int j = 0; j < t; j++) {
+                x[j] = 3 + (j + phase) % 3;
+            }
+        }
+        return w;
+    }
+
+    @Test
+    void factoredModelLearnsADeterministicPatternAndCheckpointsRoundTrip(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(6, 8, 8, 2, 1, "free", true, 2, 1L), m, null,
+                    DataType.FLOAT32);
+            int[][] train = periodic(200, 8, 1);
+            int[][] test = periodic(50, 8, 2);
+            double before = Mlm.evaluate(model, m, test, -1, 0, 512);
+            Mlm.Options o = new Mlm.Options(300, 32, 0.03, 20, 1.0, 0.0, 0, "adamw", 3, 50);
+            try (MetricsLog log = MetricsLog.create(tmp.resolve("log.jsonl")); Mlm t = new Mlm(model, train, o, m, log, null)) {
+                t.train(300);
+                assertEquals(300, t.step());
+                t.checkpoint(tmp.resolve("ckpt"), null);
+            }
+            double after = Mlm.evaluate(model, m, test, -1, 0, 512);
+            assertTrue(before > 1.0, "before " + before);
+            assertTrue(after < 0.05, "after " + after);
+            assertTrue(Files.readAllLines(tmp.resolve("log.jsonl")).size() >= 6);
+            MaskedLm back = Models.load(tmp.resolve("ckpt"), m);
+            assertEquals(after, Mlm.evaluate(back, m, test, -1, 0, 512), 1e-6);
+        }
+    }
+
+    @Test
+    void bertLearnsThePatternWithFractionMasking() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            BertMlm bert = new BertMlm(new BertMlm.Config(6, 8, 16, 2, 32, 2, 2, 1L), m, null, DataType.FLOAT32);
+            int[][] train = periodic(200, 8, 1);
+            Mlm.Options o = new Mlm.Options(200, 32, 0.01, 20, 1.0, 0.01, 0.25, "adamw", 3, 50);
+            try (Mlm t = new Mlm(bert, train, o, m, null, null)) {
+                t.train(200);
+            }
+            assertTrue(Mlm.evaluate(bert, m, periodic(50, 8, 2), 0.25, 0, 512) < 0.1);
+        }
+    }
+
+    @Test
+    void divergenceFailsLoudly() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(6, 8, 8, 2, 1, "free", true, 2, 1L), m, null,
+                    DataType.FLOAT32);
+            model.parameters().get("readout.bias").set(new float[] {Float.NaN, 0, 0, 0, 0, 0});
+            Mlm.Options o = new Mlm.Options(20, 8, 0.01, 0, 1.0, 0.0, 0, "adamw", 3, 5);
+            try (Mlm t = new Mlm(model, periodic(20, 8, 1), o, m, null, null)) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.train(20));
+                assertTrue(e.getMessage().contains("diverged"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void logSpacedStepsAndSaturation() {
+        long[] s = Simplicity.logSpaced(1000, 5);
+        assertEquals(1000, s[s.length - 1]);
+        assertEquals(10, s[0]);
+        for (int i = 1; i < s.length; i++) {
+            assertTrue(s[i] > s[i - 1]);
+        }
+        assertEquals(30, Simplicity.saturation(new long[] {10, 20, 30, 40}, new double[] {5, 3, 2.05, 2.0}));
+        assertArrayEquals(new long[] {10, 32, 100, 316, 1000}, s);
+    }
+}

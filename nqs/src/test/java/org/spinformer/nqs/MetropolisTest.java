@@ -1,0 +1,82 @@
+package org.spinformer.nqs;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.junit.jupiter.api.Test;
+import org.spinformer.core.device.Devices;
+import org.spinformer.nqs.hilbert.SzZeroBasis;
+import org.spinformer.nqs.lattice.Lattice;
+import org.spinformer.nqs.model.ViT;
+import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.sampler.ExactSampler;
+import org.spinformer.nqs.sampler.MetropolisExchange;
+import org.spinformer.nqs.sampler.Samples;
+import org.spinformer.nqs.vqs.VariationalState;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Metropolis exchange sampler reproduces |ψ|² of a random ViT on the 8-site triangular lattice
+ * (70 Sz = 0 states, J1 and J2 exchange moves).
+ *
+ * <p>Bound: for M independent draws the expected total-variation distance of the histogram is
+ * E[TV] ≈ ½ Σ_s √(2 p_s(1 − p_s)/(π M)). Markov samples are correlated; with one recorded sample per sweep and
+ * τ ≲ 2 sweeps the effective size is ≥ M/4, so the test requires TV ≤ ½ Σ_s √(2 p_s/(π M/4)) (+ 0.02). A sampler
+ * that draws from the wrong distribution (uniform over Sz = 0, also checked) is far above that bound.
+ */
+class MetropolisTest {
+    @Test
+    void histogramMatchesExactDistribution() {
+        Lattice l = Lattice.triangular(4, 2);
+        Heisenberg h = new Heisenberg(l, 0.5);
+        try (NDManager m = Devices.manager(Device.cpu())) {
+            ViT vit = new ViT(l, new ViT.Config(4, 1, 2, 2, 4), DataType.FLOAT64, m, 21);
+            // sharpen |ψ|² so the distribution is far from uniform: real head's LayerNorm gain 0.1 → 3
+            vit.parameters().get("head.re.norm.weight").muli(30.0);
+            VariationalState vs = new VariationalState(vit, 1024);
+            SzZeroBasis basis = new SzZeroBasis(l.n());
+            ExactSampler ex = new ExactSampler(h, List.of(), DataType.FLOAT64, m);
+            double[] p;
+            try (NDManager s = m.newSubManager()) {
+                p = ex.sample(vs, s, 0).weights().toDoubleArray();
+            }
+            int chains = 1024;
+            int perChain = 32;
+            MetropolisExchange mh = new MetropolisExchange(h, chains * perChain, chains, 10, 0, 42,
+                    DataType.FLOAT64, m);
+            double[] counts = new double[basis.size()];
+            double acceptance;
+            try (NDManager s = m.newSubManager()) {
+                Samples smp = mh.sample(vs, s, 0);
+                acceptance = smp.acceptance();
+                NDArray up = smp.sigma().add(1).div(2); // bit i
+                double[] pow = new double[l.n()];
+                for (int i = 0; i < l.n(); i++) {
+                    pow[i] = Math.pow(2, i);
+                }
+                double[] code = up.matMul(m.create(pow)).toDoubleArray();
+                for (double c : code) {
+                    counts[basis.rank((long) c)]++;
+                }
+            }
+            double total = chains * perChain;
+            double tv = 0;
+            double tvUniform = 0;
+            double bound = 0;
+            for (int r = 0; r < p.length; r++) {
+                tv += 0.5 * Math.abs(counts[r] / total - p[r]);
+                tvUniform += 0.5 * Math.abs(1.0 / p.length - p[r]);
+                bound += 0.5 * Math.sqrt(2 * p[r] / (Math.PI * total / 4));
+            }
+            bound += 0.02;
+            System.out.printf("Metropolis TV = %.4f (bound %.4f, uniform %.4f, acceptance %.3f)%n", tv, bound,
+                    tvUniform, acceptance);
+            assertTrue(tv <= bound, "TV " + tv + " > bound " + bound);
+            assertTrue(tvUniform > 2 * bound, "test has no power: uniform TV " + tvUniform + " vs bound " + bound);
+        }
+    }
+}
