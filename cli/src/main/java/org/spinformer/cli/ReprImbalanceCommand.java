@@ -58,6 +58,10 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     @Option(names = "--shuffled", description = "Also report the shuffled-pair control (B rows permuted; Δ ≈ 1).")
     boolean shuffled;
 
+    @Option(names = "--queries", defaultValue = "0",
+            description = "Use this many random rows as queries against all rows as references (0 = every row).")
+    int queries;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for subsets and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -102,6 +106,15 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
             if (xa.getShape().get(0) != xb.getShape().get(0)) {
                 throw new IllegalArgumentException("A has " + xa.getShape().get(0) + " rows but B has "
                         + xb.getShape().get(0));
+            }
+            int rows = (int) xa.getShape().get(0);
+            if (queries < 0 || queries > rows) {
+                throw new IllegalArgumentException("--queries must be in [0, " + rows + "], got " + queries);
+            }
+            if (queries > 0) {
+                int[] q = java.util.Arrays.copyOf(InformationImbalance.permutation(rows, seed), queries);
+                java.util.Arrays.sort(q);
+                o = o.withSplit(q, null);
             }
             long t0 = System.nanoTime();
             InformationImbalance.Pair p = InformationImbalance.pair(xa, xb, o);

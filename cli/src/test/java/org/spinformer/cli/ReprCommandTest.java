@@ -62,6 +62,10 @@ class ReprCommandTest {
         assertEquals(2.0 / n, j.get("b_to_a").getAsDouble(), 1e-15);
         assertEquals(n, j.get("n").getAsInt());
         assertEquals(1, j.get("k").getAsInt());
+        Run split = run("repr", "imbalance", "--a", dir.resolve("a.npy").toString(), "--b",
+                dir.resolve("b.npy").toString(), "--device", "cpu", "--queries", "20", "--json");
+        assertEquals(0, split.code(), split.err());
+        assertEquals(2.0 / n, split.lastJson().get("a_to_b").getAsDouble(), 1e-15);
     }
 
     @Test

@@ -204,12 +204,12 @@ public final class LayerScan {
                 .addSeries(new Series(a, x, r.idA())).addSeries(new Series(b, x, r.idB())).build()
                 .save(dir.resolve("id"));
         if (r.matrix() != null) {
-            List<String> labels = new ArrayList<>();
+            List<String> labels = new ArrayList<>(); // short tick labels: A0 … AL, B0 … BL
             for (int l = 0; l <= r.layers(); l++) {
-                labels.add(a + " " + l);
+                labels.add("A" + l);
             }
             for (int l = 0; l <= r.layers(); l++) {
-                labels.add(b + " " + l);
+                labels.add("B" + l);
             }
             StringBuilder mc = new StringBuilder("from\\to," + String.join(",", labels) + "\n");
             for (int i = 0; i < labels.size(); i++) {
@@ -221,7 +221,7 @@ public final class LayerScan {
             }
             AtomicFiles.write(dir.resolve("matrix.csv"), mc.toString().getBytes(StandardCharsets.UTF_8));
             Heatmap.builder().setValues(r.matrix()).optXLabels(labels).optYLabels(labels)
-                    .optTitle("Δ(row → column), " + r.model()).optXLabel("to").optYLabel("from").optValueName("Δ")
+                    .optTitle("Δ(row → column), " + r.model() + ", A = " + a + ", B = " + b).optXLabel("to").optYLabel("from").optValueName("Δ")
                     .optRange(0, 1).build().save(dir.resolve("matrix"));
         }
         return dir.resolve("imbalance.png");
