@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
  * small-lattice setting that reaches ≤ 2e-3 relative error on 4×4 J2 = 0.5 with exact enumeration.
  */
 public record TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
-                        int heads, int patch, int mlpDim, String sampler, int samples, int chains, int steps,
+                        int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains, int steps,
                         double lr, String lrSchedule, double diagShift, double diagShiftFinal, String optimizer,
                         long seed, String dtype, int chunk, boolean marshall, int checkpointEvery, int thermalize,
                         int discard) {
@@ -24,12 +24,12 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
 
     /** The defaults. */
     public static TrainSpec defaults() {
-        return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 8, 2, AUTO_PATCH, 16, "exact", 1024, 64, 300,
+        return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 8, 2, AUTO_PATCH, 16, 0.1, "exact", 1024, 64, 300,
                 0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 4096, false, 50, 50, 2);
     }
 
     public TrainSpec withSteps(int s) {
-        return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, sampler, samples,
+        return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples,
                 chains, s, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
                 checkpointEvery, thermalize, discard);
     }
@@ -47,6 +47,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         o.addProperty("heads", heads);
         o.addProperty("patch", patch);
         o.addProperty("mlp_dim", mlpDim);
+        o.addProperty("head_gain", headGain);
         o.addProperty("sampler", sampler);
         o.addProperty("samples", samples);
         o.addProperty("chains", chains);

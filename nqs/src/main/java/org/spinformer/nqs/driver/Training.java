@@ -59,7 +59,8 @@ public final class Training {
         WaveFunction wf;
         switch (s.model().toLowerCase(Locale.ROOT)) {
             case "vit":
-                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), s.resolvedPatch(l.n()), s.mlpDim()), dt,
+                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), s.resolvedPatch(l.n()), s.mlpDim(),
+                        s.headGain()), dt,
                         m, s.seed());
                 break;
             case "jastrow":
