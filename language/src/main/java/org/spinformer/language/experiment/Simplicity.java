@@ -267,7 +267,8 @@ public final class Simplicity {
         AtomicFiles.write(out.resolve("simplicity.json"), new GsonBuilder().setPrettyPrinting()
                 .serializeSpecialFloatingPointValues().create().toJson(summary).getBytes(StandardCharsets.UTF_8));
         LineChart.Builder lc = LineChart.builder().optTitle("BERT (" + o.bertLayers() + " layers) test loss: original"
-                + " vs clones, mean ± std over " + o.seeds() + " seeds").optXLabel("training step").optYLabel(
+                + " vs clones, mean ± std over " + (summary.has("seeds_used") ? summary.get("seeds_used").getAsInt()
+                : o.seeds()) + " seeds").optXLabel("training step").optYLabel(
                 "MLM test loss (nats / masked token)").optLogX(true);
         for (Curve c : curves) {
             double[] x = new double[c.steps().length];
