@@ -45,6 +45,9 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
             + "factored models and the sampling).")
     boolean reuseClones;
 
+    @Option(names = "--eval-points", description = "Log-spaced BERT evaluation steps (default 12).")
+    Integer evalPoints;
+
     @Option(names = "--eval-windows", description = "Windows per evaluation set (default 600).")
     Integer evalWindows;
 
@@ -75,7 +78,8 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
                 factoredSteps == null ? o.factoredSteps() : factoredSteps, o.factoredBatch(), o.factoredLr(),
                 sweeps == null ? o.sweeps() : sweeps, o.clones(), o.bertLayers(), o.bertDim(), o.bertHeads(),
                 o.bertHidden(), bertSteps == null ? o.bertSteps() : bertSteps, o.bertBatch(), o.bertLr(),
-                o.bertWarmup(), seeds == null ? o.seeds() : seeds, o.evalPoints(),
+                o.bertWarmup(), seeds == null ? o.seeds() : seeds,
+                evalPoints == null ? o.evalPoints() : evalPoints,
                 evalWindows == null ? o.evalWindows() : evalWindows, seed);
         Dataset d = data.load();
         try (NDManager m = Devices.manager(Devices.parse(device))) {
