@@ -41,6 +41,16 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
     @Option(names = "--sweeps", description = "Clone sweeps (default 20).")
     Integer sweeps;
 
+    @Option(names = "--reuse-clones", description = "Reuse clone_n<k>/clones.tsv already in --out (skip the "
+            + "factored models and the sampling).")
+    boolean reuseClones;
+
+    @Option(names = "--eval-points", description = "Log-spaced BERT evaluation steps (default 12).")
+    Integer evalPoints;
+
+    @Option(names = "--eval-windows", description = "Windows per evaluation set (default 600).")
+    Integer evalWindows;
+
     @Option(names = "--seed", defaultValue = "1", description = "Base seed.")
     long seed;
 
@@ -68,10 +78,12 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
                 factoredSteps == null ? o.factoredSteps() : factoredSteps, o.factoredBatch(), o.factoredLr(),
                 sweeps == null ? o.sweeps() : sweeps, o.clones(), o.bertLayers(), o.bertDim(), o.bertHeads(),
                 o.bertHidden(), bertSteps == null ? o.bertSteps() : bertSteps, o.bertBatch(), o.bertLr(),
-                o.bertWarmup(), seeds == null ? o.seeds() : seeds, o.evalPoints(), o.evalWindows(), seed);
+                o.bertWarmup(), seeds == null ? o.seeds() : seeds,
+                evalPoints == null ? o.evalPoints() : evalPoints,
+                evalWindows == null ? o.evalWindows() : evalWindows, seed);
         Dataset d = data.load();
         try (NDManager m = Devices.manager(Devices.parse(device))) {
-            var curves = Simplicity.run(d, o, out, m);
+            var curves = Simplicity.run(d, o, out, m, reuseClones);
             com.google.gson.JsonObject s = new com.google.gson.JsonObject();
             com.google.gson.JsonArray arr = new com.google.gson.JsonArray();
             for (var c : curves) {

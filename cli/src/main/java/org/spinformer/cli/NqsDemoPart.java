@@ -27,8 +27,8 @@ public final class NqsDemoPart implements DemoPart {
         System.out.printf(Locale.ROOT, "  exact E/N = %.10f (Lanczos, %d states)%n", ed.energyPerSite(),
                 ed.basis().size());
         TrainSpec d = TrainSpec.defaults();
-        TrainSpec spec = new TrainSpec("square", "4x4", 0.5, "spin", "vit", 1, 8, 2, 2, 16, "exact", 1024, 64, 30,
-                0.05, "cosine", 1e-2, 1e-3, "sr", 1L, "float64", 4096, false, 30, d.thermalize(), d.discard());
+        TrainSpec spec = new TrainSpec("square", "4x4", 0.5, "spin", "vit", 1, 8, 2, 1, 16, 0.1, "exact", 1024, 64, 40,
+                0.05, "cosine", 1e-2, 1e-3, "sr", 1L, "float64", 4096, false, 40, d.thermalize(), d.discard());
         Vmc.Result r = Training.run(spec, out.resolve("vit-4x4-j2-0.5"), false, device);
         System.out.printf(Locale.ROOT, "  ViT (%d steps) E/N = %.6f, relative error %.2e; plots in %s%n", r.steps(),
                 r.energyPerSite(), r.relativeError(), out.resolve("vit-4x4-j2-0.5"));

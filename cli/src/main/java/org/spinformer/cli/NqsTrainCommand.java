@@ -39,10 +39,14 @@ public final class NqsTrainCommand implements Callable<Integer> {
     int dim = D.dim();
     @Option(names = "--heads", description = "Attention heads (default: ${DEFAULT-VALUE}).")
     int heads = D.heads();
-    @Option(names = "--patch", description = "Patch side b (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patch", description = "Patch side b; 0 = auto: 1 up to 20 sites, else 2 "
+            + "(default: ${DEFAULT-VALUE}).")
     int patch = D.patch();
     @Option(names = "--mlp-dim", description = "MLP hidden width (default: ${DEFAULT-VALUE}).")
     int mlpDim = D.mlpDim();
+    @Option(names = "--head-gain", description = "Initial gain of the output LayerNorms (small: start near the "
+            + "uniform state) (default: ${DEFAULT-VALUE}).")
+    double headGain = D.headGain();
     @Option(names = "--sampler", description = "exact (<= 20 sites) or metropolis (default: ${DEFAULT-VALUE}).")
     String sampler = D.sampler();
     @Option(names = "--samples", description = "Monte Carlo samples M per step (default: ${DEFAULT-VALUE}).")
@@ -90,7 +94,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Env.offline();
         Device dev = Devices.parse(device);
-        TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, sampler,
+        TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
                 samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk,
                 marshall, checkpointEvery, thermalize, discard);
         Vmc.Result r = Training.run(spec, out, resume, dev);

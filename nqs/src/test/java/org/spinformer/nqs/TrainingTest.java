@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TrainingTest {
     private static TrainSpec spec(String sampler, int steps) {
-        return new TrainSpec("triangular", "4x2", 0.5, "spin", "vit", 1, 4, 2, 2, 8, sampler, 64, 16, steps,
+        return new TrainSpec("triangular", "4x2", 0.5, "spin", "vit", 1, 4, 2, 2, 8, 0.1, sampler, 64, 16, steps,
                 0.05, "constant", 1e-2, 1e-2, "sr", 3L, "float64", 256, false, 2, 5, 1);
     }
 

@@ -52,7 +52,7 @@ public final class Simplicity {
         /** The full run (≤ 20 min on the 2-core build machine, when idle). */
         public static Options full() {
             return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 20, 2000, 4, 64, 4, 256, 2000, 64,
-                    1e-3, 200, 3, 12, 600, 1L);
+                    5e-4, 300, 3, 12, 600, 1L);
         }
 
         /** A short run for the demo (≈ 2 minutes). */
@@ -68,6 +68,16 @@ public final class Simplicity {
     private Simplicity() {}
 
     public static List<Curve> run(Dataset data, Options o, Path out, NDManager m) throws IOException {
+        return run(data, o, out, m, false);
+    }
+
+    /**
+     * As {@link #run(Dataset, Options, Path, NDManager)}; with {@code reuseClones} the clones already in
+     * {@code out/clone_n<k>/clones.tsv} (from an earlier run with the same corpus settings) are used instead of
+     * training the factored models and sampling again.
+     */
+    public static List<Curve> run(Dataset data, Options o, Path out, NDManager m, boolean reuseClones)
+            throws IOException {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         Windows w = data.windows();
@@ -85,8 +95,26 @@ public final class Simplicity {
         Mlm.Options fopt = new Mlm.Options(o.factoredSteps(), o.factoredBatch(), o.factoredLr(),
                 Math.min(100, o.factoredSteps() / 10), 1.0, 0.01, 0, "adamw", o.seed(), 25);
         Map<String, int[][]> clones = new LinkedHashMap<>();
+        if (reuseClones) {
+            for (int n : o.factoredLayers()) {
+                Path f = out.resolve("clone_n" + n).resolve("clones.tsv");
+                if (!Files.isRegularFile(f)) {
+                    throw new IllegalArgumentException("cannot reuse clones: " + f + " missing");
+                }
+                int[][] c = CloneSampler.readTsv(f);
+                if (c.length == 0 || c[0].length != t) {
+                    throw new IllegalArgumentException("cannot reuse clones: " + f + " has no windows of " + t);
+                }
+                String name = "clone n=" + n + " (" + ((1 << (n - 1)) + 1) + "-body)";
+                clones.put(name, c);
+                sets.put(name, Windows.head(c, o.evalWindows()));
+                LOG.info("reusing {} clones of the {}-layer model from {}", c.length, n, f);
+            }
+            factored.addProperty("reused_clones_from", out.toString());
+        }
         try (NDManager fm = m.newSubManager()) {
-            var trained = FactoredTraining.curriculum(base, o.factoredLayers(), w.train(), w.test(), fopt, 0.5, fm, out);
+            var trained = reuseClones ? List.<FactoredTraining.Trained>of()
+                    : FactoredTraining.curriculum(base, o.factoredLayers(), w.train(), w.test(), fopt, 0.5, fm, out);
             for (var tr : trained) {
                 int n = tr.model().cfg().layers();
                 String name = "clone n=" + n + " (" + ((1 << (n - 1)) + 1) + "-body)";
@@ -125,13 +153,17 @@ public final class Simplicity {
             losses.put(k, new double[o.seeds()][evalSteps.length]);
         }
         StringBuilder csv = new StringBuilder("seed,step,dataset,loss\n");
+        List<Integer> ok = new ArrayList<>();
+        JsonArray diverged = new JsonArray();
+        List<Curve> curves = new ArrayList<>();
         for (int s = 0; s < o.seeds(); s++) {
             long seed = o.seed() + 1000L * (s + 1);
+            StringBuilder seedCsv = new StringBuilder();
             try (NDManager bm = m.newSubManager();
                  MetricsLog log = MetricsLog.create(out.resolve("bert_seed" + s + ".jsonl"))) {
                 BertMlm bert = new BertMlm(new BertMlm.Config(v, t, o.bertDim(), o.bertHeads(), o.bertHidden(),
                         o.bertLayers(), data.tokenizer().maskId(), seed), bm, null, DataType.FLOAT32);
-                Mlm.Options bopt = new Mlm.Options(o.bertSteps(), o.bertBatch(), o.bertLr(), o.bertWarmup(), 1.0, 0.01,
+                Mlm.Options bopt = new Mlm.Options(o.bertSteps(), o.bertBatch(), o.bertLr(), o.bertWarmup(), 0.5, 0.01,
                         0.15, "adamw", seed, 25);
                 try (Mlm trainer = new Mlm(bert, w.train(), bopt, bm, log, "bert seed " + s)) {
                     for (int p = 0; p < evalSteps.length; p++) {
@@ -139,30 +171,44 @@ public final class Simplicity {
                         for (Map.Entry<String, int[][]> e : sets.entrySet()) {
                             double l = Mlm.evaluate(bert, bm, e.getValue(), 0.15, 777L, 256);
                             losses.get(e.getKey())[s][p] = l;
-                            csv.append(String.format(Locale.ROOT, "%d,%d,%s,%.6f%n", s, evalSteps[p], e.getKey(), l));
+                            seedCsv.append(String.format(Locale.ROOT, "%d,%d,%s,%.6f%n", s, evalSteps[p], e.getKey(), l));
                         }
                         LOG.info("bert seed {} step {}: {}", s, evalSteps[p], describe(losses, s, p));
                     }
                 }
+                ok.add(s);
+                csv.append(seedCsv);
+            } catch (IllegalStateException e) {
+                // loud, recorded, and excluded from the mean: a diverged seed must not poison the curves
+                LOG.error("BERT seed {} (seed {}) DIVERGED and is excluded: {}", s, seed, e.getMessage());
+                diverged.add(seed);
             }
-        }
-        AtomicFiles.write(out.resolve("curves.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-        List<Curve> curves = new ArrayList<>();
-        for (Map.Entry<String, double[][]> e : losses.entrySet()) {
-            double[] mean = new double[evalSteps.length];
-            double[] std = new double[evalSteps.length];
-            for (int p = 0; p < evalSteps.length; p++) {
-                for (int s = 0; s < o.seeds(); s++) {
-                    mean[p] += e.getValue()[s][p] / o.seeds();
-                }
-                for (int s = 0; s < o.seeds(); s++) {
-                    std[p] += Math.pow(e.getValue()[s][p] - mean[p], 2) / Math.max(1, o.seeds() - 1);
-                }
-                std[p] = Math.sqrt(std[p]);
+            if (ok.isEmpty()) {
+                continue;
             }
-            curves.add(new Curve(e.getKey(), evalSteps, mean, std, saturation(evalSteps, mean)));
+            AtomicFiles.write(out.resolve("curves.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+            curves = new ArrayList<>();
+            for (Map.Entry<String, double[][]> e : losses.entrySet()) {
+                double[] mean = new double[evalSteps.length];
+                double[] std = new double[evalSteps.length];
+                for (int p = 0; p < evalSteps.length; p++) {
+                    for (int k : ok) {
+                        mean[p] += e.getValue()[k][p] / ok.size();
+                    }
+                    for (int k : ok) {
+                        std[p] += Math.pow(e.getValue()[k][p] - mean[p], 2) / Math.max(1, ok.size() - 1);
+                    }
+                    std[p] = Math.sqrt(std[p]);
+                }
+                curves.add(new Curve(e.getKey(), evalSteps, mean, std, saturation(evalSteps, mean)));
+            }
+            summary.add("diverged_seeds", diverged);
+            summary.addProperty("seeds_used", ok.size());
+            writeCurves(out, curves, summary, o, (System.nanoTime() - t0) / 1e9); // after every seed
         }
-        writeCurves(out, curves, summary, o, (System.nanoTime() - t0) / 1e9);
+        if (ok.isEmpty()) {
+            throw new IllegalStateException("every BERT seed diverged (" + diverged + ")");
+        }
         return curves;
     }
 
@@ -221,7 +267,8 @@ public final class Simplicity {
         AtomicFiles.write(out.resolve("simplicity.json"), new GsonBuilder().setPrettyPrinting()
                 .serializeSpecialFloatingPointValues().create().toJson(summary).getBytes(StandardCharsets.UTF_8));
         LineChart.Builder lc = LineChart.builder().optTitle("BERT (" + o.bertLayers() + " layers) test loss: original"
-                + " vs clones, mean ± std over " + o.seeds() + " seeds").optXLabel("training step").optYLabel(
+                + " vs clones, mean ± std over " + (summary.has("seeds_used") ? summary.get("seeds_used").getAsInt()
+                : o.seeds()) + " seeds").optXLabel("training step").optYLabel(
                 "MLM test loss (nats / masked token)").optLogX(true);
         for (Curve c : curves) {
             double[] x = new double[c.steps().length];

@@ -88,7 +88,7 @@ public final class Mlm implements AutoCloseable {
         this.task = task;
         this.random = new Random(opt.seed);
         model.parameters().attachGradients();
-        Schedule s = Schedule.warmupCosine(opt.lr, opt.warmup, opt.steps, 0.1 * opt.lr);
+        Schedule s = Schedule.warmupCosine(opt.lr, Math.min(opt.warmup, opt.steps), opt.steps, 0.1 * opt.lr);
         this.optimizer = opt.optimizer.equals("adamw")
                 ? AdamW.builder().setParameters(model.parameters()).setLearningRate(s)
                     .optWeightDecay(opt.weightDecay).optDecayFilter(n -> n.endsWith("weight")).build()

@@ -7,18 +7,29 @@ import com.google.gson.JsonObject;
  * small-lattice setting that reaches ≤ 2e-3 relative error on 4×4 J2 = 0.5 with exact enumeration.
  */
 public record TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
-                        int heads, int patch, int mlpDim, String sampler, int samples, int chains, int steps,
+                        int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains, int steps,
                         double lr, String lrSchedule, double diagShift, double diagShiftFinal, String optimizer,
                         long seed, String dtype, int chunk, boolean marshall, int checkpointEvery, int thermalize,
                         int discard) {
+    /** Patch value meaning "1 on lattices of at most 20 sites, else 2". */
+    public static final int AUTO_PATCH = 0;
+
+    /**
+     * The patch side actually used: {@code patch} when positive, else 1 up to 20 sites (full translation
+     * invariance; the J2 = 0.5 sign structure is learnt far more easily) and 2 beyond (the ViT's default).
+     */
+    public int resolvedPatch(int sites) {
+        return patch > 0 ? patch : (sites <= 20 ? 1 : 2);
+    }
+
     /** The defaults. */
     public static TrainSpec defaults() {
-        return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 8, 2, 2, 16, "exact", 1024, 64, 300,
-                0.1, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 4096, false, 50, 50, 2);
+        return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 8, 2, AUTO_PATCH, 16, 0.1, "exact", 1024, 64, 300,
+                0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 4096, false, 50, 50, 2);
     }
 
     public TrainSpec withSteps(int s) {
-        return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, sampler, samples,
+        return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples,
                 chains, s, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
                 checkpointEvery, thermalize, discard);
     }
@@ -36,6 +47,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         o.addProperty("heads", heads);
         o.addProperty("patch", patch);
         o.addProperty("mlp_dim", mlpDim);
+        o.addProperty("head_gain", headGain);
         o.addProperty("sampler", sampler);
         o.addProperty("samples", samples);
         o.addProperty("chains", chains);

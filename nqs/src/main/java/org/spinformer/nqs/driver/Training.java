@@ -59,7 +59,9 @@ public final class Training {
         WaveFunction wf;
         switch (s.model().toLowerCase(Locale.ROOT)) {
             case "vit":
-                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), s.patch(), s.mlpDim()), dt, m, s.seed());
+                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), s.resolvedPatch(l.n()), s.mlpDim(),
+                        s.headGain()), dt,
+                        m, s.seed());
                 break;
             case "jastrow":
                 wf = new Jastrow(l, dt, m, s.seed());

@@ -30,19 +30,29 @@ import java.util.SplittableRandom;
  * {@link #symmetries()} reports.
  */
 public final class ViT implements WaveFunction {
-    /** Hyper-parameters: D, layers, heads H, patch b, MLP width F. */
-    public record Config(int dim, int layers, int heads, int patch, int mlpDim) {
+    /**
+     * Hyper-parameters: D, layers, heads H, patch b, MLP width F, and the initial gain γ₀ of the two output
+     * LayerNorms (small γ₀: the initial state is close to the uniform real superposition).
+     */
+    public record Config(int dim, int layers, int heads, int patch, int mlpDim, double headGain) {
         public Config {
-            if (dim <= 0 || layers < 0 || heads <= 0 || patch <= 0 || mlpDim <= 0 || dim % heads != 0) {
+            if (dim <= 0 || layers < 0 || heads <= 0 || patch <= 0 || mlpDim <= 0 || dim % heads != 0
+                    || !(headGain > 0) || !Double.isFinite(headGain)) {
                 throw new IllegalArgumentException("bad ViT config: dim=" + dim + " layers=" + layers + " heads="
-                        + heads + " patch=" + patch + " mlp=" + mlpDim + " (dim must be divisible by heads)");
+                        + heads + " patch=" + patch + " mlp=" + mlpDim + " head gain=" + headGain
+                        + " (dim must be divisible by heads, gain positive)");
             }
+        }
+
+        /** With the default head gain {@value ViT#HEAD_GAIN}. */
+        public Config(int dim, int layers, int heads, int patch, int mlpDim) {
+            this(dim, layers, heads, patch, mlpDim, HEAD_GAIN);
         }
     }
 
     private static final double EPS = 1e-5;
     /** Initial gain of the two output LayerNorms. */
-    static final double HEAD_GAIN = 0.1;
+    public static final double HEAD_GAIN = 0.1;
     private final Lattice lattice;
     private final Config cfg;
     private final DataType dtype;
@@ -110,7 +120,7 @@ public final class ViT implements WaveFunction {
             params.put("head." + part + ".weight", Params.normal(m, r, 1 / Math.sqrt(d), dtype, d, d));
             params.put("head." + part + ".bias", Params.constant(m, 0, dtype, d));
             // small output gains: the initial state is close to the uniform, real superposition
-            params.put("head." + part + ".norm.weight", Params.constant(m, HEAD_GAIN, dtype, d));
+            params.put("head." + part + ".norm.weight", Params.constant(m, cfg.headGain(), dtype, d));
             params.put("head." + part + ".norm.bias", Params.constant(m, 0, dtype, d));
         }
     }
@@ -194,6 +204,7 @@ public final class ViT implements WaveFunction {
         o.addProperty("heads", cfg.heads());
         o.addProperty("patch", cfg.patch());
         o.addProperty("mlp_dim", cfg.mlpDim());
+        o.addProperty("head_gain", cfg.headGain());
         o.addProperty("dtype", dtype.toString());
         o.addProperty("parameters", params.numel());
         return o;
