@@ -18,17 +18,20 @@ import java.util.Locale;
 public final class NqsDemoPart implements DemoPart {
     @Override
     public String name() {
-        return "nqs: 4x4 J1-J2 (J2=0.5), exact diagonalisation + ViT trained by SR";
+        return "nqs";
     }
 
     @Override
     public void run(Path out, Device device) throws Exception {
+        System.out.println("  4x4 J1-J2 (J2=0.5): exact diagonalisation + ViT trained by SR");
         ExactDiagonalization.Result ed = new ExactDiagonalization(new Heisenberg(Lattice.square(4), 0.5)).groundState();
         System.out.printf(Locale.ROOT, "  exact E/N = %.10f (Lanczos, %d states)%n", ed.energyPerSite(),
                 ed.basis().size());
         TrainSpec d = TrainSpec.defaults();
-        TrainSpec spec = new TrainSpec("square", "4x4", 0.5, "spin", "vit", 1, 8, 2, 1, 16, 0.1, "exact", 1024, 64, 40,
-                0.05, "cosine", 1e-2, 1e-3, "sr", 1L, "float64", 4096, false, 40, d.thermalize(), d.discard());
+        // the default model (D=16, 2 layers, 4 heads, patch 1 on 4x4) for 30 steps at a constant η = 0.05
+        TrainSpec spec = new TrainSpec("square", "4x4", 0.5, "spin", "vit", d.layers(), d.dim(), d.heads(),
+                d.patch(), d.mlpDim(), d.headGain(), "exact", 1024, 64, 30, 0.05, "constant", 1e-2, 1e-2, "sr", 1L,
+                "float64", d.chunk(), false, 30, d.thermalize(), d.discard());
         Vmc.Result r = Training.run(spec, out.resolve("vit-4x4-j2-0.5"), false, device);
         System.out.printf(Locale.ROOT, "  ViT (%d steps) E/N = %.6f, relative error %.2e; plots in %s%n", r.steps(),
                 r.energyPerSite(), r.relativeError(), out.resolve("vit-4x4-j2-0.5"));
