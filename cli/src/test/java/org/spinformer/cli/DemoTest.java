@@ -5,10 +5,7 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.io.Checkpoint;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,13 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoTest {
     @Test
     void unknownPartIsRejectedBeforeAnythingRuns(@TempDir Path dir) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
         Path out = dir.resolve("out");
-        int code = cl.execute("demo", "--only", "nope", "--device", "cpu", "--out", out.toString());
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("unknown demo part 'nope'"), err.toString());
+        CliRun r = CliRun.of("demo", "--only", "nope", "--device", "cpu", "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown demo part 'nope'"), r.err());
         assertTrue(Files.notExists(out), "nothing written for a rejected command");
     }
 

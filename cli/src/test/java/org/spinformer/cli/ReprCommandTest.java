@@ -4,15 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.Npy;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,23 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReprCommandTest {
-    private record Run(int code, String out, String err) {
-        JsonObject lastJson() {
-            String[] lines = out.strip().split("\n");
-            return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
-        }
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void imbalanceOfASpaceWithItselfIsTwoOverN(@TempDir Path dir) throws Exception {
         int n = 50;
@@ -54,7 +33,7 @@ class ReprCommandTest {
             Npy.write(dir.resolve("a.npy"), a);
             Npy.write(dir.resolve("b.npy"), a.mul(3.0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
         }
-        Run run = run("repr", "imbalance", "--a", dir.resolve("a.npy").toString(), "--b", dir.resolve("b.npy").toString(),
+        CliRun run = CliRun.of("repr", "imbalance", "--a", dir.resolve("a.npy").toString(), "--b", dir.resolve("b.npy").toString(),
                 "--device", "cpu", "--shuffled", "--json");
         assertEquals(0, run.code(), run.err());
         JsonObject j = run.lastJson();
@@ -62,7 +41,7 @@ class ReprCommandTest {
         assertEquals(2.0 / n, j.get("b_to_a").getAsDouble(), 1e-15);
         assertEquals(n, j.get("n").getAsInt());
         assertEquals(1, j.get("k").getAsInt());
-        Run split = run("repr", "imbalance", "--a", dir.resolve("a.npy").toString(), "--b",
+        CliRun split = CliRun.of("repr", "imbalance", "--a", dir.resolve("a.npy").toString(), "--b",
                 dir.resolve("b.npy").toString(), "--device", "cpu", "--queries", "20", "--json");
         assertEquals(0, split.code(), split.err());
         assertEquals(2.0 / n, split.lastJson().get("a_to_b").getAsDouble(), 1e-15);
@@ -70,17 +49,17 @@ class ReprCommandTest {
 
     @Test
     void badInputsAreOneLineErrors(@TempDir Path dir) {
-        Run missing = run("repr", "imbalance", "--a", dir.resolve("nope.npy").toString(), "--b",
+        CliRun missing = CliRun.of("repr", "imbalance", "--a", dir.resolve("nope.npy").toString(), "--b",
                 dir.resolve("nope.npy").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith("error: file not found"), missing.err());
-        Run pooling = run("repr", "hidden", "--texts", dir.resolve("t.txt").toString(), "--pooling", "median",
+        CliRun pooling = CliRun.of("repr", "hidden", "--texts", dir.resolve("t.txt").toString(), "--pooling", "median",
                 "--out", dir.resolve("h.npy").toString());
         assertEquals(2, pooling.code());
         assertTrue(pooling.err().contains("bad pooling 'median'"), pooling.err());
         assertFalse(pooling.err().contains("\tat "));
         assertFalse(Files.exists(dir.resolve("h.npy")));
-        Run metric = run("repr", "layers", "--metric", "manhattan", "--out", dir.resolve("x").toString());
+        CliRun metric = CliRun.of("repr", "layers", "--metric", "manhattan", "--out", dir.resolve("x").toString());
         assertEquals(2, metric.code());
         assertTrue(metric.err().contains("unknown metric"), metric.err());
     }
@@ -91,7 +70,7 @@ class ReprCommandTest {
         Files.writeString(texts, "In the beginning.\nEN el principio.\nA third, longer line of text here.\n",
                 StandardCharsets.UTF_8);
         Path out = dir.resolve("h.npy");
-        Run run = run("repr", "hidden", "--model", "minilm", "--texts", texts.toString(), "--pooling", "last-n:2:1",
+        CliRun run = CliRun.of("repr", "hidden", "--model", "minilm", "--texts", texts.toString(), "--pooling", "last-n:2:1",
                 "--out", out.toString(), "--device", "cpu", "--json");
         assertEquals(0, run.code(), run.err());
         Npy.Header h = Npy.readHeader(out);
@@ -110,7 +89,7 @@ class ReprCommandTest {
         }
         Files.writeString(tsv, sb.toString(), StandardCharsets.UTF_8);
         Path out = dir.resolve("scan");
-        Run run = run("repr", "layers", "--model", "minilm", "--pairs", tsv.toString(), "--n", "12", "--matrix",
+        CliRun run = CliRun.of("repr", "layers", "--model", "minilm", "--pairs", tsv.toString(), "--n", "12", "--matrix",
                 "--out", out.toString(), "--device", "cpu", "--json");
         assertEquals(0, run.code(), run.err());
         JsonObject j = run.lastJson();

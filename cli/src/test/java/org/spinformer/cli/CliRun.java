@@ -1,0 +1,27 @@
+package org.spinformer.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Test fixture: runs the CLI in-process with captured stdout/stderr, as the launcher would. */
+record CliRun(int code, String out, String err) {
+    static CliRun of(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** The last stdout line parsed as JSON (the {@code --json} contract). */
+    JsonObject lastJson() {
+        String[] lines = out.strip().split("\n");
+        return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+    }
+}
