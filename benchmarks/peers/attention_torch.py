@@ -10,15 +10,13 @@ Definitions (PyTorch weight layout [out, in]):
               on padded keys; y = merge(P V) W_o^T + b_o
   factored:   V = x W_v^T + b_v split into heads; y = merge(alpha_h V_h) W_o^T + b_o, alpha [H,T,T] fixed
 """
-import argparse
-import json
 import math
 import os
-import sys
-import time
 
 import numpy as np
 import torch
+
+import peer_common
 
 
 def split(t, heads):
@@ -45,13 +43,7 @@ def factored(x, p, heads):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fixtures", required=True)
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--warmup", type=int, default=5)
-    ap.add_argument("--repeats", type=int, default=20)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
+    a = peer_common.parse_args(__doc__, warmup=5)
     d = os.path.join(a.fixtures, "attention")
     load = lambda n: torch.from_numpy(np.load(os.path.join(d, n + ".npy")))
     p = {n: load(n) for n in ["wq", "wk", "wv", "wo", "bq", "bk", "bv", "bo", "alpha", "pad"]}
@@ -67,9 +59,7 @@ def main():
         eg = (p["wv"].grad - load("gwv_" + tag)).abs().max().item() / load("gwv_" + tag).abs().max().item()
         p["wv"].grad = None
         check[tag] = {"max_abs_err_output": ey, "max_rel_err_grad_wv": eg}
-        if not (ey < 1e-4 and eg < 1e-4):
-            print(json.dumps({"error": "peer disagrees with ours", "check": check}))
-            sys.exit(1)
+        peer_common.require(ey < 1e-4 and eg < 1e-4, check)
     # every weight takes gradients in the timed backward, as in AttentionBench
     for n in ["wq", "wk", "wv", "wo", "bq", "bk", "bv", "bo", "alpha"]:
         p[n].requires_grad_(True)
@@ -88,16 +78,8 @@ def main():
     timings = {}
     for tag, fn in fns.items():
         for mode, run in [("Forward", fwd), ("ForwardBackward", fwd_bwd)]:
-            for _ in range(a.warmup):
-                run(fn)
-            ms = []
-            for _ in range(a.repeats):
-                t0 = time.perf_counter()
-                run(fn)
-                ms.append((time.perf_counter() - t0) * 1e3)
-            timings["AttentionBench." + tag + mode] = ms
-    print(json.dumps({"peer": "python-pytorch " + torch.__version__, "threads": a.threads, "check": check,
-                      "timings": timings}))
+            timings["AttentionBench." + tag + mode] = peer_common.time_ms(lambda: run(fn), a.warmup, a.repeats)
+    peer_common.emit(a.threads, check, timings)
 
 
 if __name__ == "__main__":

@@ -7,16 +7,14 @@ Reads the weights (Hugging Face names, .npy) and token ids written by org.spinfo
 checks that its hidden states equal ours (hidden.npy) within 1e-4, then times the forward under no_grad with the
 given number of intra-op threads. Prints one JSON object like the other peers.
 """
-import argparse
 import glob
-import json
 import math
 import os
-import sys
-import time
 
 import numpy as np
 import torch
+
+import peer_common
 
 EPS = 1e-12
 HEADS = 12
@@ -53,13 +51,7 @@ def forward(p, ids):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fixtures", required=True)
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--repeats", type=int, default=20)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
+    a = peer_common.parse_args(__doc__, warmup=3)
     d = os.path.join(a.fixtures, "minilm")
     p = {}
     for f in glob.glob(os.path.join(d, "*.npy")):
@@ -72,18 +64,10 @@ def main():
         hs = torch.stack(forward(p, ids)).numpy()
     err = float(np.abs(hs - ours).max())
     check = {"max_abs_err_hidden_states": err, "layers": int(hs.shape[0])}
-    if not err < 1e-4:
-        print(json.dumps({"error": "peer disagrees with ours", "check": check}))
-        sys.exit(1)
-    ms = []
+    peer_common.require(err < 1e-4, check)
     with torch.no_grad():
-        for r in range(a.warmup + a.repeats):
-            t0 = time.perf_counter()
-            forward(p, ids)
-            if r >= a.warmup:
-                ms.append((time.perf_counter() - t0) * 1e3)
-    print(json.dumps({"peer": "python-pytorch " + torch.__version__, "threads": a.threads, "check": check,
-                      "timings": {"MiniLmBench.oursAllHiddenStates": ms}}))
+        ms = peer_common.time_ms(lambda: forward(p, ids), a.warmup, a.repeats)
+    peer_common.emit(a.threads, check, {"MiniLmBench.oursAllHiddenStates": ms})
 
 
 if __name__ == "__main__":
