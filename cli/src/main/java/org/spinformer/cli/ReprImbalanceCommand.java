@@ -47,8 +47,10 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}")
     String ties;
 
-    @Option(names = "--precision", defaultValue = "float64",
-            description = "Distance precision float64 (exact ranks) or float32 (faster). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--precision", defaultValue = "exact",
+            description = "Distances: exact (float32 speed; every comparison float32 could get wrong is redone in "
+                    + "float64, so ranks are those of exact distances), float64, or float32 (fastest, near-ties may "
+                    + "be misordered). Default: ${DEFAULT-VALUE}")
     String precision;
 
     @Option(names = "--subsets", defaultValue = "0",
@@ -98,7 +100,7 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k)
                 .withMetric(Metric.parse(metric)).withTies(InformationImbalance.Ties.parse(ties))
-                .withDType(Devices.parseDType(precision));
+                .withPrecision(InformationImbalance.Precision.parse(precision));
         Device dev = Devices.parse(device);
         try (NDManager m = Devices.manager(dev)) {
             NDArray xa = load(a, m);

@@ -32,17 +32,27 @@ import java.util.Random;
  * (a stable sort by distance then index, as {@code np.argsort(kind="stable")}; DADApy's quicksort argsort
  * breaks ties arbitrarily).
  *
- * <p>Computation on the tensor engine, query rows in blocks so memory is O(block × N): for each block and
- * each space s, squared distances D_s = q·(−2r)ᵀ + |r|² (one GEMM and one in-place add; the row constant |q|²
- * cannot change a row's order and is left out), i's own column set to +∞; the neighbours by argmin (k = 1) or by an exact top-k with
- * index tie-break (k &gt; 1); then for every ordered pair (s, t) the rank of the s-neighbours in t by counting
- * (one comparison of the block's t-distances against the gathered value, and a count): no sort. All pairs of
- * spaces share the same distance blocks, so both directions, or the full layer × layer matrix, cost one GEMM
- * per space.
+ * <p>Computation on the tensor engine. Squared distances by GEMM, |x|² + |y|² − 2 x·y: when all points are
+ * both queries and references and the N×N matrices of all spaces fit in 1 GiB, each space's whole matrix is
+ * built once from the Gram blocks on and above the diagonal (half the GEMM work; the blocks below are
+ * transposed copies); otherwise query rows go in blocks (memory O(block × N), one GEMM per block and space,
+ * the row constant |q|² left out as it cannot change a row's order). i's own column is +∞. Neighbours by
+ * argmin (k = 1) or an exact top-k with index tie-break (k &gt; 1); then for every ordered pair (s, t) the rank
+ * of the s-neighbours in t by counting (one comparison of the block's t-distances against the gathered value,
+ * and a count): no sort. All pairs of spaces share the same distance blocks, so both directions, or the full
+ * layer × layer matrix, cost one GEMM per space.
  *
- * <p>Precision: distances are computed in {@link Options#dtype()} (default float64). With float64 and
- * integer-valued or generic data the ranks equal those of exact distances; float32 is about twice as fast
- * on CPU but a near-tie (relative gap below ~1e-6) may be ordered differently than in exact arithmetic.
+ * <p>Precision ({@link Precision}): the default EXACT gives the ranks of exact distances at float32 speed.
+ * Points are shifted by a common vector (distances unchanged) and rounded to float32; each computed distance
+ * then differs from the exact one by at most τ = c·(|q| + max|r|)², c = 1.1·(D + 32)·2⁻²⁴ (the dot-product
+ * bound γ_D = D·u holds for any summation order, the rest covers the norms, the additions and the shift).
+ * Candidates for neighbours are all references within 2τ of the k-th smallest computed distance; they get
+ * float64 distances Σ(x − y)² from the original points and the neighbours are chosen from those. A reference
+ * more than 2τ below the neighbour's computed distance is surely closer and is counted as such; one within
+ * 2τ is compared in float64. The refinement touches a handful of pairs per row on real data, so EXACT costs
+ * little more than FLOAT32 and about half of FLOAT64 (which recomputes nothing but runs float64 GEMMs). The bound
+ * assumes IEEE float32 products and sums (true on CPU, and on CUDA while TF32 matmul stays off, PyTorch's
+ * default).
  */
 public final class InformationImbalance {
     private InformationImbalance() {}
@@ -64,60 +74,93 @@ public final class InformationImbalance {
         }
     }
 
+    /** Precision of the distances. */
+    public enum Precision {
+        /**
+         * Ranks of the exact distances at float32 speed (default): float32 distances, and every comparison
+         * that float32 rounding could decide wrongly (a rigorous error bound, γ_D = D·u of the dot products plus
+         * a few roundings) is redone with float64 distances of the two points. Hamming distances are exact
+         * integers in float32 and need no refinement.
+         */
+        EXACT,
+        /** float64 distances throughout (about twice the cost of EXACT on CPU). */
+        FLOAT64,
+        /** float32 distances without refinement: a near-tie (relative gap below ~1e-6) may be misordered. */
+        FLOAT32;
+
+        /** Parses {@code exact|float64|float32} (also {@code f64}, {@code f32}). */
+        public static Precision parse(String s) {
+            switch (s == null ? "" : s.trim().toLowerCase(Locale.ROOT)) {
+                case "exact": return EXACT;
+                case "float64": case "f64": case "double": return FLOAT64;
+                case "float32": case "f32": case "float": return FLOAT32;
+                default: throw new IllegalArgumentException("unknown precision '" + s + "': use exact, float64 or float32");
+            }
+        }
+    }
+
     /**
      * Settings.
      *
      * @param k          neighbours per point in the source space (≥ 1)
      * @param ties       tie rule for ranks in the target space
      * @param metric     distance
-     * @param dtype      precision of the distances (FLOAT64 or FLOAT32)
+     * @param precision  precision of the distances (see {@link Precision})
      * @param blockRows  query rows per block (0 = automatic: about 2²¹ distances per block per space, so that
      *                   temporaries stay below glibc's 32 MB mmap threshold and are reused without page faults)
      * @param queries    indices of the query points, or null for all
      * @param references indices of the reference points (candidates for neighbours), or null for all
      */
-    public record Options(int k, Ties ties, Metric metric, DataType dtype, int blockRows, int[] queries,
+    public record Options(int k, Ties ties, Metric metric, Precision precision, int blockRows, int[] queries,
             int[] references) {
         public Options {
             if (k < 1) {
                 throw new IllegalArgumentException("k must be >= 1, got " + k);
             }
-            if (dtype != DataType.FLOAT64 && dtype != DataType.FLOAT32) {
-                throw new IllegalArgumentException("distance precision must be float32 or float64, got " + dtype);
+            if (precision == null) {
+                throw new IllegalArgumentException("precision must be exact, float64 or float32");
             }
             if (blockRows < 0) {
                 throw new IllegalArgumentException("blockRows must be >= 0, got " + blockRows);
             }
         }
 
-        /** k = 1, ties min, Euclidean, float64, automatic blocks, all points. */
+        /** k = 1, ties min, Euclidean, exact ranks (certified float32), automatic blocks, all points. */
         public static Options defaults() {
-            return new Options(1, Ties.MIN, Metric.EUCLIDEAN, DataType.FLOAT64, 0, null, null);
+            return new Options(1, Ties.MIN, Metric.EUCLIDEAN, Precision.EXACT, 0, null, null);
         }
 
         public Options withK(int v) {
-            return new Options(v, ties, metric, dtype, blockRows, queries, references);
+            return new Options(v, ties, metric, precision, blockRows, queries, references);
         }
 
         public Options withTies(Ties v) {
-            return new Options(k, v, metric, dtype, blockRows, queries, references);
+            return new Options(k, v, metric, precision, blockRows, queries, references);
         }
 
         public Options withMetric(Metric v) {
-            return new Options(k, ties, v, dtype, blockRows, queries, references);
+            return new Options(k, ties, v, precision, blockRows, queries, references);
         }
 
-        public Options withDType(DataType v) {
+        public Options withPrecision(Precision v) {
             return new Options(k, ties, metric, v, blockRows, queries, references);
         }
 
+        /** FLOAT64 or FLOAT32 distances without refinement. */
+        public Options withDType(DataType v) {
+            if (v != DataType.FLOAT64 && v != DataType.FLOAT32) {
+                throw new IllegalArgumentException("distance precision must be float32 or float64, got " + v);
+            }
+            return withPrecision(v == DataType.FLOAT64 ? Precision.FLOAT64 : Precision.FLOAT32);
+        }
+
         public Options withBlockRows(int v) {
-            return new Options(k, ties, metric, dtype, v, queries, references);
+            return new Options(k, ties, metric, precision, v, queries, references);
         }
 
         /** Query and reference index sets (null = all points). */
         public Options withSplit(int[] q, int[] r) {
-            return new Options(k, ties, metric, dtype, blockRows, q, r);
+            return new Options(k, ties, metric, precision, blockRows, q, r);
         }
     }
 
@@ -186,27 +229,18 @@ public final class InformationImbalance {
             refPosOf.put(r[j], j);
         }
         boolean allQueries = o.queries() == null;
+        boolean allRefs = o.references() == null;
+        // certified float32: only where float32 is not already exact (Hamming's 0/1 distances are exact integers)
+        boolean certify = o.precision() == Precision.EXACT && o.metric() != Metric.HAMMING;
+        DataType work = o.precision() == Precision.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        long bytes = work == DataType.FLOAT64 ? 8 : 4;
+        // whole N×N distance matrices (Gram by symmetric blocks: half the GEMM work) when they fit
+        boolean whole = allQueries && allRefs && o.blockRows() == 0 && (long) s * n * n * bytes <= WHOLE_MATRIX_BYTES;
         try (NDManager m = parent.newSubManager()) {
-            NDArray refIdx = m.create(toLong(r));
-            NDArray[] points = new NDArray[s];
-            NDArray[] refT = new NDArray[s];
-            NDArray[] sqRef = new NDArray[s];
+            NDArray refIdx = allRefs ? null : m.create(toLong(r));
+            Space[] sp = new Space[s];
             for (int i = 0; i < s; i++) {
-                NDArray x = spaces.get(i);
-                NDArray p;
-                if (o.metric() == Metric.EUCLIDEAN && x.getDataType() == o.dtype()) {
-                    p = x; // used as is: no copy (never modified, never attached here)
-                } else {
-                    NDArray xm = x.toType(o.dtype(), true); // a copy owned by this computation
-                    xm.attach(m);
-                    p = own(o.metric().prepare(xm), m);
-                }
-                NDArray ref = o.references() == null ? p : own(p.get(new NDIndex("{}", refIdx)), m);
-                // d(q, r) = |r|² − 2 q·r = q·(−2r)ᵀ + |r|²: one GEMM, then one in-place add on the block
-                refT[i] = own(ref.mul(-2.0), m).transpose();
-                NDArray sq = own(own(ref.expandDims(1), m).matMul(own(ref.expandDims(2), m)), m); // [N,1,1], no N×D temp
-                sqRef[i] = sq.reshape(1, nr);
-                points[i] = p;
+                sp[i] = Space.prepare(spaces.get(i), o, work, certify, refIdx, whole, m);
             }
             NDArray refPos = m.arange(0L, (long) nr, 1L, DataType.INT64).reshape(1, nr);
             int block = o.blockRows() > 0 ? o.blockRows()
@@ -215,6 +249,7 @@ public final class InformationImbalance {
                 int b1 = Math.min(nq, b0 + block);
                 try (NDManager bm = m.newSubManager()) {
                     NDArray qi = allQueries ? null : bm.create(toLong(Arrays.copyOfRange(q, b0, b1)));
+                    NDArray qRows = allQueries ? bm.arange((long) b0, (long) b1, 1L, DataType.INT64) : qi;
                     List<Long> selfRows = new ArrayList<>();
                     List<Long> selfCols = new ArrayList<>();
                     for (int row = b0; row < b1; row++) {
@@ -224,21 +259,19 @@ public final class InformationImbalance {
                             selfCols.add((long) col);
                         }
                     }
-                    NDIndex selfIdx = selfRows.isEmpty() ? null : new NDIndex("{}, {}",
+                    NDIndex selfIdx = whole || selfRows.isEmpty() ? null : new NDIndex("{}, {}",
                             bm.create(selfRows.stream().mapToLong(Long::longValue).toArray()),
                             bm.create(selfCols.stream().mapToLong(Long::longValue).toArray()));
-                    NDArray inf = selfRows.isEmpty() ? null
-                            : bm.full(new Shape(selfRows.size()), Float.POSITIVE_INFINITY, o.dtype());
-                    NDArray[] d = new NDArray[s];
-                    NDArray[] nn = new NDArray[s];
+                    NDArray inf = selfIdx == null ? null
+                            : bm.full(new Shape(selfRows.size()), Float.POSITIVE_INFINITY, work);
+                    Block[] blk = new Block[s];
                     for (int i = 0; i < s; i++) {
-                        NDArray xq = own(allQueries ? points[i].get(new NDIndex(b0 + ":" + b1))
-                                : points[i].get(new NDIndex("{}", qi)), bm);
-                        d[i] = xq.matMul(refT[i]).addi(sqRef[i]); // [b,N]
+                        NDArray d = sp[i].distances(b0, b1, qi, bm);
                         if (selfIdx != null) {
-                            d[i].set(selfIdx, inf);
+                            d.set(selfIdx, inf);
                         }
-                        nn[i] = neighbours(d[i], o.k(), refPos);
+                        blk[i] = certify ? sp[i].certifiedBlock(d, qRows, o.k(), refPos, bm)
+                                : new Block(d, neighbours(d, o.k(), refPos), null);
                     }
                     for (int i = 0; i < s; i++) {
                         for (int j = 0; j < s; j++) {
@@ -247,8 +280,9 @@ public final class InformationImbalance {
                                 Arrays.fill(ranks[i][j], b0, b1, 1.0);
                                 continue;
                             }
-                            double[] v = meanRank(d[j], nn[i], o.ties(), refPos).toDoubleArray();
-                            System.arraycopy(v, 0, ranks[i][j], b0, b1 - b0);
+                            NDArray mr = certify ? sp[j].certifiedMeanRank(blk[j], blk[i].nn, qRows, o.ties(), refPos, bm)
+                                    : meanRank(blk[j].d, blk[i].nn, o.ties(), refPos);
+                            System.arraycopy(mr.toDoubleArray(), 0, ranks[i][j], b0, b1 - b0);
                         }
                     }
                 }
@@ -274,6 +308,248 @@ public final class InformationImbalance {
             }
         }
         return new Matrix(delta, err, ranks, nq, nr, o.k());
+    }
+
+    /** Largest total size of whole distance matrices (all spaces together) kept instead of row blocks. */
+    static final long WHOLE_MATRIX_BYTES = 1L << 30;
+
+    /** Row block of the Gram products when a whole distance matrix is built. */
+    private static final int GRAM_BLOCK = 1024;
+
+    /** float32 unit roundoff. */
+    private static final double U32 = 0x1p-24;
+
+    /**
+     * One block's distances in one space: d [b,N] (working precision, self at +∞), the neighbours nn [b,k], and
+     * in certified mode the per-row half-width {@code tau2} [b,1] of the interval that surely holds the exact
+     * difference of two computed distances.
+     */
+    private record Block(NDArray d, NDArray nn, NDArray tau2) {
+    }
+
+    /**
+     * One space prepared for distance blocks. Working points {@code w} (references: {@code ref}) in the working
+     * precision; in certified mode {@code w} is float32 after subtracting a common vector (distances do not
+     * change; smaller norms tighten the error bound), and {@code exact} holds the points for float64 recomputation.
+     */
+    private static final class Space {
+        NDArray w;
+        NDArray ref;
+        NDArray refT;
+        NDArray sqRef;
+        NDArray whole;
+        NDArray exact;
+        NDArray exactRef;
+        NDArray normW;
+        double maxRefNorm;
+        double c;
+        NDArray refIdx;
+
+        static Space prepare(NDArray x, Options o, DataType work, boolean certify, NDArray refIdx, boolean whole,
+                NDManager m) {
+            Space sp = new Space();
+            sp.refIdx = refIdx;
+            NDArray p;
+            if (o.metric() == Metric.EUCLIDEAN && x.getDataType() == work && !certify
+                    && o.precision() == Precision.FLOAT64) {
+                p = x; // used as is: no copy (never modified, never attached here)
+            } else if (certify) {
+                NDArray src = o.metric() == Metric.EUCLIDEAN && (x.getDataType() == DataType.FLOAT32
+                        || x.getDataType() == DataType.FLOAT64) ? x : own(o.metric().prepare(own(x.toType(DataType.FLOAT64, true), m)), m);
+                sp.exact = src;
+                sp.exactRef = refIdx == null ? src : own(src.get(new NDIndex("{}", refIdx)), m);
+                // any common vector keeps distances; the float32 rounding of x − μ is covered by the bound below
+                NDArray mu = own(converted(sp.exactRef, DataType.FLOAT32, m).mean(new int[] {0}, true), m);
+                p = own(converted(src, DataType.FLOAT32, m).sub(mu), m);
+            } else {
+                NDArray xm = x.toType(work, true); // a copy owned by this computation
+                xm.attach(m);
+                p = own(o.metric().prepare(xm), m);
+                if (work == DataType.FLOAT32 && o.metric() != Metric.HAMMING) {
+                    p = own(p.sub(own(p.mean(new int[] {0}, true), m)), m); // centred: smaller rounding errors
+                }
+            }
+            sp.w = p;
+            sp.ref = refIdx == null ? p : own(p.get(new NDIndex("{}", refIdx)), m);
+            long nr = sp.ref.getShape().get(0);
+            long dim = sp.ref.getShape().get(1);
+            NDArray sq = own(own(own(sp.ref.expandDims(1), m).matMul(own(sp.ref.expandDims(2), m)), m).reshape(1, nr), m);
+            sp.sqRef = sq; // [1,N], no N×D temporary
+            if (certify) {
+                // every computed distance differs from the exact one by at most c·(|q| + |r|)², c from γ_D = D·u
+                // (any summation order) plus a few roundings and the centring; norms inflated to upper bounds
+                sp.c = (dim + 32) * U32 * 1.1;
+                double grow = 1 + 2 * (dim + 2) * U32;
+                NDArray sqAll = refIdx == null ? sq.reshape(nr)
+                        : own(own(own(p.expandDims(1), m).matMul(own(p.expandDims(2), m)), m).reshape(-1), m);
+                sp.normW = own(own(sqAll.toType(DataType.FLOAT64, false), m).mul(grow).sqrt(), m);
+                sp.maxRefNorm = own(own(sq.toType(DataType.FLOAT64, false), m).mul(grow).sqrt(), m).max().getDouble();
+            }
+            if (whole) {
+                sp.whole = gram(p, m);
+                // d = |x_i|² + |x_j|² − 2 x_i·x_j, in place, self at +∞
+                sp.whole.muli(-2.0).addi(sq).addi(sq.reshape(nr, 1));
+                NDArray diag = m.arange(0L, nr, 1L, DataType.INT64);
+                sp.whole.set(new NDIndex("{}, {}", diag, diag), m.full(new Shape(nr), Float.POSITIVE_INFINITY, work));
+            } else {
+                // d(q, r) = |r|² − 2 q·r = q·(−2r)ᵀ + |r|²: one GEMM, then one in-place add on the block
+                sp.refT = own(sp.ref.mul(-2.0), m).transpose();
+            }
+            return sp;
+        }
+
+        /** Squared distances (up to a per-row constant in block mode) of queries b0…b1 to every reference [b,N]. */
+        NDArray distances(int b0, int b1, NDArray qi, NDManager bm) {
+            if (whole != null) {
+                return own(whole.get(new NDIndex(b0 + ":" + b1)), bm);
+            }
+            NDArray xq = own(qi == null ? w.get(new NDIndex(b0 + ":" + b1)) : w.get(new NDIndex("{}", qi)), bm);
+            return own(xq.matMul(refT).addi(sqRef), bm);
+        }
+
+        /** Exact (float64) squared distances of point pairs (rows of the points, positions among the references). */
+        NDArray exactPairs(NDArray rows, NDArray refCols, NDManager bm) {
+            long p = rows.getShape().get(0);
+            NDArray out = bm.zeros(new Shape(p), DataType.FLOAT64);
+            // chunks of ≤ 2¹⁹ float64 (4 MiB) per temporary: below glibc's mmap threshold, reused without page faults
+            long chunk = Math.max(1, (1L << 19) / Math.max(1, exact.getShape().get(1)));
+            for (long c0 = 0; c0 < p; c0 += chunk) {
+                long c1 = Math.min(p, c0 + chunk);
+                try (NDManager cm = bm.newSubManager()) {
+                    NDArray ri = own(rows.get(new NDIndex(c0 + ":" + c1)), cm);
+                    NDArray ci = own(refCols.get(new NDIndex(c0 + ":" + c1)), cm);
+                    NDArray a = own(own(exact.get(new NDIndex("{}", ri)), cm).toType(DataType.FLOAT64, false), cm);
+                    NDArray b = own(own(exactRef.get(new NDIndex("{}", ci)), cm).toType(DataType.FLOAT64, false), cm);
+                    a.subi(b);
+                    NDArray d = own(a.muli(a).sum(new int[] {1}), cm);
+                    out.set(new NDIndex(c0 + ":" + c1), d);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The certified neighbours of a block. The float32 k nearest are certain unless another reference lies
+         * within the error band 2τ above the k-th smallest computed distance; in such rows every reference within
+         * the band is a candidate (the exact k nearest are among them), candidates get exact float64 distances and
+         * the k nearest are taken from those (ties by index).
+         */
+        Block certifiedBlock(NDArray d, NDArray qRows, int k, NDArray refPos, NDManager bm) {
+            long b = d.getShape().get(0);
+            NDArray qn = own(normW.get(new NDIndex("{}", qRows)), bm);
+            NDArray tau2 = own(own(own(qn.add(maxRefNorm), bm).square().mul(2 * c), bm).toType(DataType.FLOAT32, false)
+                    .reshape(b, 1), bm);
+            NDArray nn = own(neighbours(d, k, refPos), bm);
+            NDArray sel = own(d.gather(nn, 1), bm);
+            NDArray t = k == 1 ? sel : own(sel.max(new int[] {1}, true), bm); // the k-th smallest [b,1]
+            NDArray close = own(own(d.lte(own(t.add(tau2), bm)), bm).sum(new int[] {1}), bm); // ≥ k
+            NDArray amb = own(own(close.gt(k), bm).nonzero(), bm).reshape(-1);
+            long na = amb.getShape().get(0);
+            if (na > 0) {
+                NDIndex rowsA = new NDIndex("{}", amb);
+                NDArray dA = own(d.get(rowsA), bm);
+                NDArray cand = own(dA.lte(own(own(t.get(rowsA), bm).add(own(tau2.get(rowsA), bm)), bm)), bm);
+                NDArray idx = own(cand.nonzero(), bm); // [P,2]: row among the ambiguous, reference position
+                NDArray rows = own(idx.get(new NDIndex(":, 0")), bm);
+                NDArray cols = own(idx.get(new NDIndex(":, 1")), bm);
+                NDArray qA = own(qRows.get(rowsA), bm);
+                NDArray ex = exactPairs(own(qA.get(new NDIndex("{}", rows)), bm), cols, bm);
+                NDArray e = bm.full(new Shape(na, d.getShape().get(1)), Float.POSITIVE_INFINITY, DataType.FLOAT64);
+                e.set(new NDIndex("{}, {}", rows, cols), ex);
+                nn.set(rowsA, own(neighbours(e, k, refPos), bm));
+            }
+            return new Block(d, nn, tau2);
+        }
+
+        /**
+         * Certified mean rank in this space of the neighbours nn [b,k] found in a source space. References more
+         * than 2τ below the neighbour's computed distance are surely closer and counted from float32; in rows where
+         * another reference lies within 2τ of it, those references are compared with exact float64 distances.
+         */
+        NDArray certifiedMeanRank(Block tb, NDArray nn, NDArray qRows, Ties ties, NDArray refPos, NDManager bm) {
+            NDArray d = tb.d;
+            long b = d.getShape().get(0);
+            long nr = d.getShape().get(1);
+            long k = nn.getShape().get(1);
+            NDArray v = own(d.gather(nn, 1), bm); // [b,k] float32
+            NDArray lo;
+            NDArray hi;
+            if (k == 1) {
+                lo = own(own(d.lt(own(v.sub(tb.tau2), bm)), bm).sum(new int[] {1}, true), bm); // [b,1]
+                hi = own(own(d.lte(own(v.add(tb.tau2), bm)), bm).sum(new int[] {1}, true), bm);
+            } else {
+                NDArray d3 = d.expandDims(1); // [b,1,N]
+                NDArray v3 = v.expandDims(2); // [b,k,1]
+                NDArray t3 = tb.tau2.expandDims(2); // [b,1,1]
+                lo = own(own(d3.lt(own(v3.sub(t3), bm)), bm).sum(new int[] {2}), bm); // [b,k]
+                hi = own(own(d3.lte(own(v3.add(t3), bm)), bm).sum(new int[] {2}), bm);
+            }
+            NDArray cnt = own(lo.toType(DataType.FLOAT64, false), bm);
+            // the band always holds the neighbour itself; a row needs float64 only if it holds another reference
+            NDArray amb = own(own(own(own(hi.sub(lo), bm).gt(1), bm).sum(new int[] {1}), bm).gt(0), bm);
+            NDArray rowsAmb = own(amb.nonzero(), bm).reshape(-1);
+            long na = rowsAmb.getShape().get(0);
+            if (na > 0) {
+                NDIndex rowsA = new NDIndex("{}", rowsAmb);
+                NDArray dA = own(d.get(rowsA), bm);
+                NDArray vA = own(v.get(rowsA), bm);
+                NDArray nnA = own(nn.get(rowsA), bm);
+                NDArray qA = own(qRows.get(rowsA), bm);
+                NDArray d3 = dA.expandDims(1); // [a,1,N]
+                NDArray v3 = vA.expandDims(2); // [a,k,1]
+                NDArray band = own(own(own(d3.sub(v3), bm).abs(), bm).lte(own(tb.tau2.get(rowsA), bm).expandDims(2)), bm);
+                // exact distances once per (row, reference) in any neighbour's band, compared only inside that band
+                NDArray union = k == 1 ? own(band.reshape(na, nr), bm)
+                        : own(own(band.sum(new int[] {1}), bm).gt(0), bm); // [a,N]
+                NDArray idx = own(union.nonzero(), bm); // [P,2]
+                NDArray rows = own(idx.get(new NDIndex(":, 0")), bm);
+                NDArray cols = own(idx.get(new NDIndex(":, 1")), bm);
+                NDArray ex = exactPairs(own(qA.get(new NDIndex("{}", rows)), bm), cols, bm);
+                NDArray e = bm.full(new Shape(na, nr), Float.NaN, DataType.FLOAT64);
+                e.set(new NDIndex("{}, {}", rows, cols), ex);
+                // exact distances to the neighbours
+                NDArray rowsK = own(own(own(bm.arange(0L, na, 1L, DataType.INT64).reshape(na, 1), bm).repeat(1, k), bm)
+                        .reshape(-1), bm);
+                NDArray vx3 = own(exactPairs(own(qA.get(new NDIndex("{}", rowsK)), bm), own(nnA.reshape(-1), bm), bm)
+                        .reshape(na, k, 1), bm);
+                NDArray e3 = e.expandDims(1); // [a,1,N]
+                NDArray hit = own(own(e3.lt(vx3), bm).logicalAnd(band), bm);
+                if (ties == Ties.FIRST) {
+                    NDArray before = own(refPos.expandDims(0).lt(nnA.expandDims(2)), bm); // [a,k,N]
+                    hit = own(hit.logicalOr(own(own(own(e3.eq(vx3), bm).logicalAnd(before), bm).logicalAnd(band), bm)), bm);
+                }
+                NDArray extra = own(own(hit.sum(new int[] {2}), bm).toType(DataType.FLOAT64, false), bm);
+                cnt.set(rowsA, own(own(cnt.get(rowsA), bm).add(extra), bm));
+            }
+            return own(own(cnt.add(1.0), bm).mean(new int[] {1}), bm);
+        }
+    }
+
+    /** X·Xᵀ [N,N] from GEMMs on the blocks on and above the diagonal; the blocks below are their transposes. */
+    static NDArray gram(NDArray x, NDManager m) {
+        long n = x.getShape().get(0);
+        NDArray g = m.create(new Shape(n, n), x.getDataType());
+        for (long i0 = 0; i0 < n; i0 += GRAM_BLOCK) {
+            long i1 = Math.min(n, i0 + GRAM_BLOCK);
+            try (NDManager bm = m.newSubManager()) {
+                NDArray xi = own(x.get(new NDIndex(i0 + ":" + i1)), bm);
+                NDArray rest = own(x.get(new NDIndex(i0 + ":")), bm);
+                NDArray row = own(xi.matMul(own(rest.transpose(), bm)), bm); // [bi, n − i0]
+                g.set(new NDIndex(i0 + ":" + i1 + ", " + i0 + ":"), row);
+                if (i1 < n) {
+                    g.set(new NDIndex(i1 + ":, " + i0 + ":" + i1),
+                            own(own(row.get(new NDIndex(":, " + (i1 - i0) + ":")), bm).transpose(), bm));
+                }
+            }
+        }
+        return g;
+    }
+
+    /**
+     * x in type t: x itself when it already is (never attached: it may be the caller's), else a copy owned by m.
+     */
+    private static NDArray converted(NDArray x, DataType t, NDManager m) {
+        return x.getDataType() == t ? x : own(x.toType(t, true), m);
     }
 
     /** Attaches a result computed from a caller's array to manager {@code m}. */

@@ -107,10 +107,58 @@ class InformationImbalanceTest {
         for (int k : new int[] {1, 4}) {
             InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k);
             InformationImbalance.Pair ref = InformationImbalance.pair(a, b, o.withBlockRows(123));
-            for (int block : new int[] {1, 7, 50}) {
+            for (int block : new int[] {0, 1, 7, 50}) { // 0: whole matrices from symmetric Gram blocks
                 InformationImbalance.Pair p = InformationImbalance.pair(a, b, o.withBlockRows(block));
                 assertEquals(ref.aToB(), p.aToB(), 0.0);
                 assertEquals(ref.bToA(), p.bToA(), 0.0);
+            }
+        }
+    }
+
+    @Test
+    void allPrecisionsAgreeOnGenericData() {
+        NDArray a = gaussian(30, 400, 16);
+        NDArray b = gaussian(31, 400, 16).add(a.mul(0.5));
+        for (int k : new int[] {1, 3}) {
+            for (int block : new int[] {0, 64}) {
+                InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k).withBlockRows(block);
+                InformationImbalance.Pair p64 = InformationImbalance.pair(a, b,
+                        o.withPrecision(InformationImbalance.Precision.FLOAT64));
+                InformationImbalance.Pair px = InformationImbalance.pair(a, b, o);
+                assertEquals(p64.aToB(), px.aToB(), 0.0);
+                assertEquals(p64.bToA(), px.bToA(), 0.0);
+            }
+        }
+    }
+
+    /**
+     * Near-ties that float32 cannot resolve: B_i = (1 + 1e-9·g_i)·e_i (orthogonal directions), so from any point
+     * the squared distances |B_i|² + |B_l|² differ only in the 9th digit. EXACT must give the float64 ranks;
+     * FLOAT32 gets them wrong (checked, so the data really is hard).
+     */
+    @Test
+    void exactPrecisionResolvesNearTiesThatFloat32Misorders() {
+        int n = 120;
+        Random r = new Random(5);
+        double[] bv = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            bv[i * n + i] = 3.0 * (1 + 1e-9 * r.nextGaussian());
+        }
+        NDArray b = m.create(bv).reshape(n, n);
+        NDArray a = gaussian(32, n, 3);
+        for (int k : new int[] {1, 4}) {
+            for (InformationImbalance.Ties ties : InformationImbalance.Ties.values()) {
+                InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k).withTies(ties);
+                InformationImbalance.Pair p64 = InformationImbalance.pair(a, b,
+                        o.withPrecision(InformationImbalance.Precision.FLOAT64));
+                for (int block : new int[] {0, 50}) {
+                    InformationImbalance.Pair px = InformationImbalance.pair(a, b, o.withBlockRows(block));
+                    assertEquals(p64.aToB(), px.aToB(), 0.0, "k=" + k + " " + ties + " block " + block);
+                    assertEquals(p64.bToA(), px.bToA(), 0.0, "k=" + k + " " + ties + " block " + block);
+                }
+                InformationImbalance.Pair p32 = InformationImbalance.pair(a, b,
+                        o.withPrecision(InformationImbalance.Precision.FLOAT32));
+                assertTrue(p32.aToB() != p64.aToB() || p32.bToA() != p64.bToA(), "float32 should misorder here");
             }
         }
     }
@@ -154,6 +202,18 @@ class InformationImbalanceTest {
                 InformationImbalance.pair(a, a, InformationImbalance.Options.defaults().withMetric(metric)
                         .withSplit(new int[] {1, 2, 3}, null).withDType(DataType.FLOAT32));
             }
+            // float32 inputs are used in place by the float32 paths: they must stay the caller's, open
+            NDArray a32 = a.toType(DataType.FLOAT32, true);
+            NDArray b32 = b.toType(DataType.FLOAT32, true);
+            for (InformationImbalance.Precision prec : InformationImbalance.Precision.values()) {
+                InformationImbalance.pair(a32, b32, InformationImbalance.Options.defaults().withPrecision(prec));
+                InformationImbalance.pair(a32, b32, InformationImbalance.Options.defaults().withPrecision(prec)
+                        .withBlockRows(30).withK(2));
+            }
+            assertEquals(caller, a32.getManager());
+            assertEquals(caller, b32.getManager());
+            a32.close();
+            b32.close();
             TwoNN.estimate(a);
             assertEquals(before, caller.getManagedArrays().size());
         }
@@ -193,14 +253,22 @@ class InformationImbalanceTest {
                 "gauss", new NDArray[] {Npy.read(resource("gauss_a.npy"), m), Npy.read(resource("gauss_b.npy"), m)},
                 "int", new NDArray[] {Npy.read(resource("int_a.npy"), m), Npy.read(resource("int_b.npy"), m)});
         int tiesDiffer = 0;
+        for (InformationImbalance.Precision prec : new InformationImbalance.Precision[] {
+                InformationImbalance.Precision.EXACT, InformationImbalance.Precision.FLOAT64}) {
         for (Case c : cases) {
             NDArray[] ab = data.get(c.data());
             InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(c.k())
                     .withTies(InformationImbalance.Ties.parse(c.ties())).withMetric(Metric.parse(c.metric()))
-                    .withSplit(c.queries(), c.references()).withBlockRows(13);
+                    .withSplit(c.queries(), c.references()).withBlockRows(13).withPrecision(prec);
             InformationImbalance.Pair p = InformationImbalance.pair(ab[0], ab[1], o);
-            assertEquals(c.a_to_b(), p.aToB(), 1e-12, c.toString());
-            assertEquals(c.b_to_a(), p.bToA(), 1e-12, c.toString());
+            assertEquals(c.a_to_b(), p.aToB(), 1e-12, prec + " " + c);
+            assertEquals(c.b_to_a(), p.bToA(), 1e-12, prec + " " + c);
+            // the whole-matrix path (no split, automatic blocks) too
+            if (c.queries() == null && c.references() == null) {
+                InformationImbalance.Pair pw = InformationImbalance.pair(ab[0], ab[1], o.withBlockRows(0));
+                assertEquals(c.a_to_b(), pw.aToB(), 1e-12, prec + " whole " + c);
+                assertEquals(c.b_to_a(), pw.bToA(), 1e-12, prec + " whole " + c);
+            }
             if (c.ties().equals("first")) {
                 InformationImbalance.Pair pm = InformationImbalance.pair(ab[0], ab[1],
                         o.withTies(InformationImbalance.Ties.MIN));
@@ -209,6 +277,7 @@ class InformationImbalanceTest {
                 }
             }
         }
-        assertTrue(tiesDiffer >= 2, "the integer data set must exercise the tie rules, differing cases: " + tiesDiffer);
+        }
+        assertTrue(tiesDiffer >= 4, "the integer data set must exercise the tie rules, differing cases: " + tiesDiffer);
     }
 }
