@@ -120,7 +120,7 @@ public final class ExactDiagonalization {
         scale(v0, 1.0 / Math.sqrt(dot(v0, v0)));
         double[] alpha = new double[maxIter];
         double[] beta = new double[maxIter];
-        int k = lanczos(v0, alpha, beta, maxIter, null);
+        int k = lanczos(v0, alpha, beta, maxIter, null, new double[0][]);
         double[] c = lowestVector(Arrays.copyOf(alpha, k), Arrays.copyOf(beta, k), k);
         double[] gs = new double[dim];
         lanczos(v0, alpha, beta, k, (j, vj) -> {
@@ -128,7 +128,7 @@ public final class ExactDiagonalization {
             for (int i = 0; i < dim; i++) {
                 gs[i] += cj * vj[i];
             }
-        });
+        }, new double[0][]);
         scale(gs, 1.0 / Math.sqrt(dot(gs, gs)));
         double[] hv = new double[dim];
         apply(gs, hv);
@@ -141,6 +141,88 @@ public final class ExactDiagonalization {
         return new Result(e, gs, Math.sqrt(res), k, basis);
     }
 
+    /**
+     * The lowest state orthogonal to the given normalised states (Lanczos on H restricted to their orthogonal
+     * complement: the start vector and every H v are projected). With the ground state as {@code deflate} this is
+     * the first excited state of the Sz = 0 sector, which shows whether the ground state is degenerate.
+     */
+    public Result lowestOrthogonalTo(double[][] deflate, int maxIter, long seed) {
+        int dim = basis.size();
+        double[] v0 = new double[dim];
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < dim; i++) {
+            v0[i] = rnd.nextDouble() - 0.5;
+        }
+        project(v0, deflate);
+        scale(v0, 1.0 / Math.sqrt(dot(v0, v0)));
+        double[] alpha = new double[maxIter];
+        double[] beta = new double[maxIter];
+        int k = lanczos(v0, alpha, beta, maxIter, null, deflate);
+        double[] c = lowestVector(Arrays.copyOf(alpha, k), Arrays.copyOf(beta, k), k);
+        double[] gs = new double[dim];
+        lanczos(v0, alpha, beta, k, (j, vj) -> {
+            double cj = c[j];
+            for (int i = 0; i < dim; i++) {
+                gs[i] += cj * vj[i];
+            }
+        }, deflate);
+        project(gs, deflate);
+        scale(gs, 1.0 / Math.sqrt(dot(gs, gs)));
+        double[] hv = new double[dim];
+        apply(gs, hv);
+        double e = dot(gs, hv);
+        double res = 0;
+        for (int i = 0; i < dim; i++) {
+            double d = hv[i] - e * gs[i];
+            res += d * d;
+        }
+        return new Result(e, gs, Math.sqrt(res), k, basis);
+    }
+
+    /** The {@code k} lowest states of the Sz = 0 sector by successive deflation (k small). */
+    public Result[] lowestStates(int k) {
+        Result[] out = new Result[k];
+        double[][] found = new double[0][];
+        for (int i = 0; i < k; i++) {
+            out[i] = lowestOrthogonalTo(found, 400, 1L + i);
+            found = Arrays.copyOf(found, i + 1);
+            found[i] = out[i].vector();
+        }
+        return out;
+    }
+
+    /**
+     * ⟨ψ|T|ψ⟩ for a real normalised state ψ and a site permutation T (site i goes to {@code perm[i]}, as
+     * {@code Lattice.translation} gives). For a non-degenerate eigenstate of a T-symmetric H this is T's eigenvalue:
+     * +1 at momentum zero, −1 for a sign change under T, and |·| &lt; 1 for a state that is not T-invariant.
+     */
+    public double permutationExpectation(double[] psi, int[] perm) {
+        int n = basis.sites();
+        if (perm.length != n || psi.length != basis.size()) {
+            throw new IllegalArgumentException("permutation of " + perm.length + " sites / state of " + psi.length
+                    + " amplitudes do not match " + n + " sites / " + basis.size() + " states");
+        }
+        return IntStream.range(0, basis.size()).parallel().mapToDouble(r -> {
+            long s = basis.state(r);
+            long t = 0;
+            for (int i = 0; i < n; i++) {
+                if ((s >>> i & 1L) != 0) {
+                    t |= 1L << perm[i];
+                }
+            }
+            return psi[r] * psi[rank(t)];
+        }).sum();
+    }
+
+    private static void project(double[] v, double[][] deflate) {
+        for (double[] q : deflate) {
+            double a = dot(q, v);
+            for (int i = 0; i < v.length; i++) {
+                v[i] -= a * q[i];
+            }
+        }
+    }
+
     /** Ground state with defaults (300 iterations at most, seed 1). */
     public Result groundState() {
         return groundState(300, 1L);
@@ -150,8 +232,11 @@ public final class ExactDiagonalization {
         void accept(int j, double[] v);
     }
 
-    /** Plain Lanczos; returns the number of steps done. With a sink, replays exactly {@code steps} steps. */
-    private int lanczos(double[] v0, double[] alpha, double[] beta, int steps, VectorSink sink) {
+    /**
+     * Plain Lanczos; returns the number of steps done. With a sink, replays exactly {@code steps} steps. Every H v
+     * is projected off the {@code deflate} vectors.
+     */
+    private int lanczos(double[] v0, double[] alpha, double[] beta, int steps, VectorSink sink, double[][] deflate) {
         int dim = v0.length;
         double[] v = v0.clone();
         double[] vPrev = new double[dim];
@@ -161,6 +246,7 @@ public final class ExactDiagonalization {
                 sink.accept(j, v);
             }
             apply(v, w);
+            project(w, deflate);
             double a = dot(w, v);
             double bPrev = j == 0 ? 0 : beta[j - 1];
             for (int i = 0; i < dim; i++) {
