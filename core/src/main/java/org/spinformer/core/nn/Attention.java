@@ -49,7 +49,7 @@ public final class Attention {
         long rep = h / hkv;
         NDArray q5 = q.reshape(b, hkv, rep, t, dh);
         NDArray k5 = k.expandDims(2).transpose(0, 1, 2, 4, 3); // [B,Hkv,1,dh,S]
-        NDArray scores = q5.matMul(k5).reshape(b, h, t, s).mul(1.0 / Math.sqrt(dh));
+        NDArray scores = Functional.scale(q5.matMul(k5).reshape(b, h, t, s), 1.0 / Math.sqrt(dh));
         NDArray keep = keepMask(q.getManager(), padMask, causal, t, s); // [B|1,1,T|1,S] bool or null
         if (keep != null) {
             scores = scores.add(maskBias(keep, scores.getDataType()));

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -69,7 +71,7 @@ public final class Functional {
 
     /** ReLU: max(x, 0). */
     public static NDArray relu(NDArray x) {
-        return x.maximum(0.0);
+        return x.getNDArrayInternal().relu(); // not maximum(0.0): see constant()
     }
 
     /**
@@ -178,8 +180,31 @@ public final class Functional {
 
     /** GELU, tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI));
-        return x.mul(inner.tanh().add(1.0)).mul(0.5);
+        NDArray inner = scale(x.add(scale(x.mul(x).mul(x), 0.044715)), Math.sqrt(2.0 / Math.PI));
+        return scale(x.mul(inner.tanh().add(1.0)), 0.5);
+    }
+
+    /**
+     * A 0-d tensor holding {@code c}, with {@code like}'s dtype, device and manager, whose memory PyTorch allocates.
+     *
+     * <p>Why: DJL's {@code NDArray.mul(Number)} (likewise {@code div}, {@code pow}, {@code maximum}, ... with a
+     * Number) wraps the number with {@code manager.create(n)}, which on the CPU is {@code torch::from_blob} over a
+     * Java direct buffer, and closes that array as soon as the op returns. Autograd saves that scalar for the
+     * backward pass (MulBackward saves the other operand), but the buffer now belongs to nobody: the next garbage
+     * collection frees it, and a backward pass that runs after it reads freed memory. The gradient is then scaled by
+     * whatever lies there (random, non-deterministic NaN or huge gradients that depend on GC timing). Never pass a
+     * Number to a differentiable binary op on a tensor that may require gradients; use this or {@link #scale}.
+     */
+    public static NDArray constant(NDArray like, double c) {
+        if (like.getManager() instanceof PtNDManager pm) {
+            return JniUtils.full(pm, new Shape(), c, like.getDataType(), like.getDevice(), SparseFormat.DENSE);
+        }
+        return like.getManager().full(new Shape(), (float) c, like.getDataType());
+    }
+
+    /** x·c, safe under autograd (the scalar is a {@link #constant}, not a Java-buffer-backed array). */
+    public static NDArray scale(NDArray x, double c) {
+        return x.mul(constant(x, c));
     }
 
     /** Splits the last axis into heads: [B, T, H·dh] → [B, H, T, dh]. */

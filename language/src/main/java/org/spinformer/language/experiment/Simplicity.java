@@ -167,8 +167,8 @@ public final class Simplicity {
                 Mlm.Options bopt = new Mlm.Options(o.bertSteps(), o.bertBatch(), o.bertLr(), o.bertWarmup(), 0.5, 0.01,
                         0.15, "adamw", seed, 25);
                 // Train first, keeping a copy of the weights at every evaluation step, and evaluate the copies
-                // afterwards (keeps evaluation out of the training loop). BERT training on CPU sometimes ends in
-                // NaN gradients at a random step (root cause unknown, see README); such seeds are excluded.
+                // afterwards (keeps evaluation out of the training loop). A seed that still diverged would be
+                // excluded and listed (the old random NaN was a use-after-free in the attention scaling, fixed).
                 java.util.List<org.spinformer.core.nn.Parameters> snaps = new ArrayList<>();
                 try (Mlm trainer = new Mlm(bert, w.train(), bopt, bm, log, "bert seed " + s)) {
                     for (int p = 0; p < evalSteps.length; p++) {

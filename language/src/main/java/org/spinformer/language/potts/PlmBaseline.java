@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.train.AdamW;
 import org.spinformer.core.train.TrainLoop;
@@ -53,9 +54,10 @@ public final class PlmBaseline {
         long mm = onehot.getShape().get(0);
         NDArray jm = params.get("J").mul(blockMask);
         NDArray logits = onehot.matMul(jm.transpose()).add(params.get("h")).reshape(mm, l, q);
-        NDArray nll = logits.logSoftmax(2).mul(onehot.reshape(mm, l, q)).sum().div(-(double) mm * l);
+        NDArray sum = logits.logSoftmax(2).mul(onehot.reshape(mm, l, q)).sum();
+        NDArray nll = sum.div(Functional.constant(sum, -(double) mm * l)); // not div(Number): see Functional.constant
         if (lambda > 0) {
-            nll = nll.add(jm.square().sum().add(params.get("h").square().sum()).mul(lambda / l));
+            nll = nll.add(Functional.scale(jm.square().sum().add(params.get("h").square().sum()), lambda / l));
         }
         return nll;
     }
