@@ -27,6 +27,9 @@ import java.nio.file.Path;
  * <p>Attention: x [B,T,D], projection weights [D,D] (PyTorch layout [out,in]) and biases [D], factored α [H,T,T],
  * padding mask [B,T] with the last quarter of the second sequence padded; outputs {@code y_mha}, {@code y_factored}
  * and the gradients of L = mean(y²) with respect to W_v for both ({@code gwv_mha}, {@code gwv_factored}).
+ *
+ * <p>BERT MLM training step: see {@link BertMlmBench#writeFixtures} ({@code bert_mlm/}). The SR step writes its own
+ * fixtures ({@code SrStepBench --fixtures DIR/sr_step}), since they come from the samples of its warm-up step.
  */
 public final class PeerFixtures {
     private PeerFixtures() {}
@@ -108,6 +111,7 @@ public final class PeerFixtures {
             }
         }
         writeMiniLm(dir.resolve("minilm"), 32, 64);
+        BertMlmBench.writeFixtures(dir.resolve("bert_mlm"), 64);
         System.out.println("peer fixtures written to " + dir.toAbsolutePath());
     }
 }

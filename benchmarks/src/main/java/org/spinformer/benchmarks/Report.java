@@ -24,7 +24,10 @@ import java.util.Map;
  * [ms…]}}}), rows with the same benchmark name get the peer's median and the ratio ours/peer (below 1 = we are
  * faster).
  *
- * <p>Usage: {@code Report jmh.json summary.json summary.md [peer.json…]}
+ * <p>End-to-end runners ({@code --runner file.json}, e.g. {@link SrStepBench}) add rows timed outside JMH, with
+ * their own analytic FLOPs and the ceiling measured in the same run.
+ *
+ * <p>Usage: {@code Report jmh.json summary.json summary.md [--runner runner.json…] [peer.json…]}
  */
 public final class Report {
     private Report() {}
@@ -70,9 +73,21 @@ public final class Report {
                 ceilings.merge(w.ceilingKey(), rate, Math::max);
             }
         }
-        Map<String, List<Peer>> peers = new LinkedHashMap<>();
+        List<String> peerFiles = new ArrayList<>();
         for (int i = 3; i < args.length; i++) {
-            JsonObject pj = new Gson().fromJson(Files.readString(Path.of(args[i])), JsonObject.class);
+            if (args[i].equals("--runner")) {
+                rows.addAll(runnerRows(Path.of(args[++i])));
+            } else {
+                peerFiles.add(args[i]);
+            }
+        }
+        Map<String, List<Peer>> peers = new LinkedHashMap<>();
+        for (String file : peerFiles) {
+            JsonObject pj = new Gson().fromJson(Files.readString(Path.of(file)), JsonObject.class);
+            if (!pj.has("timings")) {
+                System.err.println("Report: skipping " + file + " (no timings: " + pj + ")");
+                continue;
+            }
             String peerName = pj.get("peer").getAsString();
             for (Map.Entry<String, JsonElement> e : pj.getAsJsonObject("timings").entrySet()) {
                 List<Double> ms = new ArrayList<>();
@@ -90,8 +105,8 @@ public final class Report {
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
             Work.Amount w = Work.of(r.benchmark(), r.params());
-            Double share = null;
-            if (w != null && w.ceilingKey() != null && ceilings.containsKey(w.ceilingKey())) {
+            Double share = r.shareOfCeiling();
+            if (share == null && w != null && w.ceilingKey() != null && ceilings.containsKey(w.ceilingKey())) {
                 share = r.rate() / ceilings.get(w.ceilingKey());
             }
             List<Peer> ps = peers.getOrDefault(r.benchmark(), List.of());
@@ -119,11 +134,52 @@ public final class Report {
         JsonObject summary = new JsonObject();
         summary.addProperty("machine", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores");
+        summary.addProperty("threads", BenchSupport.threads());
+        summary.addProperty("load_average_at_report", SrStepBench.loadAverage());
+        md.append(String.format(Locale.ROOT, "%nThreads: %d (ours and peers). 1-minute load average when the table "
+                + "was written: %.2f on %d cores (the machine is shared; rows measured under load are slower).%n",
+                BenchSupport.threads(), SrStepBench.loadAverage(), Runtime.getRuntime().availableProcessors()));
         summary.add("rows", new Gson().toJsonTree(out));
         Files.writeString(Path.of(args[1]), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
                 .create().toJson(summary));
         Files.writeString(Path.of(args[2]), md.toString());
         System.out.print(md);
+    }
+
+    /**
+     * Rows of an end-to-end runner's JSON ({@link SrStepBench}, {@link BertMlmBench}): {@code "timings": {name:
+     * [ms…]}}, optional {@code "work": {name: FLOPs}}, {@code "params": {…}} and {@code "ceiling_gflops"} (the
+     * matmul ceiling of the same dtype measured in the same run; the share of ceiling is taken against it).
+     */
+    static List<Row> runnerRows(Path file) throws IOException {
+        JsonObject o = new Gson().fromJson(Files.readString(file), JsonObject.class);
+        List<Row> out = new ArrayList<>();
+        if (!o.has("timings")) {
+            System.err.println("Report: runner " + file + " has no timings (status: " + o.get("status") + ")");
+            return out;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        if (o.has("params")) {
+            o.getAsJsonObject("params").entrySet().forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
+        }
+        JsonObject work = o.has("work") ? o.getAsJsonObject("work") : new JsonObject();
+        double ceiling = o.has("ceiling_gflops") ? o.get("ceiling_gflops").getAsDouble() : Double.NaN;
+        for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("timings").entrySet()) {
+            List<Double> ms = new ArrayList<>();
+            e.getValue().getAsJsonArray().forEach(v -> ms.add(v.getAsDouble()));
+            if (ms.isEmpty()) {
+                continue;
+            }
+            ms.sort(Double::compare);
+            double median = ms.size() % 2 == 1 ? ms.get(ms.size() / 2)
+                    : 0.5 * (ms.get(ms.size() / 2 - 1) + ms.get(ms.size() / 2));
+            double flops = work.has(e.getKey()) ? work.get(e.getKey()).getAsDouble() : Double.NaN;
+            double rate = flops / (median * 1e-3) / 1e9;
+            Double share = Double.isNaN(rate) || Double.isNaN(ceiling) ? null : rate / ceiling;
+            out.add(new Row(e.getKey(), params, median, ms.get(0), ms.get(ms.size() - 1), flops,
+                    Double.isNaN(flops) ? "" : "GFLOP", rate, share, null, null, null));
+        }
+        return out;
     }
 
     private static String compact(Map<String, String> params) {

@@ -14,8 +14,8 @@ final class Work {
         String cls = benchmark.substring(0, benchmark.indexOf('.'));
         switch (cls) {
             case "MatmulCeilingBench": {
-                if (method.equals("copy256MiB")) {
-                    return new Amount(2.0 * (256L << 20), "GB", "bandwidth");
+                if (method.equals("copy1GiB")) {
+                    return new Amount(2.0 * (1L << 30), "GB", "bandwidth");
                 }
                 double n = Double.parseDouble(p.get("n"));
                 return new Amount(2 * n * n * n, "GFLOP", "matmul-" + p.get("dtype"));
