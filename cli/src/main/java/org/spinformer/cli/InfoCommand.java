@@ -45,6 +45,9 @@ public final class InfoCommand implements Callable<Integer> {
                 String.valueOf(Runtime.getRuntime().availableProcessors())));
         m.put("dtype_default", "float32 (nn blocks), float64 (nqs)");
         m.put("offline", System.getProperty("ai.djl.offline"));
+        String preload = System.getenv("LD_PRELOAD");
+        m.put("mkl_amd_shim", preload != null && preload.contains("spinformer-mklshim")
+                ? "on (oneMKL fast kernels on AMD, native/mkl_amd_shim.c)" : "off");
         m.put("java", System.getProperty("java.version"));
         return m;
     }

@@ -1,0 +1,22 @@
+# Sourced by ./spinformer and benchmarks/run: preloads native/mkl_amd_shim.c (built here with cc on first use)
+# on AMD CPUs so that libtorch's oneMKL uses its fast kernels (see that file). SPINFORMER_MKL_SHIM=0 turns it
+# off, =1 forces it on any CPU. Without a C compiler nothing changes (MKL's generic path, slower GEMM).
+spinformer_native_env() {
+  local root="$1" mode="${SPINFORMER_MKL_SHIM:-auto}"
+  [ "$mode" = 0 ] && return 0
+  if [ "$mode" != 1 ] && ! grep -q AuthenticAMD /proc/cpuinfo 2>/dev/null; then
+    return 0
+  fi
+  local src="$root/native/mkl_amd_shim.c" so="$root/native/target/libspinformer-mklshim.so"
+  if [ ! -f "$so" ] || [ "$src" -nt "$so" ]; then
+    local cc_bin
+    cc_bin="$(command -v cc || command -v gcc || true)"
+    if [ -z "$cc_bin" ]; then
+      echo "spinformer: no C compiler, so libtorch's MKL stays on its generic AMD path (GEMM ~1.7x slower)" >&2
+      return 0
+    fi
+    mkdir -p "$root/native/target"
+    "$cc_bin" -shared -fPIC -O2 -o "$so.tmp" "$src" 2>/dev/null && mv "$so.tmp" "$so" || { rm -f "$so.tmp"; return 0; }
+  fi
+  export LD_PRELOAD="$so${LD_PRELOAD:+:$LD_PRELOAD}"
+}
