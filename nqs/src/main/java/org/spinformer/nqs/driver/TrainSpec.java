@@ -25,7 +25,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
     /** The defaults. */
     public static TrainSpec defaults() {
         return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 16, 4, AUTO_PATCH, 32, 0.1, "exact", 1024, 64, 300,
-                0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 4096, false, 50, 50, 2);
+                0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 512, false, 50, 50, 2);
     }
 
     public TrainSpec withSteps(int s) {
