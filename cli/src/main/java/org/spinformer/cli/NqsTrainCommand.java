@@ -81,6 +81,9 @@ public final class NqsTrainCommand implements Callable<Integer> {
     int thermalize = D.thermalize();
     @Option(names = "--discard", description = "Metropolis sweeps discarded at each step (default: ${DEFAULT-VALUE}).")
     int discard = D.discard();
+    @Option(names = "--max-minutes", description = "Wall-clock budget in minutes: stop after the step that exceeds "
+            + "it, saving checkpoint, summary and plots; 0 = none (default: ${DEFAULT-VALUE}).")
+    double maxMinutes = D.maxMinutes();
     @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device = "auto";
     @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
@@ -96,7 +99,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
         Device dev = Devices.parse(device);
         TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
                 samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk,
-                marshall, checkpointEvery, thermalize, discard);
+                marshall, checkpointEvery, thermalize, discard, maxMinutes);
         Vmc.Result r = Training.run(spec, out, resume, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),

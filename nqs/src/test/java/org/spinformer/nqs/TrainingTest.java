@@ -23,8 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TrainingTest {
     private static TrainSpec spec(String sampler, int steps) {
+        return spec(sampler, steps, 0);
+    }
+
+    private static TrainSpec spec(String sampler, int steps, double maxMinutes) {
         return new TrainSpec("triangular", "4x2", 0.5, "spin", "vit", 1, 4, 2, 2, 8, 0.1, sampler, 64, 16, steps,
-                0.05, "constant", 1e-2, 1e-2, "sr", 3L, "float64", 256, false, 2, 5, 1);
+                0.05, "constant", 1e-2, 1e-2, "sr", 3L, "float64", 256, false, 2, 5, 1, maxMinutes);
     }
 
     @Test
@@ -52,5 +56,17 @@ class TrainingTest {
         Vmc.Result resumed = Training.run(spec("metropolis", 4), dir.resolve("split"), true, Device.cpu());
         assertEquals(full.energy(), resumed.energy(), 1e-10);
         assertEquals(4, Files.readAllLines(dir.resolve("split/log.jsonl")).size());
+    }
+
+    @Test
+    void wallClockBudgetStopsAfterTheStepThatExceedsIt(@TempDir Path dir) throws Exception {
+        Vmc.Result r = Training.run(spec("exact", 50, 1e-9), dir, false, Device.cpu());
+        assertEquals(1, r.steps());
+        assertEquals(1, Files.readAllLines(dir.resolve("log.jsonl")).size());
+        assertTrue(Files.exists(dir.resolve("summary.json")) && Files.exists(dir.resolve("energy.png")));
+        // resume continues from the saved step (a budget applies to each invocation)
+        Vmc.Result more = Training.run(spec("exact", 3), dir, true, Device.cpu());
+        assertEquals(3, more.steps());
+        assertEquals(3, Files.readAllLines(dir.resolve("log.jsonl")).size());
     }
 }

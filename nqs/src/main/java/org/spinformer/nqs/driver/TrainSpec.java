@@ -5,12 +5,14 @@ import com.google.gson.JsonObject;
 /**
  * Everything that defines a training run (the CLI options of {@code spinformer nqs train}); defaults are the
  * small-lattice setting that reaches ≤ 2e-3 relative error on 4×4 J2 = 0.5 with exact enumeration.
+ * {@code maxMinutes} ≤ 0: no wall-clock budget; otherwise the run stops (checkpoint, summary, plots) after the
+ * step that exceeds it.
  */
 public record TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
                         int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains, int steps,
                         double lr, String lrSchedule, double diagShift, double diagShiftFinal, String optimizer,
                         long seed, String dtype, int chunk, boolean marshall, int checkpointEvery, int thermalize,
-                        int discard) {
+                        int discard, double maxMinutes) {
     /** Patch value meaning "1 on lattices of at most 20 sites, else 2". */
     public static final int AUTO_PATCH = 0;
 
@@ -25,13 +27,13 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
     /** The defaults. */
     public static TrainSpec defaults() {
         return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 16, 4, AUTO_PATCH, 32, 0.1, "exact", 1024, 64, 300,
-                0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 4096, false, 50, 50, 2);
+                0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 512, false, 50, 50, 2, 0);
     }
 
     public TrainSpec withSteps(int s) {
         return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples,
                 chains, s, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
-                checkpointEvery, thermalize, discard);
+                checkpointEvery, thermalize, discard, maxMinutes);
     }
 
     public JsonObject toJson() {
@@ -64,6 +66,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         o.addProperty("checkpoint_every", checkpointEvery);
         o.addProperty("thermalize", thermalize);
         o.addProperty("discard", discard);
+        o.addProperty("max_minutes", maxMinutes);
         return o;
     }
 }

@@ -135,7 +135,7 @@ public final class Training {
             LOG.info("{}; {} with {} parameters, {} sampler; exact E/N = {}", h, s.model(), wf.parameters().numel(),
                     sampler.name(), exact / h.lattice().n());
             Vmc vmc = new Vmc(h, vs, sampler, new Vmc.Options(s.steps(), method, lrSchedule(s), shiftSchedule(s),
-                    s.checkpointEvery(), exact, cfg), m);
+                    s.checkpointEvery(), exact, cfg, s.maxMinutes() * 60), m);
             return vmc.run(out, resume);
         }
     }

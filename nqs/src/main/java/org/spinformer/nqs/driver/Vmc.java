@@ -59,9 +59,17 @@ public final class Vmc {
      * @param checkpointEvery steps between checkpoints (the last step is always saved)
      * @param exactEnergy exact ground-state energy (total, the Hamiltonian's units) or NaN when unknown
      * @param runConfig the run configuration stored in config.json and in checkpoints
+     * @param maxSeconds wall-clock budget of this invocation in seconds (≤ 0: none); when a step ends past it the
+     *                   run stops there, saves a checkpoint and writes the summary and plots (resume continues)
      */
     public record Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
-                          double exactEnergy, JsonObject runConfig) {}
+                          double exactEnergy, JsonObject runConfig, double maxSeconds) {
+        /** Without a wall-clock budget. */
+        public Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
+                       double exactEnergy, JsonObject runConfig) {
+            this(steps, method, lr, diagShift, checkpointEvery, exactEnergy, runConfig, 0);
+        }
+    }
 
     /** Final result of a run (evaluated with the final parameters). */
     public record Result(double energy, double energyPerSite, double error, double variance, double vScore,
@@ -128,6 +136,7 @@ public final class Vmc {
         AtomicFiles.write(out.resolve("config.json"), GSON.toJson(o.runConfig()).getBytes(StandardCharsets.UTF_8));
         long flopsPerSample = vs.model().forwardFlops();
         long t0 = System.nanoTime();
+        long done = start;
         try (MetricsLog log = start > 0 ? MetricsLog.append(logPath) : MetricsLog.create(logPath);
              Progress progress = Progress.start("nqs train", o.steps())) {
             progress.step(start);
@@ -153,26 +162,33 @@ public final class Vmc {
                         "flops_per_sample", flopsPerSample, "cumulative_flops", cumulativeFlops));
                 progress.setMessage(String.format(java.util.Locale.ROOT, "E/N=%.6f rel=%.2e", s.mean() / sites, rel));
                 progress.step(1);
-                boolean last = step + 1 == o.steps();
+                boolean overBudget = o.maxSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > o.maxSeconds();
+                boolean last = step + 1 == o.steps() || overBudget;
                 if (last || (o.checkpointEvery() > 0 && (step + 1) % o.checkpointEvery() == 0)) {
                     save(ckpt, step + 1, adam, cumulativeFlops);
                 }
+                done = step + 1;
+                if (overBudget && step + 1 < o.steps()) {
+                    LOG.info("wall-clock budget of {} s spent after step {}: stopping", o.maxSeconds(), step + 1);
+                    break;
+                }
             }
         }
+        done = Math.max(done, start);
         if (start >= o.steps() && !Checkpoint.exists(ckpt)) {
             save(ckpt, start, adam, cumulativeFlops);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Statistics fin;
         try (NDManager sm = manager.newSubManager()) {
-            Samples smp = sampler.sample(vs, sm, o.steps() + 1_000_000L);
+            Samples smp = sampler.sample(vs, sm, done + 1_000_000L);
             NDArray[] e = localEnergies(smp);
             fin = stats(smp, e);
         }
         if (adam != null) {
             adam.close();
         }
-        Result r = result(fin, o.steps(), seconds, flopsPerSample, cumulativeFlops);
+        Result r = result(fin, done, seconds, flopsPerSample, cumulativeFlops);
         AtomicFiles.write(out.resolve("summary.json"), GSON.toJson(r.summary()).getBytes(StandardCharsets.UTF_8));
         plots(out, logPath);
         return r;

@@ -51,7 +51,10 @@ final class Params {
 
     /** y = x Wᵀ + b with per-sample W [B',out,in], b [B',out]; x [B,T,in] → [B,T,out]. */
     static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        NDArray y = x.matMul(w.transpose(0, 2, 1));
+        // shared weights ([1,out,in]): one GEMM over all B·T rows; a broadcast [1,...] batched product would run
+        // B tiny GEMMs (measured ~20× slower on CPU)
+        NDArray y = w.getShape().get(0) == 1 ? x.matMul(w.get(0).transpose())
+                : x.matMul(w.transpose(0, 2, 1));
         return b == null ? y : y.add(b.expandDims(1));
     }
 

@@ -152,7 +152,16 @@ public final class ViT implements WaveFunction {
             NDArray a = w.apply(pre + "attn.alpha"); // [B',H,T]
             long bp = a.getShape().get(0);
             NDArray alpha = a.reshape(bp * h, tokens).matMul(alphaExpand).reshape(bp, h, tokens, tokens);
-            NDArray o = Functional.mergeHeads(alpha.matMul(v)); // [B,T,D]
+            NDArray o;
+            if (bp == 1) {
+                // shared α: H GEMMs [T,T]·[T, B·dh] instead of B·H tiny ones
+                long dh = d / h;
+                NDArray vt = v.transpose(1, 2, 0, 3).reshape(h, tokens, bsz * dh); // [H,T,B·dh]
+                o = alpha.reshape(h, tokens, tokens).matMul(vt).reshape(h, tokens, bsz, dh)
+                        .transpose(2, 1, 0, 3).reshape(bsz, tokens, d); // [B,T,D]
+            } else {
+                o = Functional.mergeHeads(alpha.matMul(v)); // [B,T,D]
+            }
             x = x.add(Params.linear(o, w.apply(pre + "attn.output.weight"), w.apply(pre + "attn.output.bias")));
             y = Params.layerNorm(x, w.apply(pre + "ln2.weight"), w.apply(pre + "ln2.bias"), EPS);
             y = Functional.gelu(Params.linear(y, w.apply(pre + "mlp.fc1.weight"), w.apply(pre + "mlp.fc1.bias")));

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Metropolis–Hastings with exchange moves: a proposal picks one bond (i, j) of the Hamiltonian (J1 and J2 bonds)
- * uniformly per chain and swaps σ_i and σ_j (Sz is conserved; swapping aligned spins is a null move), accepted
- * with probability min(1, |ψ(σ')/ψ(σ)|²). All C chains advance together as one batched tensor [C,N]; a sweep
+ * Metropolis–Hastings with exchange moves: a proposal picks one of the K(σ) anti-aligned bonds (i, j) of the
+ * Hamiltonian (J1 and J2 bonds) uniformly per chain and swaps σ_i and σ_j (Sz is conserved; no null moves), accepted
+ * with probability min(1, |ψ(σ')/ψ(σ)|² K(σ)/K(σ')) (the Hastings factor of the state-dependent proposal). All C chains advance together as one batched tensor [C,N]; a sweep
  * is N proposals. Chains persist across steps; the first step thermalises for {@code thermalize} sweeps, every
  * step discards {@code discard} sweeps and then records one sample per chain after every sweep, M/C per chain.
  * Random numbers come from a host stream seeded by (seed, step), so a resumed run continues identically.
@@ -79,7 +79,6 @@ public final class MetropolisExchange implements Sampler {
         int n = h.lattice().n();
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + stepIndex + 1);
         NDArray d = h.bondMatrix(step, dtype); // [NB,N]
-        int nb = (int) d.getShape().get(0);
         NDArray s = state.duplicate();
         s.attach(step);
         NDArray[] lp = vs.logPsi(s);
@@ -93,8 +92,11 @@ public final class MetropolisExchange implements Sampler {
         NDList outIm = new NDList();
         NDArray accepted = step.zeros(new Shape(chains), dtype);
         long proposals = 0;
-        long[] bond = new long[chains];
+        double[] v = new double[chains];
         double[] u = new double[chains];
+        NDArray dt = d.transpose();
+        NDArray anti = s.matMul(dt).abs().gt(1).toType(dtype, false); // [C,NB] anti-aligned bonds
+        NDArray nAnti = anti.sum(new int[] {1}); // K(σ) [C]
         for (int sw = 0; sw < sweeps; sw++) {
             try (NDManager sub = step.newSubManager()) {
                 NDArray acc = accepted;
@@ -102,18 +104,31 @@ public final class MetropolisExchange implements Sampler {
                 re.attach(sub);
                 im.attach(sub);
                 acc.attach(sub);
+                anti.attach(sub);
+                nAnti.attach(sub);
                 for (int p = 0; p < n; p++) {
                     for (int c = 0; c < chains; c++) {
-                        bond[c] = rnd.nextInt(nb);
+                        v[c] = rnd.nextDouble();
                         u[c] = rnd.nextDouble();
                     }
-                    NDArray sel = sub.create(bond).oneHot(nb).toType(dtype, false).matMul(d); // [C,N]
-                    NDArray cdiff = s.mul(sel).sum(new int[] {1}, true); // σ_i − σ_j [C,1]
+                    // pick one of the K(σ) anti-aligned bonds uniformly: the first bond whose running count
+                    // of anti-aligned bonds exceeds ⌊v·K⌋
+                    NDArray target = sub.create(v).toType(dtype, false).mul(nAnti).floor().add(1).expandDims(1);
+                    NDArray pick = anti.mul(anti.cumSum(1).eq(target).toType(dtype, false)); // [C,NB] one-hot
+                    NDArray sel = pick.matMul(d); // [C,N]
+                    NDArray cdiff = s.mul(sel).sum(new int[] {1}, true); // σ_i − σ_j = ±2 [C,1]
                     NDArray prop = s.sub(cdiff.mul(sel));
+                    NDArray antiP = prop.matMul(dt).abs().gt(1).toType(dtype, false);
+                    NDArray nAntiP = antiP.sum(new int[] {1});
                     NDArray[] lq = vs.logPsi(prop);
                     NDArray logU = sub.create(u).toType(dtype, false).log();
-                    NDArray a = lq[0].sub(re).mul(2).gt(logU).toType(dtype, false); // [C]
-                    s = s.add(prop.sub(s).mul(a.expandDims(1)));
+                    // Metropolis–Hastings: |ψ'/ψ|² · q(σ|σ')/q(σ'|σ) = |ψ'/ψ|² · K(σ)/K(σ')
+                    NDArray logR = lq[0].sub(re).mul(2).add(nAnti.log()).sub(nAntiP.log());
+                    NDArray a = logR.gt(logU).toType(dtype, false); // [C]
+                    NDArray a1 = a.expandDims(1);
+                    s = s.add(prop.sub(s).mul(a1));
+                    anti = anti.add(antiP.sub(anti).mul(a1));
+                    nAnti = nAnti.add(nAntiP.sub(nAnti).mul(a));
                     re = re.add(lq[0].sub(re).mul(a));
                     im = im.add(lq[1].sub(im).mul(a));
                     acc = acc.add(a);
@@ -123,6 +138,8 @@ public final class MetropolisExchange implements Sampler {
                 re.attach(step);
                 im.attach(step);
                 acc.attach(step);
+                anti.attach(step);
+                nAnti.attach(step);
                 accepted = acc;
             }
             if (sw >= recordFrom) {
@@ -138,7 +155,7 @@ public final class MetropolisExchange implements Sampler {
         state = next;
         NDArray sigma = NDArrays.concat(outS); // [S·C, N], sample-major
         NDArray w = step.ones(new Shape(samples), dtype).div(samples);
-        double acceptance = accepted.sum().getDouble() / proposals;
+        double acceptance = accepted.sum().toType(DataType.FLOAT64, false).getDouble() / proposals;
         return new Samples(sigma, w, NDArrays.concat(outRe), NDArrays.concat(outIm), chains, false, acceptance,
                 null, null);
     }
