@@ -32,7 +32,7 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
     @Option(names = "--bert-steps", description = "BERT training steps, students and teacher (default 1000; 300 with --quick).")
     Long bertSteps;
 
-    @Option(names = "--factored-steps", description = "Training steps per factored depth (default 1000; 300 with --quick).")
+    @Option(names = "--factored-steps", description = "Training steps per factored depth (default 1500; 300 with --quick).")
     Long factoredSteps;
 
     @Option(names = "--layers", split = ",", description = "Factored depths to clone (default 1,2,3).")
@@ -44,6 +44,10 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
     @Option(names = "--bert-clones", description = "Clones sampled from a separately trained BERT teacher "
             + "(default 256; 64 with --quick; 0 = no BERT clone).")
     Integer bertClones;
+
+    @Option(names = "--teacher-steps", description = "Training steps of the BERT teacher that samples the BERT "
+            + "clone (default 2000; 300 with --quick).")
+    Long teacherSteps;
 
     @Option(names = "--sweeps", description = "Clone sweeps (default 20).")
     Integer sweeps;
@@ -79,8 +83,8 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
         }
         if ((seeds != null && seeds < 1) || (bertSteps != null && bertSteps < 10) || (sweeps != null && sweeps < 1)
                 || (factoredSteps != null && factoredSteps < 1) || (clones != null && clones < 1)
-                || (bertClones != null && bertClones < 0) || (evalWindows != null && evalWindows < 1)) {
-            throw new IllegalArgumentException("--seeds, --sweeps, --factored-steps, --clones, --eval-windows must be >= 1, --bert-clones >= 0, --bert-steps >= 10");
+                || (bertClones != null && bertClones < 0) || (teacherSteps != null && teacherSteps < 10) || (evalWindows != null && evalWindows < 1)) {
+            throw new IllegalArgumentException("--seeds, --sweeps, --factored-steps, --clones, --eval-windows must be >= 1, --bert-clones >= 0, --bert-steps and --teacher-steps >= 10");
         }
         o = new Simplicity.Options(ls, o.factoredDim(), o.factoredHeads(),
                 factoredSteps == null ? o.factoredSteps() : factoredSteps, o.factoredBatch(), o.factoredLr(),
@@ -89,7 +93,8 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
                 o.bertWarmup(), seeds == null ? o.seeds() : seeds,
                 evalPoints == null ? o.evalPoints() : evalPoints,
                 evalWindows == null ? o.evalWindows() : evalWindows, seed,
-                bertClones == null ? o.bertClones() : bertClones, o.chunk());
+                bertClones == null ? o.bertClones() : bertClones, o.chunk(),
+                teacherSteps == null ? o.teacherSteps() : teacherSteps);
         Dataset d = data.load();
         try (NDManager m = Devices.manager(Devices.parse(device))) {
             var curves = Simplicity.run(d, o, out, m, reuseClones);

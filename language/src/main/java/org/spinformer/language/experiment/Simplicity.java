@@ -50,17 +50,17 @@ public final class Simplicity {
                           int factoredBatch, double factoredLr, int sweeps, int clones, int bertLayers, int bertDim,
                           int bertHeads, int bertHidden, long bertSteps, int bertBatch, double bertLr,
                           long bertWarmup, int seeds, int evalPoints, int evalWindows, long seed, int bertClones,
-                          int chunk) {
+                          int chunk, long teacherSteps) {
         /** The full run (≤ 20 min on the 2-core build machine). */
         public static Options full() {
-            return new Options(new int[] {1, 2, 3}, 64, 4, 1000, 128, 0.003, 20, 1000, 4, 64, 4, 256, 1000, 64,
-                    5e-4, 200, 3, 12, 400, 1L, 256, 64);
+            return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 20, 1000, 4, 64, 4, 256, 1000, 64,
+                    5e-4, 200, 3, 12, 400, 1L, 256, 64, 2000);
         }
 
         /** A short run for the demo (≈ 2 minutes). */
         public static Options quick() {
             return new Options(new int[] {1, 3}, 32, 4, 300, 64, 0.003, 8, 300, 4, 32, 4, 64, 300, 32, 2e-3, 50,
-                    2, 7, 300, 1L, 64, 64);
+                    2, 7, 300, 1L, 64, 64, 300);
         }
 
         /** The BERT configuration shared by the teacher (BERT clone) and the students. */
@@ -69,7 +69,11 @@ public final class Simplicity {
         }
 
         Mlm.Options bertTraining(long s) {
-            return new Mlm.Options(bertSteps, bertBatch, bertLr, bertWarmup, 0.5, 0.01, 0.15, "adamw", s, 25);
+            return bertTraining(s, bertSteps);
+        }
+
+        Mlm.Options bertTraining(long s, long steps) {
+            return new Mlm.Options(steps, bertBatch, bertLr, bertWarmup, 0.5, 0.01, 0.15, "adamw", s, 25);
         }
     }
 
@@ -167,8 +171,9 @@ public final class Simplicity {
                 BertMlm teacher = new BertMlm(o.bert(v, t, data.tokenizer().maskId(), ts), tm, null,
                         DataType.FLOAT32);
                 double secs;
-                try (Mlm trainer = new Mlm(teacher, w.train(), o.bertTraining(ts), tm, log, "bert teacher")) {
-                    secs = trainer.train(o.bertSteps()).seconds();
+                try (Mlm trainer = new Mlm(teacher, w.train(), o.bertTraining(ts, o.teacherSteps()), tm, log,
+                        "bert teacher")) {
+                    secs = trainer.train(o.teacherSteps()).seconds();
                 }
                 double tl = Mlm.evaluate(teacher, tm, sets.get("original"), 0.15, 777L, o.bertBatch());
                 CloneSampler cs = new CloneSampler(teacher, CloneSampler.Rule.HEAT_BATH, data.specialIds());
@@ -182,6 +187,7 @@ public final class Simplicity {
                 sets.put(BERT_CLONE, Windows.head(res.clones(), o.evalWindows()));
                 JsonObject f = new JsonObject();
                 f.addProperty("seed", ts);
+                f.addProperty("steps", o.teacherSteps());
                 f.addProperty("test_loss_15pct", tl);
                 f.addProperty("train_seconds", secs);
                 f.addProperty("clones", res.clones().length);
