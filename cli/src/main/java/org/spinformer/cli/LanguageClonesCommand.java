@@ -47,7 +47,7 @@ public final class LanguageClonesCommand implements Callable<Integer> {
     @Option(names = "--rule", defaultValue = "heat-bath", description = "heat-bath | metropolis.")
     String rule;
 
-    @Option(names = "--chunk", defaultValue = "256", description = "Chains updated together.")
+    @Option(names = "--chunk", defaultValue = "64", description = "Chains updated together (default 64: fastest per chain on CPU, the batch stays in cache).")
     int chunk;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed.")

@@ -29,14 +29,25 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
     @Option(names = "--seeds", description = "BERT seeds (default 3; 2 with --quick).")
     Integer seeds;
 
-    @Option(names = "--bert-steps", description = "BERT training steps (default 2000; 300 with --quick).")
+    @Option(names = "--bert-steps", description = "BERT training steps, students and teacher (default 1000; 300 with --quick).")
     Long bertSteps;
 
-    @Option(names = "--factored-steps", description = "Training steps per factored depth (default 1500).")
+    @Option(names = "--factored-steps", description = "Training steps per factored depth (default 1500; 300 with --quick).")
     Long factoredSteps;
 
     @Option(names = "--layers", split = ",", description = "Factored depths to clone (default 1,2,3).")
     List<Integer> layers;
+
+    @Option(names = "--clones", description = "Clones sampled per factored model (default 1000; 300 with --quick).")
+    Integer clones;
+
+    @Option(names = "--bert-clones", description = "Clones sampled from a separately trained BERT teacher "
+            + "(default 256; 64 with --quick; 0 = no BERT clone).")
+    Integer bertClones;
+
+    @Option(names = "--teacher-steps", description = "Training steps of the BERT teacher that samples the BERT "
+            + "clone (default 2000; 300 with --quick).")
+    Long teacherSteps;
 
     @Option(names = "--sweeps", description = "Clone sweeps (default 20).")
     Integer sweeps;
@@ -48,7 +59,7 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
     @Option(names = "--eval-points", description = "Log-spaced BERT evaluation steps (default 12).")
     Integer evalPoints;
 
-    @Option(names = "--eval-windows", description = "Windows per evaluation set (default 600).")
+    @Option(names = "--eval-windows", description = "Windows per evaluation set (default 400; 300 with --quick).")
     Integer evalWindows;
 
     @Option(names = "--seed", defaultValue = "1", description = "Base seed.")
@@ -71,16 +82,19 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--layers must be in 1..6");
         }
         if ((seeds != null && seeds < 1) || (bertSteps != null && bertSteps < 10) || (sweeps != null && sweeps < 1)
-                || (factoredSteps != null && factoredSteps < 1)) {
-            throw new IllegalArgumentException("--seeds, --sweeps, --factored-steps must be >= 1, --bert-steps >= 10");
+                || (factoredSteps != null && factoredSteps < 1) || (clones != null && clones < 1)
+                || (bertClones != null && bertClones < 0) || (teacherSteps != null && teacherSteps < 10) || (evalWindows != null && evalWindows < 1)) {
+            throw new IllegalArgumentException("--seeds, --sweeps, --factored-steps, --clones, --eval-windows must be >= 1, --bert-clones >= 0, --bert-steps and --teacher-steps >= 10");
         }
         o = new Simplicity.Options(ls, o.factoredDim(), o.factoredHeads(),
                 factoredSteps == null ? o.factoredSteps() : factoredSteps, o.factoredBatch(), o.factoredLr(),
-                sweeps == null ? o.sweeps() : sweeps, o.clones(), o.bertLayers(), o.bertDim(), o.bertHeads(),
+                sweeps == null ? o.sweeps() : sweeps, clones == null ? o.clones() : clones, o.bertLayers(), o.bertDim(), o.bertHeads(),
                 o.bertHidden(), bertSteps == null ? o.bertSteps() : bertSteps, o.bertBatch(), o.bertLr(),
                 o.bertWarmup(), seeds == null ? o.seeds() : seeds,
                 evalPoints == null ? o.evalPoints() : evalPoints,
-                evalWindows == null ? o.evalWindows() : evalWindows, seed);
+                evalWindows == null ? o.evalWindows() : evalWindows, seed,
+                bertClones == null ? o.bertClones() : bertClones, o.chunk(),
+                teacherSteps == null ? o.teacherSteps() : teacherSteps);
         Dataset d = data.load();
         try (NDManager m = Devices.manager(Devices.parse(device))) {
             var curves = Simplicity.run(d, o, out, m, reuseClones);

@@ -49,19 +49,36 @@ public final class Simplicity {
     public record Options(int[] factoredLayers, int factoredDim, int factoredHeads, long factoredSteps,
                           int factoredBatch, double factoredLr, int sweeps, int clones, int bertLayers, int bertDim,
                           int bertHeads, int bertHidden, long bertSteps, int bertBatch, double bertLr,
-                          long bertWarmup, int seeds, int evalPoints, int evalWindows, long seed) {
-        /** The full run (≤ 20 min on the 2-core build machine, when idle). */
+                          long bertWarmup, int seeds, int evalPoints, int evalWindows, long seed, int bertClones,
+                          int chunk, long teacherSteps) {
+        /** The full run (≤ 20 min on the 2-core build machine). */
         public static Options full() {
-            return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 20, 2000, 4, 64, 4, 256, 2000, 64,
-                    5e-4, 300, 3, 12, 600, 1L);
+            return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 20, 1000, 4, 64, 4, 256, 1000, 64,
+                    5e-4, 200, 3, 12, 400, 1L, 256, 64, 2000);
         }
 
         /** A short run for the demo (≈ 2 minutes). */
         public static Options quick() {
             return new Options(new int[] {1, 3}, 32, 4, 300, 64, 0.003, 8, 300, 4, 32, 4, 64, 300, 32, 2e-3, 50,
-                    2, 7, 300, 1L);
+                    2, 7, 300, 1L, 64, 64, 300);
+        }
+
+        /** The BERT configuration shared by the teacher (BERT clone) and the students. */
+        BertMlm.Config bert(int v, int t, int maskId, long s) {
+            return new BertMlm.Config(v, t, bertDim, bertHeads, bertHidden, bertLayers, maskId, s);
+        }
+
+        Mlm.Options bertTraining(long s) {
+            return bertTraining(s, bertSteps);
+        }
+
+        Mlm.Options bertTraining(long s, long steps) {
+            return new Mlm.Options(steps, bertBatch, bertLr, bertWarmup, 0.5, 0.01, 0.15, "adamw", s, 25);
         }
     }
+
+    /** Name of the BERT clone's evaluation set. */
+    public static final String BERT_CLONE = "clone BERT (all orders)";
 
     /** Mean ± std over seeds of one dataset's curve. */
     public record Curve(String name, long[] steps, double[] mean, double[] std, long saturationStep) {}
@@ -111,6 +128,13 @@ public final class Simplicity {
                 sets.put(name, Windows.head(c, o.evalWindows()));
                 LOG.info("reusing {} clones of the {}-layer model from {}", c.length, n, f);
             }
+            Path fb = out.resolve("clone_bert").resolve("clones.tsv");
+            if (o.bertClones() > 0 && Files.isRegularFile(fb)) {
+                int[][] c = CloneSampler.readTsv(fb);
+                clones.put(BERT_CLONE, c);
+                sets.put(BERT_CLONE, Windows.head(c, o.evalWindows()));
+                LOG.info("reusing {} clones of the BERT teacher from {}", c.length, fb);
+            }
             factored.addProperty("reused_clones_from", out.toString());
         }
         try (NDManager fm = m.newSubManager()) {
@@ -122,7 +146,7 @@ public final class Simplicity {
                 CloneSampler s = new CloneSampler(tr.model(), CloneSampler.Rule.HEAT_BATH, data.specialIds());
                 CloneSampler.Result res;
                 try (MetricsLog log = MetricsLog.create(out.resolve("clone_n" + n + ".jsonl"))) {
-                    res = s.sample(startWindows, o.sweeps(), 1024, o.seed() + 100 + n, fm, log, "clone n=" + n);
+                    res = s.sample(startWindows, o.sweeps(), o.chunk(), o.seed() + 100 + n, fm, log, "clone n=" + n);
                 }
                 CloneSampler.write(out.resolve("clone_n" + n), res.clones(), data.tokenizer(), fm);
                 clones.put(name, res.clones());
@@ -138,10 +162,50 @@ public final class Simplicity {
         }
         summary.add("factored", factored);
 
-        // 2. statistics of the clones against the original
+        // 1b. the BERT clone: a separately seeded BERT teacher of the students' architecture, trained like them,
+        // sampled by the same heat-bath sampler from the first test windows (keeps interactions of every order)
+        if (o.bertClones() > 0 && !reuseClones) {
+            try (NDManager tm = m.newSubManager();
+                 MetricsLog log = MetricsLog.create(out.resolve("bert_teacher.jsonl"))) {
+                long ts = o.seed() + 500;
+                BertMlm teacher = new BertMlm(o.bert(v, t, data.tokenizer().maskId(), ts), tm, null,
+                        DataType.FLOAT32);
+                double secs;
+                try (Mlm trainer = new Mlm(teacher, w.train(), o.bertTraining(ts, o.teacherSteps()), tm, log,
+                        "bert teacher")) {
+                    secs = trainer.train(o.teacherSteps()).seconds();
+                }
+                double tl = Mlm.evaluate(teacher, tm, sets.get("original"), 0.15, 777L, o.bertBatch());
+                CloneSampler cs = new CloneSampler(teacher, CloneSampler.Rule.HEAT_BATH, data.specialIds());
+                CloneSampler.Result res;
+                try (MetricsLog clog = MetricsLog.create(out.resolve("clone_bert.jsonl"))) {
+                    res = cs.sample(Windows.head(w.test(), o.bertClones()), o.sweeps(), o.chunk(), o.seed() + 199,
+                            tm, clog, "clone BERT");
+                }
+                CloneSampler.write(out.resolve("clone_bert"), res.clones(), data.tokenizer(), tm);
+                clones.put(BERT_CLONE, res.clones());
+                sets.put(BERT_CLONE, Windows.head(res.clones(), o.evalWindows()));
+                JsonObject f = new JsonObject();
+                f.addProperty("seed", ts);
+                f.addProperty("steps", o.teacherSteps());
+                f.addProperty("test_loss_15pct", tl);
+                f.addProperty("train_seconds", secs);
+                f.addProperty("clones", res.clones().length);
+                f.addProperty("clone_seconds", res.seconds());
+                summary.add("bert_teacher", f);
+                LOG.info("BERT teacher: test loss {} after {} s; {} clones in {} s", tl, secs, res.clones().length,
+                        res.seconds());
+            }
+        }
+
+        // 2. statistics of the factored clones against the original (same number of windows as the clones)
         Map<String, int[][]> cmp = new LinkedHashMap<>();
         cmp.put("original test", startWindows);
-        cmp.putAll(clones);
+        clones.forEach((k, c) -> {
+            if (!k.equals(BERT_CLONE)) {
+                cmp.put(k, c);
+            }
+        });
         Comparison.Options co = Comparison.Options.defaults();
         var rows = Comparison.compare(w.train(), cmp, v, data.specialIds(), co);
         Comparison.write(out.resolve("statistics"), rows, co);
@@ -162,10 +226,8 @@ public final class Simplicity {
             StringBuilder seedCsv = new StringBuilder();
             try (NDManager bm = m.newSubManager();
                  MetricsLog log = MetricsLog.create(out.resolve("bert_seed" + s + ".jsonl"))) {
-                BertMlm bert = new BertMlm(new BertMlm.Config(v, t, o.bertDim(), o.bertHeads(), o.bertHidden(),
-                        o.bertLayers(), data.tokenizer().maskId(), seed), bm, null, DataType.FLOAT32);
-                Mlm.Options bopt = new Mlm.Options(o.bertSteps(), o.bertBatch(), o.bertLr(), o.bertWarmup(), 0.5, 0.01,
-                        0.15, "adamw", seed, 25);
+                BertMlm bert = new BertMlm(o.bert(v, t, data.tokenizer().maskId(), seed), bm, null, DataType.FLOAT32);
+                Mlm.Options bopt = o.bertTraining(seed);
                 // Train first, keeping a copy of the weights at every evaluation step, and evaluate the copies
                 // afterwards (keeps evaluation out of the training loop). A seed that still diverged would be
                 // excluded and listed (the old random NaN was a use-after-free in the attention scaling, fixed).
