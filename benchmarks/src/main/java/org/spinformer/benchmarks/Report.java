@@ -139,7 +139,7 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "%nThreads: %d (ours and peers). 1-minute load average when the table "
                 + "was written: %.2f on %d cores (the machine is shared; rows measured under load are slower).%n",
                 BenchSupport.threads(), SrStepBench.loadAverage(), Runtime.getRuntime().availableProcessors()));
-        summary.add("rows", new Gson().toJsonTree(out));
+        summary.add("rows", new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(out));
         Files.writeString(Path.of(args[1]), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
                 .create().toJson(summary));
         Files.writeString(Path.of(args[2]), md.toString());

@@ -40,6 +40,18 @@ final class Work {
                 double f = 1536;
                 return new Amount(b * t * 6 * (8 * d * d + 4 * d * f + 4 * t * d), "GFLOP", "matmul-float32");
             }
+            case "BertMlmBench": {
+                // per token and layer 8D² (Q,K,V,O) + 4DF (MLP) + 4TD (scores, weighted values); decoder 2DV per
+                // masked position (K = B·round(0.15 T)); training step = 3 × forward (backward ≈ 2 × forward)
+                double b = Double.parseDouble(p.get("batch"));
+                double t = BertMlmBench.LENGTH;
+                double d = BertMlmBench.DIM;
+                double f = BertMlmBench.HIDDEN;
+                double k = b * Math.round(0.15 * t);
+                double fwd = b * t * BertMlmBench.LAYERS * (8 * d * d + 4 * d * f + 4 * t * d)
+                        + k * 2 * d * BertMlmBench.VOCAB;
+                return new Amount(3 * fwd, "GFLOP", "matmul-float32");
+            }
             default:
                 return null;
         }
