@@ -104,10 +104,19 @@ public final class ImbalanceVsNumpy {
                     np.get("seconds").getAsDouble(), np.get("gemm_seconds").getAsDouble(),
                     np.get("a_to_b").getAsDouble(), np.get("b_to_a").getAsDouble());
         }
+        // DADApy's default algorithm (maxk = 100, random ranks beyond): faster, but biased where ranks exceed 100
+        JsonObject dadapy = numpy(tmp, "float64", 100);
+        res.put("numpy_maxk100_s", dadapy.get("seconds").getAsDouble());
+        res.put("numpy_maxk100_a_to_b", dadapy.get("a_to_b").getAsDouble());
+        res.put("numpy_maxk100_b_to_a", dadapy.get("b_to_a").getAsDouble());
+        System.out.printf(Locale.ROOT, "numpy DADApy-style maxk=100 (biased): %.2f s, Δ(A→B) %.6f Δ(B→A) %.6f%n",
+                dadapy.get("seconds").getAsDouble(), dadapy.get("a_to_b").getAsDouble(),
+                dadapy.get("b_to_a").getAsDouble());
         double np64 = (double) res.get("numpy_float64_s");
         for (String tag : new String[] {"exact", "float32", "float64"}) {
             res.put("speedup_" + tag + "_vs_numpy_float64", np64 / (double) res.get("ours_" + tag + "_s"));
         }
+        res.put("speedup_exact_vs_numpy_maxk100", (double) res.get("numpy_maxk100_s") / (double) res.get("ours_exact_s"));
         res.put("speedup_float32_vs_numpy_float32",
                 (double) res.get("numpy_float32_s") / (double) res.get("ours_float32_s"));
         // Δ is 2/N² times an integer sum of ranks: equal results agree far below 1e-12
@@ -146,12 +155,17 @@ public final class ImbalanceVsNumpy {
     }
 
     private static JsonObject numpy(Path dir, String dtype) throws IOException, InterruptedException {
+        return numpy(dir, dtype, 0);
+    }
+
+    /** The numpy peer; maxk &gt; 0 runs DADApy's truncated (biased) algorithm instead of full ranks. */
+    private static JsonObject numpy(Path dir, String dtype, int maxk) throws IOException, InterruptedException {
         Path script = Path.of("benchmarks/peers/imbalance_numpy.py");
         if (!Files.isRegularFile(script)) {
             throw new IllegalArgumentException("run from the repository root (" + script + " not found)");
         }
         Process p = new ProcessBuilder("python3", script.toString(), dir.resolve("a.npy").toString(),
-                dir.resolve("b.npy").toString(), "--dtype", dtype).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                dir.resolve("b.npy").toString(), "--dtype", dtype, "--maxk", String.valueOf(maxk)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String outText = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (p.waitFor() != 0) {
             throw new IOException("numpy peer failed");
