@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
 import org.spinformer.nqs.lattice.Lattice;
 
@@ -52,7 +53,7 @@ public final class Jastrow implements WaveFunction {
         long b = sigma.getShape().get(0);
         int n = lattice.n();
         NDArray shifted = sigma.matMul(shifts).reshape(b, n, n); // [B,r,i]
-        NDArray c = shifted.mul(sigma.expandDims(1)).sum(new int[] {2}).mul(0.5); // [B,N]
+        NDArray c = Functional.scale(shifted.mul(sigma.expandDims(1)).sum(new int[] {2}), 0.5); // [B,N]
         NDArray re = c.mul(Params.get(p, "jastrow.re", perSample, m)).sum(new int[] {1});
         NDArray im = c.mul(Params.get(p, "jastrow.im", perSample, m)).sum(new int[] {1});
         return new NDArray[] {re, im};

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.spinformer.core.nn.Functional;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -75,10 +76,12 @@ final class Params {
     static NDArray[] logCosh(NDArray x, NDArray y) {
         NDArray s = x.gte(0).toType(x.getDataType(), false).mul(2).sub(1);
         NDArray ax = x.mul(s);
-        NDArray u = ax.mul(-2).exp();
-        NDArray c2 = y.mul(2).cos();
-        NDArray sy2 = y.mul(s).mul(2).sin();
-        NDArray re = ax.sub(Math.log(2)).add(u.mul(c2).mul(2).add(1).add(u.square()).log().mul(0.5));
+        // Number operands through Functional.scale: DJL's mul(Number) hands autograd a scalar that a GC can free
+        // before backward (see Functional.scale)
+        NDArray u = Functional.scale(ax, -2).exp();
+        NDArray c2 = Functional.scale(y, 2).cos();
+        NDArray sy2 = Functional.scale(y.mul(s), 2).sin();
+        NDArray re = ax.sub(Math.log(2)).add(Functional.scale(Functional.scale(u.mul(c2), 2).add(1).add(u.square()).log(), 0.5));
         NDArray im = y.mul(s).add(u.mul(sy2).neg().atan2(u.mul(c2).add(1)));
         return new NDArray[] {re, im};
     }
