@@ -472,17 +472,19 @@ public final class InformationImbalance {
             long nr = d.getShape().get(1);
             long k = nn.getShape().get(1);
             NDArray v = own(d.gather(nn, 1), bm); // [b,k] float32
+            // the band [v − 2τ, v + 2τ] with its two ends computed once: every reference is below it (counted),
+            // in it (compared in float64) or above it, with the same rounded thresholds in all three tests
+            NDArray lower = own(v.sub(tb.tau2), bm); // [b,k]
+            NDArray upper = own(v.add(tb.tau2), bm);
             NDArray lo;
             NDArray hi;
             if (k == 1) {
-                lo = own(own(d.lt(own(v.sub(tb.tau2), bm)), bm).sum(new int[] {1}, true), bm); // [b,1]
-                hi = own(own(d.lte(own(v.add(tb.tau2), bm)), bm).sum(new int[] {1}, true), bm);
+                lo = own(own(d.lt(lower), bm).sum(new int[] {1}, true), bm); // [b,1]
+                hi = own(own(d.lte(upper), bm).sum(new int[] {1}, true), bm);
             } else {
                 NDArray d3 = d.expandDims(1); // [b,1,N]
-                NDArray v3 = v.expandDims(2); // [b,k,1]
-                NDArray t3 = tb.tau2.expandDims(2); // [b,1,1]
-                lo = own(own(d3.lt(own(v3.sub(t3), bm)), bm).sum(new int[] {2}), bm); // [b,k]
-                hi = own(own(d3.lte(own(v3.add(t3), bm)), bm).sum(new int[] {2}), bm);
+                lo = own(own(d3.lt(lower.expandDims(2)), bm).sum(new int[] {2}), bm); // [b,k]
+                hi = own(own(d3.lte(upper.expandDims(2)), bm).sum(new int[] {2}), bm);
             }
             NDArray cnt = own(lo.toType(DataType.FLOAT64, false), bm);
             // the band always holds the neighbour itself; a row needs float64 only if it holds another reference
@@ -492,12 +494,11 @@ public final class InformationImbalance {
             if (na > 0) {
                 NDIndex rowsA = new NDIndex("{}", rowsAmb);
                 NDArray dA = own(d.get(rowsA), bm);
-                NDArray vA = own(v.get(rowsA), bm);
                 NDArray nnA = own(nn.get(rowsA), bm);
                 NDArray qA = own(qRows.get(rowsA), bm);
                 NDArray d3 = dA.expandDims(1); // [a,1,N]
-                NDArray v3 = vA.expandDims(2); // [a,k,1]
-                NDArray band = own(own(own(d3.sub(v3), bm).abs(), bm).lte(own(tb.tau2.get(rowsA), bm).expandDims(2)), bm);
+                NDArray band = own(own(d3.gte(own(lower.get(rowsA), bm).expandDims(2)), bm)
+                        .logicalAnd(own(d3.lte(own(upper.get(rowsA), bm).expandDims(2)), bm)), bm); // [a,k,N]
                 // exact distances once per (row, reference) in any neighbour's band, compared only inside that band
                 NDArray union = k == 1 ? own(band.reshape(na, nr), bm)
                         : own(own(band.sum(new int[] {1}), bm).gt(0), bm); // [a,N]
