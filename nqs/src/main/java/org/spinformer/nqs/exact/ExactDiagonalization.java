@@ -111,34 +111,7 @@ public final class ExactDiagonalization {
 
     /** Runs Lanczos with at most {@code maxIter} steps; returns the ground state. */
     public Result groundState(int maxIter, long seed) {
-        int dim = basis.size();
-        double[] v0 = new double[dim];
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < dim; i++) {
-            v0[i] = rnd.nextDouble() - 0.5;
-        }
-        scale(v0, 1.0 / Math.sqrt(dot(v0, v0)));
-        double[] alpha = new double[maxIter];
-        double[] beta = new double[maxIter];
-        int k = lanczos(v0, alpha, beta, maxIter, null, new double[0][]);
-        double[] c = lowestVector(Arrays.copyOf(alpha, k), Arrays.copyOf(beta, k), k);
-        double[] gs = new double[dim];
-        lanczos(v0, alpha, beta, k, (j, vj) -> {
-            double cj = c[j];
-            for (int i = 0; i < dim; i++) {
-                gs[i] += cj * vj[i];
-            }
-        }, new double[0][]);
-        scale(gs, 1.0 / Math.sqrt(dot(gs, gs)));
-        double[] hv = new double[dim];
-        apply(gs, hv);
-        double e = dot(gs, hv);
-        double res = 0;
-        for (int i = 0; i < dim; i++) {
-            double d = hv[i] - e * gs[i];
-            res += d * d;
-        }
-        return new Result(e, gs, Math.sqrt(res), k, basis);
+        return lowestOrthogonalTo(new double[0][], maxIter, seed); // nothing to project out
     }
 
     /**
