@@ -429,6 +429,20 @@ public final class InformationImbalance {
         }
 
         /**
+         * Exact float64 distances where mask [a,N] is true (rows: the points qA [a], columns: reference positions),
+         * {@code fill} elsewhere → [a,N].
+         */
+        NDArray exactWhere(NDArray mask, NDArray qA, float fill, NDManager bm) {
+            NDArray idx = own(mask.nonzero(), bm); // [P,2]: row of the mask, reference position
+            NDArray rows = own(idx.get(new NDIndex(":, 0")), bm);
+            NDArray cols = own(idx.get(new NDIndex(":, 1")), bm);
+            NDArray ex = exactPairs(own(qA.get(new NDIndex("{}", rows)), bm), cols, bm);
+            NDArray e = bm.full(mask.getShape(), fill, DataType.FLOAT64);
+            e.set(new NDIndex("{}, {}", rows, cols), ex);
+            return e;
+        }
+
+        /**
          * The certified neighbours of a block. The float32 k nearest are certain unless another reference lies
          * within the error band 2τ above the k-th smallest computed distance; in such rows every reference within
          * the band is a candidate (the exact k nearest are among them), candidates get exact float64 distances and
@@ -449,13 +463,7 @@ public final class InformationImbalance {
                 NDIndex rowsA = new NDIndex("{}", amb);
                 NDArray dA = own(d.get(rowsA), bm);
                 NDArray cand = own(dA.lte(own(own(t.get(rowsA), bm).add(own(tau2.get(rowsA), bm)), bm)), bm);
-                NDArray idx = own(cand.nonzero(), bm); // [P,2]: row among the ambiguous, reference position
-                NDArray rows = own(idx.get(new NDIndex(":, 0")), bm);
-                NDArray cols = own(idx.get(new NDIndex(":, 1")), bm);
-                NDArray qA = own(qRows.get(rowsA), bm);
-                NDArray ex = exactPairs(own(qA.get(new NDIndex("{}", rows)), bm), cols, bm);
-                NDArray e = bm.full(new Shape(na, d.getShape().get(1)), Float.POSITIVE_INFINITY, DataType.FLOAT64);
-                e.set(new NDIndex("{}, {}", rows, cols), ex);
+                NDArray e = exactWhere(cand, own(qRows.get(rowsA), bm), Float.POSITIVE_INFINITY, bm);
                 nn.set(rowsA, own(neighbours(e, k, refPos), bm));
             }
             return new Block(d, nn, tau2);
@@ -502,12 +510,7 @@ public final class InformationImbalance {
                 // exact distances once per (row, reference) in any neighbour's band, compared only inside that band
                 NDArray union = k == 1 ? own(band.reshape(na, nr), bm)
                         : own(own(band.sum(new int[] {1}), bm).gt(0), bm); // [a,N]
-                NDArray idx = own(union.nonzero(), bm); // [P,2]
-                NDArray rows = own(idx.get(new NDIndex(":, 0")), bm);
-                NDArray cols = own(idx.get(new NDIndex(":, 1")), bm);
-                NDArray ex = exactPairs(own(qA.get(new NDIndex("{}", rows)), bm), cols, bm);
-                NDArray e = bm.full(new Shape(na, nr), Float.NaN, DataType.FLOAT64);
-                e.set(new NDIndex("{}, {}", rows, cols), ex);
+                NDArray e = exactWhere(union, qA, Float.NaN, bm);
                 // exact distances to the neighbours
                 NDArray rowsK = own(own(own(bm.arange(0L, na, 1L, DataType.INT64).reshape(na, 1), bm).repeat(1, k), bm)
                         .reshape(-1), bm);
