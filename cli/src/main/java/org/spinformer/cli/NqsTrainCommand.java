@@ -47,7 +47,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
     @Option(names = "--head-gain", description = "Initial gain of the output LayerNorms (small: start near the "
             + "uniform state) (default: ${DEFAULT-VALUE}).")
     double headGain = D.headGain();
-    @Option(names = "--sampler", description = "exact (<= 20 sites) or metropolis (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sampler", description = "exact (full sum over the basis, <= 20 sites), direct (M independent draws from |psi|^2, <= 20 sites) or metropolis (default: ${DEFAULT-VALUE}).")
     String sampler = D.sampler();
     @Option(names = "--samples", description = "Monte Carlo samples M per step (default: ${DEFAULT-VALUE}).")
     int samples = D.samples();

@@ -56,7 +56,7 @@ class GradientTest {
             for (int i = 0; i < noise.length; i++) {
                 noise[i] = 0.2 * (r.nextDouble() - 0.5);
             }
-            e.getValue().addi(m.create(noise, e.getValue().getShape()));
+            e.getValue().addi(e.getValue().getManager().create(noise, e.getValue().getShape()));
         }
     }
 

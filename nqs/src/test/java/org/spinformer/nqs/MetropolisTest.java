@@ -10,6 +10,7 @@ import org.spinformer.nqs.hilbert.SzZeroBasis;
 import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.model.ViT;
 import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.sampler.DirectSampler;
 import org.spinformer.nqs.sampler.ExactSampler;
 import org.spinformer.nqs.sampler.MetropolisExchange;
 import org.spinformer.nqs.sampler.Samples;
@@ -17,6 +18,7 @@ import org.spinformer.nqs.vqs.VariationalState;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,20 +50,12 @@ class MetropolisTest {
             int perChain = 32;
             MetropolisExchange mh = new MetropolisExchange(h, chains * perChain, chains, 10, 0, 42,
                     DataType.FLOAT64, m);
-            double[] counts = new double[basis.size()];
+            double[] counts;
             double acceptance;
             try (NDManager s = m.newSubManager()) {
                 Samples smp = mh.sample(vs, s, 0);
                 acceptance = smp.acceptance();
-                NDArray up = smp.sigma().add(1).div(2); // bit i
-                double[] pow = new double[l.n()];
-                for (int i = 0; i < l.n(); i++) {
-                    pow[i] = Math.pow(2, i);
-                }
-                double[] code = up.matMul(m.create(pow)).toDoubleArray();
-                for (double c : code) {
-                    counts[basis.rank((long) c)]++;
-                }
+                counts = histogram(smp, basis, m);
             }
             double total = chains * perChain;
             double tv = 0;
@@ -78,5 +72,62 @@ class MetropolisTest {
             assertTrue(tv <= bound, "TV " + tv + " > bound " + bound);
             assertTrue(tvUniform > 2 * bound, "test has no power: uniform TV " + tvUniform + " vs bound " + bound);
         }
+    }
+
+    /**
+     * The direct sampler (independent draws from |ψ|² by inverse CDF): for M independent draws the histogram's
+     * expected TV distance is ½ Σ_s √(2 p_s(1 − p_s)/(π M)) (normal approximation per state); the test requires at
+     * most 1.5 times that, and the same draws must beat a sampler that ignores ψ (uniform) by far.
+     */
+    @Test
+    void directSamplerDrawsFromExactDistribution() {
+        Lattice l = Lattice.triangular(4, 2);
+        Heisenberg h = new Heisenberg(l, 0.5);
+        try (NDManager m = Devices.manager(Device.cpu())) {
+            ViT vit = new ViT(l, new ViT.Config(4, 1, 2, 2, 4), DataType.FLOAT64, m, 21);
+            vit.parameters().get("head.re.norm.weight").muli(30.0);
+            VariationalState vs = new VariationalState(vit, 1024);
+            SzZeroBasis basis = new SzZeroBasis(l.n());
+            ExactSampler ex = new ExactSampler(h, List.of(), DataType.FLOAT64, m);
+            double[] p;
+            try (NDManager s = m.newSubManager()) {
+                p = ex.sample(vs, s, 0).weights().toDoubleArray();
+            }
+            int draws = 32768;
+            DirectSampler direct = new DirectSampler(h, List.of(), draws, 7, DataType.FLOAT64, m);
+            double[] counts;
+            try (NDManager s = m.newSubManager()) {
+                Samples smp = direct.sample(vs, s, 0);
+                assertEquals(draws, smp.size());
+                assertEquals(1.0, smp.weights().sum().getDouble(), 1e-12);
+                counts = histogram(smp, basis, m);
+            }
+            double tv = 0;
+            double expected = 0;
+            double tvUniform = 0;
+            for (int r = 0; r < p.length; r++) {
+                tv += 0.5 * Math.abs(counts[r] / draws - p[r]);
+                expected += 0.5 * Math.sqrt(2 * p[r] * (1 - p[r]) / (Math.PI * draws));
+                tvUniform += 0.5 * Math.abs(1.0 / p.length - p[r]);
+            }
+            System.out.printf("direct TV = %.4f (expected %.4f, uniform %.4f)%n", tv, expected, tvUniform);
+            assertTrue(tv <= 1.5 * expected, "TV " + tv + " > 1.5 x expected " + expected);
+            assertTrue(tvUniform > 10 * expected, "test has no power: uniform TV " + tvUniform);
+        }
+    }
+
+    /** Counts of each Sz = 0 basis state among the samples. */
+    private static double[] histogram(Samples smp, SzZeroBasis basis, NDManager m) {
+        int n = (int) smp.sigma().getShape().get(1);
+        NDArray up = smp.sigma().add(1).div(2); // bit i
+        double[] pow = new double[n];
+        for (int i = 0; i < n; i++) {
+            pow[i] = Math.pow(2, i);
+        }
+        double[] counts = new double[basis.size()];
+        for (double c : up.matMul(m.create(pow)).toDoubleArray()) {
+            counts[basis.rank((long) c)]++;
+        }
+        return counts;
     }
 }

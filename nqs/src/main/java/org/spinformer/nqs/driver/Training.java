@@ -15,6 +15,7 @@ import org.spinformer.nqs.model.MarshallSign;
 import org.spinformer.nqs.model.ViT;
 import org.spinformer.nqs.model.WaveFunction;
 import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.sampler.DirectSampler;
 import org.spinformer.nqs.sampler.ExactSampler;
 import org.spinformer.nqs.sampler.MetropolisExchange;
 import org.spinformer.nqs.sampler.Sampler;
@@ -76,10 +77,12 @@ public final class Training {
         switch (s.sampler().toLowerCase(Locale.ROOT)) {
             case "exact":
                 return new ExactSampler(h, wf.symmetries(), dt, m);
+            case "direct":
+                return new DirectSampler(h, wf.symmetries(), s.samples(), s.seed(), dt, m);
             case "metropolis":
                 return new MetropolisExchange(h, s.samples(), s.chains(), s.thermalize(), s.discard(), s.seed(), dt, m);
             default:
-                throw new IllegalArgumentException("bad sampler '" + s.sampler() + "': use exact or metropolis");
+                throw new IllegalArgumentException("bad sampler '" + s.sampler() + "': use exact, direct or metropolis");
         }
     }
 

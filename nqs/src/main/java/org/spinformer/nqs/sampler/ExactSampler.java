@@ -130,6 +130,32 @@ public final class ExactSampler implements Sampler {
         return new Samples(s, w, lp[0], lp[1], 1, true, Double.NaN, e[0], e[1]);
     }
 
+    /**
+     * M independent draws from |ψ|² (NetKet's {@code ExactSampler}): the weights of the enumerated basis as in
+     * {@link #sample}, then M rows chosen by inverse-CDF on the tensor engine (uniforms from a host stream seeded
+     * by {@code seed}). Weights 1/M, local energies from the connection table; each draw is its own "chain".
+     */
+    Samples draw(VariationalState vs, NDManager step, int m, long seed) {
+        Samples all = sample(vs, step, 0);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        double[] u = new double[m];
+        for (int i = 0; i < m; i++) {
+            u[i] = r.nextDouble();
+        }
+        DataType dt = all.weights().getDataType();
+        NDArray cdf = all.weights().toType(DataType.FLOAT64, false).cumSum(0); // [R]
+        long rows = cdf.getShape().get(0);
+        NDArray uu = step.create(u).mul(cdf.get(rows - 1)); // scale by the total (≈ 1) so rounding never overflows
+        NDArray pick = uu.expandDims(1).gte(cdf.expandDims(0)).toType(DataType.INT64, false).sum(new int[] {1})
+                .minimum(rows - 1); // [M] row index: number of cdf entries ≤ u
+        long n = all.sigma().getShape().get(1);
+        NDArray flat = pick.expandDims(1).mul(n).add(step.arange(0L, n, 1L, DataType.INT64)); // [M,N]
+        NDArray s = all.sigma().take(step, flat);
+        NDArray w = step.ones(new Shape(m), dt).div(m);
+        return new Samples(s, w, all.logRe().take(step, pick), all.logIm().take(step, pick), m, false, Double.NaN,
+                all.eLocRe().take(step, pick), all.eLocIm().take(step, pick));
+    }
+
     private static NDArray local(NDArray a, NDManager step) {
         NDArray d = a.duplicate();
         d.attach(step);

@@ -77,7 +77,7 @@ public final class MetropolisExchange implements Sampler {
     @Override
     public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
         int n = h.lattice().n();
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + stepIndex + 1);
+        SplittableRandom rnd = new SplittableRandom(StreamSeeds.of(seed, stepIndex));
         NDArray d = h.bondMatrix(step, dtype); // [NB,N]
         NDArray s = state.duplicate();
         s.attach(step);
