@@ -18,7 +18,8 @@ import java.util.Map;
  * A wave function with its parameters (NetKet's "variational state"): chunked log ψ and per-sample gradients
  * O_k(σ) = ∂ log ψ(σ)/∂θ_k.
  *
- * <p><b>Per-sample gradients by weight replication</b> (DESIGN.md): for a chunk of B samples every parameter θ
+ * <p><b>Per-sample gradients</b>: the model's own {@link WaveFunction#rowGradients} when it has one (the ViT), else
+ * <b>weight replication</b> (DESIGN.md): for a chunk of B samples every parameter θ
  * of shape s is copied to a leaf of shape [2B]+s, the forward runs on [σ; σ] with per-sample weights, and one
  * backward of Σ_{b&lt;B} re log ψ_b + Σ_{b≥B} im log ψ_b leaves in row b the gradient of sample b's real part and
  * in row B+b that of its imaginary part. Memory per chunk: 2B·P numbers plus activations; {@code chunk} bounds
@@ -72,26 +73,41 @@ public final class VariationalState {
 
     /**
      * Per-sample gradients of log ψ: {Re O [M,P], Im O [M,P]}, columns in {@link WaveFunction#parameters()} order,
-     * each parameter flattened row-major. Owned by σ's manager.
+     * each parameter flattened row-major. Owned by σ's manager. Uses the model's {@link WaveFunction#rowGradients}
+     * when it has one (the ViT: shared weights and zero leaves on the outputs), weight replication otherwise.
      */
     public NDArray[] jacobian(NDArray sigma) {
+        return jacobian(sigma, false);
+    }
+
+    /** {@link #jacobian} by weight replication for every model (the reference path; slower). */
+    public NDArray[] jacobianReplicated(NDArray sigma) {
+        return jacobian(sigma, true);
+    }
+
+    private NDArray[] jacobian(NDArray sigma, boolean replicate) {
         long m = sigma.getShape().get(0);
         NDList re = new NDList();
         NDList im = new NDList();
         for (long s = 0; s < m; s += chunk) {
             long e = Math.min(m, s + chunk);
-            NDArray[] j = jacobianChunk(sigma.get(s + ":" + e));
-            re.add(j[0]);
-            im.add(j[1]);
+            NDArray part = sigma.get(s + ":" + e);
+            long b = e - s;
+            NDArray twice = NDArrays.concat(new NDList(part, part));
+            NDArray all = replicate ? null : model.rowGradients(twice, b);
+            if (all == null) {
+                all = replicated(twice, b);
+            }
+            re.add(all.get("0:" + b));
+            im.add(all.get(b + ":"));
         }
         return re.size() == 1 ? new NDArray[] {re.get(0), im.get(0)}
                 : new NDArray[] {NDArrays.concat(re), NDArrays.concat(im)};
     }
 
-    private NDArray[] jacobianChunk(NDArray sigma) {
-        NDManager mgr = sigma.getManager();
-        long b = sigma.getShape().get(0);
-        NDArray twice = NDArrays.concat(new NDList(sigma, sigma));
+    /** Row gradients [2B,P] of Σ_{r&lt;B} re log ψ_r + Σ_{r≥B} im log ψ_r by weight replication; twice = [σ;σ]. */
+    private NDArray replicated(NDArray twice, long b) {
+        NDManager mgr = twice.getManager();
         Map<String, NDArray> reps = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : model.parameters()) {
@@ -113,7 +129,6 @@ public final class VariationalState {
             g.attach(mgr);
             grads.add(g.reshape(2 * b, -1));
         }
-        NDArray all = NDArrays.concat(grads, 1); // [2B,P]
-        return new NDArray[] {all.get("0:" + b), all.get(b + ":")};
+        return NDArrays.concat(grads, 1); // [2B,P]
     }
 }
