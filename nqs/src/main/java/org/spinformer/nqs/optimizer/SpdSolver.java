@@ -87,6 +87,7 @@ public final class SpdSolver {
                         : lkk;
                 lower.set(new NDIndex(k0 + ":," + k0 + ":" + k1), blockCol);
             }
+            NDScope.register(linv[kb]); // to the caller's scope, if any
         }
         // forward: L y = b, y_k = L_kk⁻¹ (b_k − L[k0:k1, :k0] y[:k0])
         NDArray y = m.zeros(new Shape(n), DataType.FLOAT64);

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.spinformer.core.nn.Scopes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -91,11 +91,7 @@ public final class StochasticReconfiguration {
          * (q+1)/2q of the full product's FLOPs for q blocks) and the rest are their transposes.
          */
         NDArray kernel(double shift) {
-            try (NDScope scope = new NDScope()) { // the blocks are freed once K is assembled
-                NDArray k = kernelBlocks(shift);
-                NDScope.unregister(k);
-                return k;
-            }
+            return Scopes.keep(() -> kernelBlocks(shift)); // the blocks are freed once K is assembled
         }
 
         private NDArray kernelBlocks(double shift) {

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import org.spinformer.core.nn.Scopes;
 import org.spinformer.nqs.model.WaveFunction;
 
 import java.util.ArrayList;
@@ -78,11 +78,7 @@ public final class VariationalState {
      * touched memory.
      */
     private NDArray[] logPsiScoped(NDArray sigma) {
-        try (NDScope scope = new NDScope()) {
-            NDArray[] lp = model.logPsi(sigma);
-            NDScope.unregister(lp);
-            return lp;
-        }
+        return Scopes.keepAll(() -> model.logPsi(sigma));
     }
 
     /**
@@ -108,10 +104,11 @@ public final class VariationalState {
             NDArray part = sigma.get(s + ":" + e);
             long b = e - s;
             NDArray twice = NDArrays.concat(new NDList(part, part));
-            NDArray all = replicate ? null : model.rowGradients(twice, b);
-            if (all == null) {
-                all = replicated(twice, b);
-            }
+            // forward and backward intermediates are freed per chunk; only the [2B,P] rows are kept
+            NDArray all = Scopes.keep(() -> {
+                NDArray fast = replicate ? null : model.rowGradients(twice, b);
+                return fast != null ? fast : replicated(twice, b);
+            });
             re.add(all.get("0:" + b));
             im.add(all.get(b + ":"));
         }
