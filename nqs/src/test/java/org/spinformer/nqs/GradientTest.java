@@ -85,6 +85,28 @@ class GradientTest {
         }
     }
 
+    /** The ViT's zero-leaf row gradients against weight replication, on 2 layers and several chunks. */
+    @Test
+    void zeroLeafJacobianEqualsWeightReplication() {
+        Lattice l = Lattice.square(4);
+        ViT vit = new ViT(l, new ViT.Config(8, 2, 2, 2, 12), DataType.FLOAT64, m, 13);
+        perturb(vit, 17);
+        try (NDManager s = m.newSubManager()) {
+            ExactSampler ex = new ExactSampler(new Heisenberg(l, 0.5), List.of(), DataType.FLOAT64, s);
+            NDArray sigma = ex.configurations().get("0:12870:1000"); // 13 configurations
+            VariationalState vs = new VariationalState(vit, 5); // chunks 5, 5, 3
+            NDArray[] fast = vs.jacobian(sigma);
+            NDArray[] ref = vs.jacobianReplicated(sigma);
+            for (int part = 0; part < 2; part++) {
+                assertEquals(ref[part].getShape(), fast[part].getShape());
+                double scale = ref[part].abs().max().getDouble();
+                double diff = fast[part].sub(ref[part]).abs().max().getDouble();
+                assertTrue(scale > 0.1, "non-trivial gradients");
+                assertTrue(diff <= 1e-12 * scale, "part " + part + ": max |fast − replicated| = " + diff);
+            }
+        }
+    }
+
     private static double[] separateBackward(WaveFunction wf, NDArray one, int part) {
         List<NDArray> leaves = new java.util.ArrayList<>();
         Map<String, NDArray> copy = new java.util.LinkedHashMap<>();

@@ -56,12 +56,13 @@ public final class EncoderLayer extends Block {
     /** x [B,T,D], padMask [B,T] or null → [B,T,D]. */
     public NDArray forward(NDArray x, NDArray padMask) {
         checkInput(x, 3);
+        // each sub-block's intermediates (q, k, v, scores, the MLP's hidden layer) are freed when it returns
         if (preNorm) {
-            NDArray h = x.add(attention.forward(ln1.forward(x), padMask));
-            return h.add(mlp.forward(ln2.forward(h)));
+            NDArray h = x.add(Scopes.keep(() -> attention.forward(ln1.forward(x), padMask)));
+            return h.add(Scopes.keep(() -> mlp.forward(ln2.forward(h))));
         }
-        NDArray h = ln1.forward(x.add(attention.forward(x, padMask)));
-        return ln2.forward(h.add(mlp.forward(h)));
+        NDArray h = ln1.forward(x.add(Scopes.keep(() -> attention.forward(x, padMask))));
+        return ln2.forward(h.add(Scopes.keep(() -> mlp.forward(h))));
     }
 
     public boolean preNorm() {

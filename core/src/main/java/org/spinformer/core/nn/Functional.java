@@ -25,6 +25,11 @@ public final class Functional {
      * sub-manager frees it.
      */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        if (b != null && x instanceof PtNDArray px && w instanceof PtNDArray pw && b instanceof PtNDArray pb
+                && w.getDataType() == x.getDataType() && b.getDataType() == x.getDataType()) {
+            // torch.nn.functional.linear: the bias is the GEMM's initial value (addmm), one op and one output
+            return local(JniUtils.linear(px, pw, pb), x);
+        }
         NDArray y = x.matMul(local(w.transpose(), x));
         return b == null ? y : y.add(b);
     }

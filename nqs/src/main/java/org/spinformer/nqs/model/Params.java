@@ -61,11 +61,15 @@ final class Params {
 
     /** LayerNorm over the last axis with per-sample γ, β [B',D]; x [B,T,D]. */
     static NDArray layerNorm(NDArray x, NDArray g, NDArray b, double eps) {
+        return normalize(x, eps).mul(g.expandDims(1)).add(b.expandDims(1));
+    }
+
+    /** (x − mean) / √(var + eps) over the last axis (LayerNorm without its affine map). */
+    static NDArray normalize(NDArray x, double eps) {
         NDArray mean = x.mean(new int[] {-1}, true);
         NDArray xc = x.sub(mean);
         NDArray var = xc.square().mean(new int[] {-1}, true);
-        NDArray y = xc.div(var.add(eps).sqrt());
-        return y.mul(g.expandDims(1)).add(b.expandDims(1));
+        return xc.div(var.add(eps).sqrt());
     }
 
     /**

@@ -1,9 +1,13 @@
 package org.spinformer.nqs.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import org.spinformer.core.nn.FactoredAttention;
 import org.spinformer.core.nn.Functional;
@@ -136,48 +140,199 @@ public final class ViT implements WaveFunction {
 
     @Override
     public NDArray[] logPsi(NDArray sigma, Map<String, NDArray> p, boolean perSample) {
+        return forward(sigma, new Direct(p, perSample, sigma.getManager()));
+    }
+
+    /**
+     * Per-sample gradients without replicating the weights: one forward on σ with the shared parameters, a zero
+     * leaf z added to the output of every linear map, LayerNorm and attention mixing, and one backward of
+     * Σ_{r&lt;split} re log ψ_r + Σ_{r≥split} im log ψ_r. Row r of ∂/∂z is the gradient of row r's own target with
+     * respect to that output (rows are independent), from which the parameters' per-sample gradients follow:
+     * <pre>
+     *   y = x Wᵀ + b:            ∂W_r = Σ_t z̄_rtᵀ x_rt      ∂b_r = Σ_t z̄_rt
+     *   y = n γ + β (LayerNorm): ∂γ_r = Σ_t z̄_rt ∘ n_rt    ∂β_r = Σ_t z̄_rt
+     *   o_h = α_h V_h:           ∂α_rh = z̄_rh V_rhᵀ → ∂a_rh[k] = Σ_ij ∂α_rh[i,j] [k = torus(i,j)]
+     * </pre>
+     * The same numbers as weight replication (to rounding) at the cost of a shared-weight forward and backward plus
+     * one batched product per weight.
+     */
+    @Override
+    public NDArray rowGradients(NDArray sigma, long split) {
         NDManager m = sigma.getManager();
+        long rows = sigma.getShape().get(0);
+        Tapped taps = new Tapped(params.asMap(), m);
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray[] lp = forward(sigma, taps);
+            NDArray target = lp[0].get("0:" + split).sum();
+            if (split < rows) {
+                target = target.add(lp[1].get(split + ":").sum());
+            }
+            gc.backward(target);
+        }
+        Map<String, NDArray> g = taps.gradients();
+        NDList cols = new NDList();
+        for (Map.Entry<String, NDArray> e : params) {
+            NDArray gi = g.get(e.getKey());
+            if (gi == null) {
+                throw new IllegalStateException("no per-sample gradient tap for parameter " + e.getKey());
+            }
+            cols.add(gi.reshape(rows, -1));
+        }
+        return NDArrays.concat(cols, 1); // [R,P]
+    }
+
+    /** The forward pass, written once against {@link Ops} (how parameters are reached). */
+    private NDArray[] forward(NDArray sigma, Ops ops) {
         long bsz = sigma.getShape().get(0);
         int b = cfg.patch();
-        int d = cfg.dim();
         int h = cfg.heads();
-        java.util.function.Function<String, NDArray> w = name -> Params.get(p, name, perSample, m);
         NDArray x = sigma.matMul(patchPerm).reshape(bsz, tokens, (long) b * b); // [B,T,b²]
-        x = Params.linear(x, w.apply("embed.weight"), w.apply("embed.bias")); // [B,T,D]
+        x = ops.linear(x, "embed"); // [B,T,D]
         for (int l = 0; l < cfg.layers(); l++) {
             String pre = "layers." + l + ".";
-            NDArray y = Params.layerNorm(x, w.apply(pre + "ln1.weight"), w.apply(pre + "ln1.bias"), EPS);
-            NDArray v = Params.linear(y, w.apply(pre + "attn.value.weight"), w.apply(pre + "attn.value.bias"));
-            v = Functional.splitHeads(v, h); // [B,H,T,dh]
-            NDArray a = w.apply(pre + "attn.alpha"); // [B',H,T]
-            long bp = a.getShape().get(0);
-            NDArray alpha = a.reshape(bp * h, tokens).matMul(alphaExpand).reshape(bp, h, tokens, tokens);
-            NDArray o;
-            if (bp == 1) {
-                // shared α: H GEMMs [T,T]·[T, B·dh] instead of B·H tiny ones
-                long dh = d / h;
-                NDArray vt = v.transpose(1, 2, 0, 3).reshape(h, tokens, bsz * dh); // [H,T,B·dh]
-                o = alpha.reshape(h, tokens, tokens).matMul(vt).reshape(h, tokens, bsz, dh)
-                        .transpose(2, 1, 0, 3).reshape(bsz, tokens, d); // [B,T,D]
-            } else {
-                o = Functional.mergeHeads(alpha.matMul(v)); // [B,T,D]
-            }
-            x = x.add(Params.linear(o, w.apply(pre + "attn.output.weight"), w.apply(pre + "attn.output.bias")));
-            y = Params.layerNorm(x, w.apply(pre + "ln2.weight"), w.apply(pre + "ln2.bias"), EPS);
-            y = Functional.gelu(Params.linear(y, w.apply(pre + "mlp.fc1.weight"), w.apply(pre + "mlp.fc1.bias")));
-            x = x.add(Params.linear(y, w.apply(pre + "mlp.fc2.weight"), w.apply(pre + "mlp.fc2.bias")));
+            NDArray y = ops.layerNorm(x, pre + "ln1");
+            NDArray v = Functional.splitHeads(ops.linear(y, pre + "attn.value"), h); // [B,H,T,dh]
+            x = x.add(ops.linear(ops.mix(v, pre + "attn.alpha"), pre + "attn.output"));
+            y = ops.layerNorm(x, pre + "ln2");
+            y = Functional.gelu(ops.linear(y, pre + "mlp.fc1"));
+            x = x.add(ops.linear(y, pre + "mlp.fc2"));
         }
         NDArray z = x.sum(new int[] {1}, true); // [B,1,D]
-        z = Params.layerNorm(z, w.apply("norm.weight"), w.apply("norm.bias"), EPS);
+        z = ops.layerNorm(z, "norm");
         NDArray[] parts = new NDArray[2];
         for (int k = 0; k < 2; k++) {
-            String pre = k == 0 ? "head.re." : "head.im.";
-            NDArray u = Params.linear(z, w.apply(pre + "weight"), w.apply(pre + "bias"));
-            parts[k] = Params.layerNorm(u, w.apply(pre + "norm.weight"), w.apply(pre + "norm.bias"), EPS)
-                    .reshape(bsz, d);
+            String pre = k == 0 ? "head.re" : "head.im";
+            parts[k] = ops.layerNorm(ops.linear(z, pre), pre + ".norm").reshape(bsz, cfg.dim());
         }
         NDArray[] lc = Params.logCosh(parts[0], parts[1]);
         return new NDArray[] {lc[0].sum(new int[] {1}), lc[1].sum(new int[] {1})};
+    }
+
+    /** Factored-attention mixing o_h = α_h V_h with α [B',H,T] (B' = 1: shared); v [B,H,T,dh] → o [B,T,D]. */
+    private NDArray mix(NDArray a, NDArray v) {
+        long bsz = v.getShape().get(0);
+        int h = cfg.heads();
+        int d = cfg.dim();
+        long bp = a.getShape().get(0);
+        NDArray alpha = a.reshape(bp * h, tokens).matMul(alphaExpand).reshape(bp, h, tokens, tokens);
+        if (bp == 1) {
+            // shared α: H GEMMs [T,T]·[T, B·dh] instead of B·H tiny ones
+            long dh = d / h;
+            NDArray vt = v.transpose(1, 2, 0, 3).reshape(h, tokens, bsz * dh); // [H,T,B·dh]
+            return alpha.reshape(h, tokens, tokens).matMul(vt).reshape(h, tokens, bsz, dh)
+                    .transpose(2, 1, 0, 3).reshape(bsz, tokens, d); // [B,T,D]
+        }
+        return Functional.mergeHeads(alpha.matMul(v)); // [B,T,D]
+    }
+
+    /** How the forward reaches the parameters named {@code prefix.weight}, {@code prefix.bias}, ... */
+    private interface Ops {
+        /** x [B,T,in] → x Wᵀ + b [B,T,out]. */
+        NDArray linear(NDArray x, String prefix);
+
+        /** LayerNorm over the last axis with γ = prefix.weight, β = prefix.bias. */
+        NDArray layerNorm(NDArray x, String prefix);
+
+        /** Attention mixing with α = the parameter {@code name}; v [B,H,T,dh] → [B,T,D]. */
+        NDArray mix(NDArray v, String name);
+    }
+
+    /** Parameters as given: shared (shape s) or per sample ([B]+s). */
+    private final class Direct implements Ops {
+        final Map<String, NDArray> p;
+        final boolean perSample;
+        final NDManager m;
+
+        Direct(Map<String, NDArray> p, boolean perSample, NDManager m) {
+            this.p = p;
+            this.perSample = perSample;
+            this.m = m;
+        }
+
+        NDArray w(String name) {
+            return Params.get(p, name, perSample, m);
+        }
+
+        @Override
+        public NDArray linear(NDArray x, String prefix) {
+            return Params.linear(x, w(prefix + ".weight"), w(prefix + ".bias"));
+        }
+
+        @Override
+        public NDArray layerNorm(NDArray x, String prefix) {
+            return Params.layerNorm(x, w(prefix + ".weight"), w(prefix + ".bias"), EPS);
+        }
+
+        @Override
+        public NDArray mix(NDArray v, String name) {
+            return ViT.this.mix(w(name), v);
+        }
+    }
+
+    /** Shared parameters with a zero leaf on every parameterised output (see {@link #rowGradients}). */
+    private final class Tapped implements Ops {
+        /** kind: 0 linear (input x), 1 LayerNorm (normalised n), 2 mixing (values v); z the zero leaf. */
+        private record Tap(int kind, String prefix, NDArray input, NDArray z) {}
+
+        final Direct shared;
+        final NDManager m;
+        final java.util.List<Tap> taps = new java.util.ArrayList<>();
+
+        Tapped(Map<String, NDArray> p, NDManager m) {
+            this.shared = new Direct(p, false, m);
+            this.m = m;
+        }
+
+        private NDArray tap(int kind, String prefix, NDArray input, NDArray y) {
+            NDArray z = m.zeros(y.getShape(), y.getDataType());
+            z.setRequiresGradient(true);
+            taps.add(new Tap(kind, prefix, input, z));
+            return y.add(z);
+        }
+
+        @Override
+        public NDArray linear(NDArray x, String prefix) {
+            return tap(0, prefix, x, shared.linear(x, prefix));
+        }
+
+        @Override
+        public NDArray layerNorm(NDArray x, String prefix) {
+            NDArray n = Params.normalize(x, EPS);
+            NDArray y = n.mul(shared.w(prefix + ".weight").expandDims(1)).add(shared.w(prefix + ".bias").expandDims(1));
+            return tap(1, prefix, n, y);
+        }
+
+        @Override
+        public NDArray mix(NDArray v, String name) {
+            return tap(2, name, v, ViT.this.mix(shared.w(name), v));
+        }
+
+        /** Per-sample gradients by parameter name, [R]+shape, after the backward pass. */
+        Map<String, NDArray> gradients() {
+            Map<String, NDArray> g = new java.util.HashMap<>();
+            for (Tap t : taps) {
+                NDArray zg = t.z.getGradient(); // [R,T,out]
+                zg.attach(m);
+                long rows = zg.getShape().get(0);
+                switch (t.kind) {
+                    case 0 -> {
+                        g.put(t.prefix + ".weight", zg.transpose(0, 2, 1).matMul(t.input)); // [R,out,in]
+                        g.put(t.prefix + ".bias", zg.sum(new int[] {1})); // [R,out]
+                    }
+                    case 1 -> {
+                        g.put(t.prefix + ".weight", zg.mul(t.input).sum(new int[] {1}));
+                        g.put(t.prefix + ".bias", zg.sum(new int[] {1}));
+                    }
+                    default -> {
+                        NDArray zh = Functional.splitHeads(zg, cfg.heads()); // [R,H,T,dh]
+                        NDArray dAlpha = zh.matMul(t.input.transpose(0, 1, 3, 2)); // [R,H,T,T]
+                        g.put(t.prefix, dAlpha.reshape(rows * cfg.heads(), (long) tokens * tokens)
+                                .matMul(alphaExpand.transpose()).reshape(rows, cfg.heads(), tokens));
+                    }
+                }
+            }
+            return g;
+        }
     }
 
     @Override

@@ -32,6 +32,16 @@ public interface WaveFunction {
         return logPsi(sigma, parameters().asMap(), false);
     }
 
+    /**
+     * Per-row gradients of a split target, if the model has a faster way than weight replication: for σ [R,N], row r
+     * of the result [R,P] is ∂ re log ψ(σ_r)/∂θ for r &lt; {@code split} and ∂ im log ψ(σ_r)/∂θ for r ≥ split, columns
+     * in {@link #parameters()} order, each parameter flattened row-major; owned by σ's manager. Null (the default):
+     * {@code VariationalState} replicates the weights per sample instead.
+     */
+    default NDArray rowGradients(NDArray sigma, long split) {
+        return null;
+    }
+
     /** Forward floating-point operations per configuration, counted analytically (multiply-add = 2). */
     long forwardFlops();
 

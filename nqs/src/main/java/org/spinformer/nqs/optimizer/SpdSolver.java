@@ -1,7 +1,10 @@
 package org.spinformer.nqs.optimizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -9,9 +12,10 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Solves A x = b for a symmetric positive (semi-)definite A [n,n] in float64.
  *
- * <p>Main path: a blocked right-looking Cholesky factorisation A = L Lᵀ. Diagonal blocks (≤ 128) are factorised
- * and inverted on the host; panels L₂₁ = A₂₁ L₁₁⁻ᵀ and the trailing updates A₂₂ ← A₂₂ − L₂₁ L₂₁ᵀ run as matrix
- * products on the tensor engine (DJL exposes no Cholesky), so the O(n³) work is BLAS. The triangular solves
+ * <p>Main path: a blocked left-looking Cholesky factorisation A = L Lᵀ. Diagonal blocks (≤ 128) are factorised
+ * and inverted on the host; each block column's update C = A[k0:, k0:k1] − L[k0:, :k0] L[k0:k1, :k0]ᵀ and panel
+ * C₂ L_kk⁻ᵀ run as matrix products on the tensor engine (DJL exposes no Cholesky), so the O(n³) work is BLAS and
+ * no temporary is larger than one block column. The triangular solves
  * use the inverted diagonal blocks. A non-positive pivot means failure.
  *
  * <p>Fallback: eigendecomposition of A (cyclic Jacobi on the host) and the pseudo-inverse, dropping eigenvalues
@@ -28,7 +32,7 @@ public final class SpdSolver {
 
     private SpdSolver() {}
 
-    /** Solves A x = b; A [n,n] and b [n] float64 (copies are made; inputs untouched). */
+    /** Solves A x = b; A [n,n] and b [n] float64 (inputs untouched). */
     public static Solution solve(NDArray a, NDArray b, double rcond) {
         NDManager m = a.getManager();
         if (a.isNaN().any().getBoolean() || a.isInfinite().any().getBoolean()
@@ -36,7 +40,7 @@ public final class SpdSolver {
             throw new IllegalStateException("SR system contains NaN or infinity (diverged wave function or local "
                     + "energies); lower the learning rate or raise the diagonal shift");
         }
-        NDArray x = cholesky(a.toType(DataType.FLOAT64, true), b.toType(DataType.FLOAT64, true));
+        NDArray x = cholesky(a.toType(DataType.FLOAT64, false), b.toType(DataType.FLOAT64, false));
         if (x != null && !x.isNaN().any().getBoolean() && !x.isInfinite().any().getBoolean()) {
             return new Solution(x, Method.CHOLESKY);
         }
@@ -47,54 +51,63 @@ public final class SpdSolver {
         return new Solution(m.create(xh), Method.PSEUDO_INVERSE);
     }
 
-    /** Blocked Cholesky solve; null when A is not numerically positive definite. */
+    /**
+     * Blocked left-looking Cholesky solve (A is read, never written); null when A is not numerically positive
+     * definite. Block column k: C = A[k0:, k0:k1] − L[k0:, :k0] L[k0:k1, :k0]ᵀ (one product), L_kk = chol(C[:bs])
+     * on the host, L[k1:, k0:k1] = C[bs:] L_kk⁻ᵀ. Every temporary is one block column, so nothing of size n² is
+     * allocated besides L (fresh memory is slow on the build VM: first-touch page faults).
+     */
     static NDArray cholesky(NDArray a, NDArray b) {
         NDManager m = a.getManager();
         int n = (int) a.getShape().get(0);
-        NDArray work = a.duplicate();
         int nBlocks = (n + BLOCK - 1) / BLOCK;
         NDArray[] linv = new NDArray[nBlocks]; // inverse of diagonal blocks [bs,bs]
-        NDArray[] panel = new NDArray[nBlocks]; // L[k1:n, k0:k1]
+        NDArray lower = m.zeros(new Shape(n, n), DataType.FLOAT64); // L, filled block column by block column
         for (int kb = 0; kb < nBlocks; kb++) {
             int k0 = kb * BLOCK;
             int k1 = Math.min(n, k0 + BLOCK);
             int bs = k1 - k0;
-            double[] blk = work.get(new NDIndex(k0 + ":" + k1 + "," + k0 + ":" + k1)).toDoubleArray();
-            double[] l = choleskyDense(blk, bs);
-            if (l == null) {
-                return null;
+            // the block column's temporaries are freed at once, so the next block reuses their (touched) memory
+            try (NDScope scope = new NDScope()) {
+                NDArray col = a.get(new NDIndex(k0 + ":," + k0 + ":" + k1)); // [n−k0, bs]
+                if (k0 > 0) {
+                    NDArray left = lower.get(new NDIndex(k0 + ":,:" + k0)); // L[k0:, :k0]
+                    NDArray top = lower.get(new NDIndex(k0 + ":" + k1 + ",:" + k0)); // L[k0:k1, :k0]
+                    col = col.sub(left.matMul(top.transpose()));
+                }
+                double[] l = choleskyDense(col.get(new NDIndex(":" + bs)).toDoubleArray(), bs);
+                if (l == null) {
+                    return null;
+                }
+                NDArray lkk = m.create(l, new Shape(bs, bs));
+                linv[kb] = m.create(lowerInverse(l, bs), new Shape(bs, bs));
+                NDScope.unregister(linv[kb]);
+                NDArray blockCol = k1 < n
+                        ? NDArrays.concat(new NDList(lkk, col.get(new NDIndex(bs + ":")).matMul(linv[kb].transpose())))
+                        : lkk;
+                lower.set(new NDIndex(k0 + ":," + k0 + ":" + k1), blockCol);
             }
-            double[] li = lowerInverse(l, bs);
-            linv[kb] = m.create(li, new Shape(bs, bs));
-            if (k1 < n) {
-                NDArray a21 = work.get(new NDIndex(k1 + ":," + k0 + ":" + k1));
-                NDArray l21 = a21.matMul(linv[kb].transpose());
-                panel[kb] = l21;
-                NDArray a22 = work.get(new NDIndex(k1 + ":," + k1 + ":"));
-                work.set(new NDIndex(k1 + ":," + k1 + ":"), a22.sub(l21.matMul(l21.transpose())));
-            }
+            NDScope.register(linv[kb]); // to the caller's scope, if any
         }
-        // forward: L y = b
-        NDArray[] y = new NDArray[nBlocks];
-        NDArray r = b.duplicate();
+        // forward: L y = b, y_k = L_kk⁻¹ (b_k − L[k0:k1, :k0] y[:k0])
+        NDArray y = m.zeros(new Shape(n), DataType.FLOAT64);
         for (int kb = 0; kb < nBlocks; kb++) {
             int k0 = kb * BLOCK;
             int k1 = Math.min(n, k0 + BLOCK);
-            NDArray yk = linv[kb].matMul(r.get(k0 + ":" + k1));
-            y[kb] = yk;
-            if (k1 < n) {
-                NDArray rest = r.get(k1 + ":").sub(panel[kb].matMul(yk));
-                r.set(new NDIndex(k1 + ":"), rest);
+            NDArray rhs = b.get(k0 + ":" + k1);
+            if (k0 > 0) {
+                rhs = rhs.sub(lower.get(new NDIndex(k0 + ":" + k1 + ",:" + k0)).matMul(y.get(":" + k0)));
             }
+            y.set(new NDIndex(k0 + ":" + k1), linv[kb].matMul(rhs));
         }
-        // backward: Lᵀ x = y, x_k = L_kk⁻ᵀ (y_k − Σ_{j>k} L_jkᵀ x_j) = L_kk⁻ᵀ (y_k − panel_kᵀ x[k1:])
+        // backward: Lᵀ x = y, x_k = L_kk⁻ᵀ (y_k − L[k1:, k0:k1]ᵀ x[k1:])
         NDArray x = m.zeros(new Shape(n), DataType.FLOAT64);
         for (int kb = nBlocks - 1; kb >= 0; kb--) {
             int k0 = kb * BLOCK;
             int k1 = Math.min(n, k0 + BLOCK);
-            NDArray rhs = y[kb];
+            NDArray rhs = y.get(k0 + ":" + k1);
             if (k1 < n) {
-                rhs = rhs.sub(panel[kb].transpose().matMul(x.get(k1 + ":")));
+                rhs = rhs.sub(lower.get(new NDIndex(k1 + ":," + k0 + ":" + k1)).transpose().matMul(x.get(k1 + ":")));
             }
             x.set(new NDIndex(k0 + ":" + k1), linv[kb].transpose().matMul(rhs));
         }

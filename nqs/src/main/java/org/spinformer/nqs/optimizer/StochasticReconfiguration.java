@@ -6,6 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.spinformer.core.nn.Scopes;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Stochastic reconfiguration (natural gradient) in sample space (Rende, Viteritti, Bardone, Becca, Goldt,
@@ -33,22 +37,20 @@ public final class StochasticReconfiguration {
      * @param shift diagonal shift λ ≥ 0
      */
     public static Update compute(NDArray ore, NDArray oim, NDArray ere, NDArray eim, NDArray w, double shift) {
-        NDArray[] xe = assemble(ore, oim, ere, eim, w);
-        NDArray x = xe[0];
-        NDArray eps = xe[1];
-        NDManager m = x.getManager();
-        long rows = x.getShape().get(0);
-        long p = x.getShape().get(1);
-        NDArray grad = x.transpose().matMul(eps); // [P]
+        Centred c = centre(ore, oim, ere, eim, w);
+        NDManager m = c.xr.getManager();
+        long rows = 2 * c.xr.getShape().get(0);
+        long p = c.xr.getShape().get(1);
+        NDArray grad = c.gradient(); // [P]
         boolean sampleSpace = rows <= p;
         SpdSolver.Solution sol;
         NDArray delta;
         if (sampleSpace) {
-            NDArray k = x.matMul(x.transpose()).add(m.eye((int) rows, (int) rows, 0, DataType.FLOAT64).mul(shift));
-            sol = SpdSolver.solve(k, eps, 1e-12);
-            delta = x.transpose().matMul(sol.x());
+            sol = SpdSolver.solve(c.kernel(shift), c.eps(), 1e-12);
+            delta = c.transposeTimes(sol.x());
         } else {
-            NDArray s = x.transpose().matMul(x).add(m.eye((int) p, (int) p, 0, DataType.FLOAT64).mul(shift));
+            NDArray s = c.xr.transpose().matMul(c.xr).add(c.xi.transpose().matMul(c.xi))
+                    .add(m.eye((int) p, (int) p, 0, DataType.FLOAT64).mul(shift));
             sol = SpdSolver.solve(s, grad, 1e-12);
             delta = sol.x();
         }
@@ -57,8 +59,93 @@ public final class StochasticReconfiguration {
 
     /** The energy gradient F = 2 Re⟨O_c* E_c⟩ alone [P] (for first-order optimisers). */
     public static NDArray gradient(NDArray ore, NDArray oim, NDArray ere, NDArray eim, NDArray w) {
-        NDArray[] xe = assemble(ore, oim, ere, eim, w);
-        return xe[0].transpose().matMul(xe[1]);
+        return centre(ore, oim, ere, eim, w).gradient();
+    }
+
+    /** Rows of X per block of the kernel products (a block pair is one GEMM of [KB,P]·[P,KB]). */
+    private static final int KERNEL_BLOCK = 512;
+
+    /**
+     * The two halves of X = [Xr; Xi] [M,P] each and of ε = [εr; εi] [M] each, in float64. X is never concatenated
+     * (a [2M,P] copy is the largest array of the step and fresh memory is slow): the products run half by half.
+     */
+    private record Centred(NDArray xr, NDArray xi, NDArray er, NDArray ei) {
+        NDArray eps() {
+            return NDArrays.concat(new NDList(er, ei));
+        }
+
+        /** F = Xᵀ ε = Xrᵀ εr + Xiᵀ εi [P]. */
+        NDArray gradient() {
+            return transposeTimes(eps());
+        }
+
+        /** Xᵀ v = Xrᵀ v[:M] + Xiᵀ v[M:] for v [2M]. */
+        NDArray transposeTimes(NDArray v) {
+            long mm = xr.getShape().get(0);
+            return xr.transpose().matMul(v.get("0:" + mm)).add(xi.transpose().matMul(v.get(mm + ":")));
+        }
+
+        /**
+         * K = X Xᵀ + λ I [2M,2M], symmetric by construction: X's rows are cut into blocks of at most
+         * {@link #KERNEL_BLOCK}, only the blocks on and below the diagonal are multiplied (a blocked SYRK: about
+         * (q+1)/2q of the full product's FLOPs for q blocks) and the rest are their transposes.
+         */
+        NDArray kernel(double shift) {
+            return Scopes.keep(() -> kernelBlocks(shift)); // the blocks are freed once K is assembled
+        }
+
+        private NDArray kernelBlocks(double shift) {
+            List<NDArray> blocks = new ArrayList<>();
+            for (NDArray half : new NDArray[] {xr, xi}) {
+                long mm = half.getShape().get(0);
+                long q = (mm + KERNEL_BLOCK - 1) / KERNEL_BLOCK;
+                long size = (mm + q - 1) / q;
+                for (long s = 0; s < mm; s += size) {
+                    blocks.add(half.get(s + ":" + Math.min(mm, s + size)));
+                }
+            }
+            int q = blocks.size();
+            NDArray[][] g = new NDArray[q][q];
+            NDManager m = xr.getManager();
+            for (int i = 0; i < q; i++) {
+                for (int j = 0; j <= i; j++) {
+                    g[i][j] = blocks.get(i).matMul(blocks.get(j).transpose());
+                }
+                int bs = (int) blocks.get(i).getShape().get(0);
+                g[i][i] = g[i][i].add(m.eye(bs, bs, 0, DataType.FLOAT64).mul(shift));
+            }
+            NDList rowsOfK = new NDList();
+            for (int i = 0; i < q; i++) {
+                NDList row = new NDList();
+                for (int j = 0; j < q; j++) {
+                    row.add(j <= i ? g[i][j] : g[j][i].transpose());
+                }
+                rowsOfK.add(NDArrays.concat(row, 1));
+            }
+            return NDArrays.concat(rowsOfK, 0);
+        }
+    }
+
+    /** Centres and weights O and E_loc (float64): X = √w (O − ⟨O⟩), ε = 2 √w (E − ⟨E⟩), real and imaginary halves. */
+    private static Centred centre(NDArray ore, NDArray oim, NDArray ere, NDArray eim, NDArray w) {
+        NDArray w64 = w.toType(DataType.FLOAT64, false);
+        NDArray sw = w64.sqrt().expandDims(1); // [M,1]
+        NDArray wRow = w64.expandDims(0); // [1,M]
+        NDArray[] x = new NDArray[2];
+        NDArray[] o = {ore, oim};
+        for (int k = 0; k < 2; k++) {
+            NDArray o64 = o[k].toType(DataType.FLOAT64, false);
+            NDArray mean = wRow.matMul(o64); // [1,P]
+            // one fresh [M,P] array per half: a copy made by toType is centred in place, the weights always are
+            NDArray c = o64 == o[k] ? o64.sub(mean) : o64.subi(mean);
+            x[k] = c.muli(sw);
+        }
+        NDArray s1 = sw.squeeze(1);
+        NDArray er = ere.toType(DataType.FLOAT64, false);
+        NDArray ei = eim.toType(DataType.FLOAT64, false);
+        NDArray erc = er.sub(er.mul(w64).sum()).mul(s1).mul(2);
+        NDArray eic = ei.sub(ei.mul(w64).sum()).mul(s1).mul(2);
+        return new Centred(x[0], x[1], erc, eic);
     }
 
     /** {X [2M,P], ε [2M]} in float64. */

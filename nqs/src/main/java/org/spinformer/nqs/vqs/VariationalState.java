@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import org.spinformer.core.nn.Scopes;
 import org.spinformer.nqs.model.WaveFunction;
 
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Map;
  * A wave function with its parameters (NetKet's "variational state"): chunked log ψ and per-sample gradients
  * O_k(σ) = ∂ log ψ(σ)/∂θ_k.
  *
- * <p><b>Per-sample gradients by weight replication</b> (DESIGN.md): for a chunk of B samples every parameter θ
+ * <p><b>Per-sample gradients</b>: the model's own {@link WaveFunction#rowGradients} when it has one (the ViT), else
+ * <b>weight replication</b> (DESIGN.md): for a chunk of B samples every parameter θ
  * of shape s is copied to a leaf of shape [2B]+s, the forward runs on [σ; σ] with per-sample weights, and one
  * backward of Σ_{b&lt;B} re log ψ_b + Σ_{b≥B} im log ψ_b leaves in row b the gradient of sample b's real part and
  * in row B+b that of its imaginary part. Memory per chunk: 2B·P numbers plus activations; {@code chunk} bounds
@@ -57,13 +59,12 @@ public final class VariationalState {
         long m = sigma.getShape().get(0);
         long c = Math.max(1, 2L * chunk);
         if (m <= c) {
-            return model.logPsi(sigma);
+            return logPsiScoped(sigma);
         }
         NDList re = new NDList();
         NDList im = new NDList();
         for (long s = 0; s < m; s += c) {
-            NDArray part = sigma.get(s + ":" + Math.min(m, s + c));
-            NDArray[] lp = model.logPsi(part);
+            NDArray[] lp = logPsiScoped(sigma.get(s + ":" + Math.min(m, s + c)));
             re.add(lp[0]);
             im.add(lp[1]);
         }
@@ -71,27 +72,53 @@ public final class VariationalState {
     }
 
     /**
+     * One forward whose intermediates are freed when it returns (only log ψ is kept). DJL otherwise keeps every
+     * intermediate until σ's manager closes: a local-energy step of ~76 000 configurations then held ~5 GB of
+     * activations, all in fresh memory (slow first-touch page faults); freed per chunk, the next chunk reuses the same
+     * touched memory.
+     */
+    private NDArray[] logPsiScoped(NDArray sigma) {
+        return Scopes.keepAll(() -> model.logPsi(sigma));
+    }
+
+    /**
      * Per-sample gradients of log ψ: {Re O [M,P], Im O [M,P]}, columns in {@link WaveFunction#parameters()} order,
-     * each parameter flattened row-major. Owned by σ's manager.
+     * each parameter flattened row-major. Owned by σ's manager. Uses the model's {@link WaveFunction#rowGradients}
+     * when it has one (the ViT: shared weights and zero leaves on the outputs), weight replication otherwise.
      */
     public NDArray[] jacobian(NDArray sigma) {
+        return jacobian(sigma, false);
+    }
+
+    /** {@link #jacobian} by weight replication for every model (the reference path; slower). */
+    public NDArray[] jacobianReplicated(NDArray sigma) {
+        return jacobian(sigma, true);
+    }
+
+    private NDArray[] jacobian(NDArray sigma, boolean replicate) {
         long m = sigma.getShape().get(0);
         NDList re = new NDList();
         NDList im = new NDList();
         for (long s = 0; s < m; s += chunk) {
             long e = Math.min(m, s + chunk);
-            NDArray[] j = jacobianChunk(sigma.get(s + ":" + e));
-            re.add(j[0]);
-            im.add(j[1]);
+            NDArray part = sigma.get(s + ":" + e);
+            long b = e - s;
+            NDArray twice = NDArrays.concat(new NDList(part, part));
+            // forward and backward intermediates are freed per chunk; only the [2B,P] rows are kept
+            NDArray all = Scopes.keep(() -> {
+                NDArray fast = replicate ? null : model.rowGradients(twice, b);
+                return fast != null ? fast : replicated(twice, b);
+            });
+            re.add(all.get("0:" + b));
+            im.add(all.get(b + ":"));
         }
         return re.size() == 1 ? new NDArray[] {re.get(0), im.get(0)}
                 : new NDArray[] {NDArrays.concat(re), NDArrays.concat(im)};
     }
 
-    private NDArray[] jacobianChunk(NDArray sigma) {
-        NDManager mgr = sigma.getManager();
-        long b = sigma.getShape().get(0);
-        NDArray twice = NDArrays.concat(new NDList(sigma, sigma));
+    /** Row gradients [2B,P] of Σ_{r&lt;B} re log ψ_r + Σ_{r≥B} im log ψ_r by weight replication; twice = [σ;σ]. */
+    private NDArray replicated(NDArray twice, long b) {
+        NDManager mgr = twice.getManager();
         Map<String, NDArray> reps = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : model.parameters()) {
@@ -113,7 +140,6 @@ public final class VariationalState {
             g.attach(mgr);
             grads.add(g.reshape(2 * b, -1));
         }
-        NDArray all = NDArrays.concat(grads, 1); // [2B,P]
-        return new NDArray[] {all.get("0:" + b), all.get(b + ":")};
+        return NDArrays.concat(grads, 1); // [2B,P]
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import org.spinformer.core.nn.EncoderLayer;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
+import org.spinformer.core.nn.Scopes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,8 @@ public final class BertEncoder implements HiddenStateModel {
                 cfg.eps());
         NDList out = new NDList(x);
         for (EncoderLayer layer : layers) {
-            x = layer.forward(x, mask);
+            NDArray in = x;
+            x = Scopes.keep(() -> layer.forward(in, mask)); // the layer's intermediates are freed at once
             out.add(x);
         }
         return out;
