@@ -64,6 +64,10 @@ public final class NqsTrainCommand implements Callable<Integer> {
     double diagShift = D.diagShift();
     @Option(names = "--diag-shift-final", description = "Final SR diagonal shift (default: ${DEFAULT-VALUE}).")
     double diagShiftFinal = D.diagShiftFinal();
+    @Option(names = "--momentum", description = "SR momentum mu in [0, 1) in the SPRING form (Goldshlager et al. "
+            + "2024): keeps mu times the previous direction and corrects it with this step's samples; helps Monte "
+            + "Carlo runs with fewer samples than parameters; 0 = plain SR (default: ${DEFAULT-VALUE}).")
+    double momentum = D.momentum();
     @Option(names = "--optimizer", description = "sr or adam (default: ${DEFAULT-VALUE}).")
     String optimizer = D.optimizer();
     @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -99,7 +103,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
         Device dev = Devices.parse(device);
         TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
                 samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk,
-                marshall, checkpointEvery, thermalize, discard, maxMinutes);
+                marshall, checkpointEvery, thermalize, discard, maxMinutes, momentum);
         Vmc.Result r = Training.run(spec, out, resume, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),

@@ -6,13 +6,24 @@ import com.google.gson.JsonObject;
  * Everything that defines a training run (the CLI options of {@code spinformer nqs train}); defaults are the
  * small-lattice setting that reaches ≤ 2e-3 relative error on 4×4 J2 = 0.5 with exact enumeration.
  * {@code maxMinutes} ≤ 0: no wall-clock budget; otherwise the run stops (checkpoint, summary, plots) after the
- * step that exceeds it.
+ * step that exceeds it. {@code momentum} μ: SR with SPRING momentum (0: plain SR).
  */
 public record TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
                         int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains, int steps,
                         double lr, String lrSchedule, double diagShift, double diagShiftFinal, String optimizer,
                         long seed, String dtype, int chunk, boolean marshall, int checkpointEvery, int thermalize,
-                        int discard, double maxMinutes) {
+                        int discard, double maxMinutes, double momentum) {
+    /** Without SR momentum (plain SR). */
+    public TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
+                     int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains,
+                     int steps, double lr, String lrSchedule, double diagShift, double diagShiftFinal,
+                     String optimizer, long seed, String dtype, int chunk, boolean marshall, int checkpointEvery,
+                     int thermalize, int discard, double maxMinutes) {
+        this(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples, chains,
+                steps, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
+                checkpointEvery, thermalize, discard, maxMinutes, 0.0);
+    }
+
     /** Patch value meaning "1 on lattices of at most 20 sites, else 2". */
     public static final int AUTO_PATCH = 0;
 
@@ -33,7 +44,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
     public TrainSpec withSteps(int s) {
         return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples,
                 chains, s, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
-                checkpointEvery, thermalize, discard, maxMinutes);
+                checkpointEvery, thermalize, discard, maxMinutes, momentum);
     }
 
     public JsonObject toJson() {
@@ -67,6 +78,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         o.addProperty("thermalize", thermalize);
         o.addProperty("discard", discard);
         o.addProperty("max_minutes", maxMinutes);
+        o.addProperty("momentum", momentum);
         return o;
     }
 }

@@ -115,6 +115,9 @@ public final class Training {
         if (s.steps() < 0 || s.lr() < 0 || s.diagShift() < 0 || s.diagShiftFinal() < 0) {
             throw new IllegalArgumentException("steps, lr and diag shifts must be >= 0");
         }
+        if (s.momentum() < 0 || s.momentum() >= 1) {
+            throw new IllegalArgumentException("--momentum must be in [0, 1), got " + s.momentum());
+        }
         DataType dt = Devices.parseDType(s.dtype());
         if (dt != DataType.FLOAT32 && dt != DataType.FLOAT64) {
             throw new IllegalArgumentException("dtype must be float32 or float64, got " + s.dtype());
@@ -138,7 +141,7 @@ public final class Training {
             LOG.info("{}; {} with {} parameters, {} sampler; exact E/N = {}", h, s.model(), wf.parameters().numel(),
                     sampler.name(), exact / h.lattice().n());
             Vmc vmc = new Vmc(h, vs, sampler, new Vmc.Options(s.steps(), method, lrSchedule(s), shiftSchedule(s),
-                    s.checkpointEvery(), exact, cfg, s.maxMinutes() * 60), m);
+                    s.checkpointEvery(), exact, cfg, s.maxMinutes() * 60, s.momentum()), m);
             return vmc.run(out, resume);
         }
     }

@@ -61,9 +61,17 @@ public final class Vmc {
      * @param runConfig the run configuration stored in config.json and in checkpoints
      * @param maxSeconds wall-clock budget of this invocation in seconds (≤ 0: none); when a step ends past it the
      *                   run stops there, saves a checkpoint and writes the summary and plots (resume continues)
+     * @param momentum SPRING momentum μ of the SR direction (0: plain SR), see
+     *                 {@link StochasticReconfiguration#compute(NDArray, NDArray, NDArray, NDArray, NDArray, double, NDArray, double)}
      */
     public record Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
-                          double exactEnergy, JsonObject runConfig, double maxSeconds) {
+                          double exactEnergy, JsonObject runConfig, double maxSeconds, double momentum) {
+        /** Plain SR. */
+        public Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
+                       double exactEnergy, JsonObject runConfig, double maxSeconds) {
+            this(steps, method, lr, diagShift, checkpointEvery, exactEnergy, runConfig, maxSeconds, 0);
+        }
+
         /** Without a wall-clock budget. */
         public Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
                        double exactEnergy, JsonObject runConfig) {
@@ -81,6 +89,8 @@ public final class Vmc {
     private final Options o;
     private final NDManager manager;
     private final int sites;
+    private NDArray previousDelta; // the last SR direction δ (SPRING momentum), on the run's manager
+    private static final String PREVIOUS_DELTA = "sr.previous_delta";
 
     public Vmc(Heisenberg h, VariationalState vs, Sampler sampler, Options o, NDManager manager) {
         this.h = h;
@@ -116,6 +126,10 @@ public final class Vmc {
                 e.getValue().set(src.toType(e.getValue().getDataType(), false).toByteBuffer());
             }
             sampler.loadState(d.optimizerState());
+            if (d.optimizerState().containsKey(PREVIOUS_DELTA)) {
+                previousDelta = d.optimizerState().get(PREVIOUS_DELTA).toType(DataType.FLOAT64, true);
+                previousDelta.attach(manager);
+            }
             if (adam != null) {
                 Map<String, NDArray> st = new LinkedHashMap<>();
                 d.optimizerState().forEach((k, v) -> {
@@ -208,8 +222,16 @@ public final class Vmc {
         String solver;
         if (adam == null) {
             StochasticReconfiguration.Update u = StochasticReconfiguration.compute(jac[0], jac[1], e[0], e[1],
-                    smp.weights(), shift);
+                    smp.weights(), shift, previousDelta, o.momentum());
             apply(params, u.delta(), lr);
+            if (o.momentum() > 0) {
+                NDArray keep = u.delta().toType(DataType.FLOAT64, true);
+                keep.attach(manager);
+                if (previousDelta != null) {
+                    previousDelta.close();
+                }
+                previousDelta = keep;
+            }
             solver = u.method().name().toLowerCase(java.util.Locale.ROOT) + (u.sampleSpace() ? "/sample" : "/param");
         } else {
             NDArray g = StochasticReconfiguration.gradient(jac[0], jac[1], e[0], e[1], smp.weights());
@@ -261,6 +283,9 @@ public final class Vmc {
 
     private void save(Path ckpt, long step, AdamW adam, double cumulativeFlops) throws IOException {
         Map<String, NDArray> state = new LinkedHashMap<>(sampler.state());
+        if (previousDelta != null) {
+            state.put(PREVIOUS_DELTA, previousDelta);
+        }
         if (adam != null) {
             state.putAll(adam.state());
         }

@@ -37,22 +37,46 @@ public final class StochasticReconfiguration {
      * @param shift diagonal shift λ ≥ 0
      */
     public static Update compute(NDArray ore, NDArray oim, NDArray ere, NDArray eim, NDArray w, double shift) {
+        return compute(ore, oim, ere, eim, w, shift, null, 0);
+    }
+
+    /**
+     * SR with momentum in the projected-increment form of SPRING (Goldshlager, Abrahamsen, Lin, J. Comput. Phys.
+     * 2024): δ = Xᵀ(XXᵀ + λI)⁻¹(ε − μ X δ_prev) + μ δ_prev (sample space; in parameter space
+     * (XᵀX + λI)⁻¹ Xᵀ(ε − μ X δ_prev) + μ δ_prev, the same vector). The new direction keeps μ δ_prev and corrects
+     * it only where this step's samples say it is wrong, so information from earlier samples is kept where the
+     * current ones are silent. μ = 0 (or no previous direction) is plain SR.
+     *
+     * @param previous the previous step's δ [P] (float64), or null
+     * @param momentum μ in [0, 1)
+     */
+    public static Update compute(NDArray ore, NDArray oim, NDArray ere, NDArray eim, NDArray w, double shift,
+                                 NDArray previous, double momentum) {
+        if (momentum < 0 || momentum >= 1) {
+            throw new IllegalArgumentException("SR momentum must be in [0, 1), got " + momentum);
+        }
         Centred c = centre(ore, oim, ere, eim, w);
         NDManager m = c.xr.getManager();
         long rows = 2 * c.xr.getShape().get(0);
         long p = c.xr.getShape().get(1);
         NDArray grad = c.gradient(); // [P]
+        boolean spring = previous != null && momentum > 0;
+        NDArray prev = spring ? previous.toType(DataType.FLOAT64, false) : null;
+        NDArray eps = spring ? c.eps().sub(c.times(prev).mul(momentum)) : c.eps();
         boolean sampleSpace = rows <= p;
         SpdSolver.Solution sol;
         NDArray delta;
         if (sampleSpace) {
-            sol = SpdSolver.solve(c.kernel(shift), c.eps(), 1e-12);
+            sol = SpdSolver.solve(c.kernel(shift), eps, 1e-12);
             delta = c.transposeTimes(sol.x());
         } else {
             NDArray s = c.xr.transpose().matMul(c.xr).add(c.xi.transpose().matMul(c.xi))
                     .add(m.eye((int) p, (int) p, 0, DataType.FLOAT64).mul(shift));
-            sol = SpdSolver.solve(s, grad, 1e-12);
+            sol = SpdSolver.solve(s, spring ? c.transposeTimes(eps) : grad, 1e-12);
             delta = sol.x();
+        }
+        if (spring) {
+            delta = delta.add(prev.mul(momentum));
         }
         return new Update(delta, grad, sol.method(), sampleSpace);
     }
@@ -77,6 +101,11 @@ public final class StochasticReconfiguration {
         /** F = Xᵀ ε = Xrᵀ εr + Xiᵀ εi [P]. */
         NDArray gradient() {
             return transposeTimes(eps());
+        }
+
+        /** X v = [Xr v; Xi v] [2M] for v [P]. */
+        NDArray times(NDArray v) {
+            return NDArrays.concat(new NDList(xr.matMul(v), xi.matMul(v)));
         }
 
         /** Xᵀ v = Xrᵀ v[:M] + Xiᵀ v[M:] for v [2M]. */
