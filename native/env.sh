@@ -7,7 +7,7 @@
 #    main one (Python's main thread always uses the main arena). And no mmap'd chunks, no trimming (mmap_max=0,
 #    trim_threshold=16 GiB): glibc serves allocations above 128 KiB-32 MiB with mmap and unmaps them on free, so
 #    every large temporary of every step (the SR Jacobian's 252 MB blocks) was faulted in afresh; from the heap
-#    they are reused. The resident size stays at the peak (SR step 6x6, M=1024: 2.04 GB vs 1.92 GB over 6 steps).
+#    they are reused. The resident size stays at the peak (SR steps 6x6, M=1024: 2.18 GB, flat over 40 steps).
 #    An existing GLIBC_TUNABLES is kept.
 # 2. On AMD CPUs, preloads native/mkl_amd_shim.c (built here with cc on first use) so that libtorch's oneMKL uses
 #    its fast kernels (see that file). SPINFORMER_MKL_SHIM=0 turns it off, =1 forces it on any CPU. Without a C
