@@ -27,8 +27,12 @@ class TrainingTest {
     }
 
     private static TrainSpec spec(String sampler, int steps, double maxMinutes) {
+        return spec(sampler, steps, maxMinutes, 0);
+    }
+
+    private static TrainSpec spec(String sampler, int steps, double maxMinutes, double momentum) {
         return new TrainSpec("triangular", "4x2", 0.5, "spin", "vit", 1, 4, 2, 2, 8, 0.1, sampler, 64, 16, steps,
-                0.05, "constant", 1e-2, 1e-2, "sr", 3L, "float64", 256, false, 2, 5, 1, maxMinutes);
+                0.05, "constant", 1e-2, 1e-2, "sr", 3L, "float64", 256, false, 2, 5, 1, maxMinutes, momentum);
     }
 
     @Test
@@ -49,13 +53,17 @@ class TrainingTest {
         }
     }
 
+    /** Metropolis chains and the SR momentum's previous direction both travel in the checkpoint. */
     @Test
     void resumeContinuesExactly(@TempDir Path dir) throws Exception {
-        Vmc.Result full = Training.run(spec("metropolis", 4), dir.resolve("full"), false, Device.cpu());
-        Training.run(spec("metropolis", 2), dir.resolve("split"), false, Device.cpu());
-        Vmc.Result resumed = Training.run(spec("metropolis", 4), dir.resolve("split"), true, Device.cpu());
+        Vmc.Result full = Training.run(spec("metropolis", 4, 0, 0.5), dir.resolve("full"), false, Device.cpu());
+        Training.run(spec("metropolis", 2, 0, 0.5), dir.resolve("split"), false, Device.cpu());
+        Vmc.Result resumed = Training.run(spec("metropolis", 4, 0, 0.5), dir.resolve("split"), true, Device.cpu());
         assertEquals(full.energy(), resumed.energy(), 1e-10);
         assertEquals(4, Files.readAllLines(dir.resolve("split/log.jsonl")).size());
+        // without the momentum state the resumed run would differ: plain SR from step 3 on
+        Vmc.Result plain = Training.run(spec("metropolis", 4, 0, 0), dir.resolve("plain"), false, Device.cpu());
+        assertTrue(Math.abs(plain.energy() - full.energy()) > 1e-8, "momentum had no effect");
     }
 
     @Test
