@@ -31,21 +31,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that draws from the wrong distribution (uniform over Sz = 0, also checked) is far above that bound.
  */
 class MetropolisTest {
+    private static final Lattice LATTICE = Lattice.triangular(4, 2);
+
+    /** A random one-layer ViT whose |ψ|² is sharpened (real head's LayerNorm gain 0.1 → 3) far from uniform. */
+    private static VariationalState sharpState(NDManager m) {
+        ViT vit = new ViT(LATTICE, new ViT.Config(4, 1, 2, 2, 4), DataType.FLOAT64, m, 21);
+        vit.parameters().get("head.re.norm.weight").muli(30.0);
+        return new VariationalState(vit, 1024);
+    }
+
+    /** |ψ|² over the Sz = 0 basis, in basis order. */
+    private static double[] exactDistribution(Heisenberg h, VariationalState vs, NDManager m) {
+        try (NDManager s = m.newSubManager()) {
+            return new ExactSampler(h, List.of(), DataType.FLOAT64, s).sample(vs, s, 0).weights().toDoubleArray();
+        }
+    }
     @Test
     void histogramMatchesExactDistribution() {
-        Lattice l = Lattice.triangular(4, 2);
-        Heisenberg h = new Heisenberg(l, 0.5);
+        Heisenberg h = new Heisenberg(LATTICE, 0.5);
         try (NDManager m = Devices.manager(Device.cpu())) {
-            ViT vit = new ViT(l, new ViT.Config(4, 1, 2, 2, 4), DataType.FLOAT64, m, 21);
-            // sharpen |ψ|² so the distribution is far from uniform: real head's LayerNorm gain 0.1 → 3
-            vit.parameters().get("head.re.norm.weight").muli(30.0);
-            VariationalState vs = new VariationalState(vit, 1024);
-            SzZeroBasis basis = new SzZeroBasis(l.n());
-            ExactSampler ex = new ExactSampler(h, List.of(), DataType.FLOAT64, m);
-            double[] p;
-            try (NDManager s = m.newSubManager()) {
-                p = ex.sample(vs, s, 0).weights().toDoubleArray();
-            }
+            VariationalState vs = sharpState(m);
+            SzZeroBasis basis = new SzZeroBasis(LATTICE.n());
+            double[] p = exactDistribution(h, vs, m);
             int chains = 1024;
             int perChain = 32;
             MetropolisExchange mh = new MetropolisExchange(h, chains * perChain, chains, 10, 0, 42,
@@ -81,18 +88,11 @@ class MetropolisTest {
      */
     @Test
     void directSamplerDrawsFromExactDistribution() {
-        Lattice l = Lattice.triangular(4, 2);
-        Heisenberg h = new Heisenberg(l, 0.5);
+        Heisenberg h = new Heisenberg(LATTICE, 0.5);
         try (NDManager m = Devices.manager(Device.cpu())) {
-            ViT vit = new ViT(l, new ViT.Config(4, 1, 2, 2, 4), DataType.FLOAT64, m, 21);
-            vit.parameters().get("head.re.norm.weight").muli(30.0);
-            VariationalState vs = new VariationalState(vit, 1024);
-            SzZeroBasis basis = new SzZeroBasis(l.n());
-            ExactSampler ex = new ExactSampler(h, List.of(), DataType.FLOAT64, m);
-            double[] p;
-            try (NDManager s = m.newSubManager()) {
-                p = ex.sample(vs, s, 0).weights().toDoubleArray();
-            }
+            VariationalState vs = sharpState(m);
+            SzZeroBasis basis = new SzZeroBasis(LATTICE.n());
+            double[] p = exactDistribution(h, vs, m);
             int draws = 32768;
             DirectSampler direct = new DirectSampler(h, List.of(), draws, 7, DataType.FLOAT64, m);
             double[] counts;

@@ -1,13 +1,11 @@
 package org.spinformer.nqs.sampler;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.spinformer.nqs.operator.Heisenberg;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Independent samples drawn directly from |ψ|² over the enumerated Sz = 0 sector (up to 20 sites): what NetKet
@@ -32,15 +30,6 @@ public final class DirectSampler implements Sampler {
     @Override
     public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
         return exact.draw(vs, step, samples, StreamSeeds.of(seed, stepIndex));
-    }
-
-    @Override
-    public Map<String, NDArray> state() {
-        return Map.of();
-    }
-
-    @Override
-    public void loadState(Map<String, NDArray> state) {
     }
 
     @Override

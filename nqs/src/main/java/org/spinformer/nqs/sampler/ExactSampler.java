@@ -10,7 +10,6 @@ import org.spinformer.nqs.vqs.LocalEnergy;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Exact enumeration of the Sz = 0 sector (up to 20 sites): weights |ψ|², no noise. When the model is invariant
@@ -160,15 +159,6 @@ public final class ExactSampler implements Sampler {
         NDArray d = a.duplicate();
         d.attach(step);
         return d;
-    }
-
-    @Override
-    public Map<String, NDArray> state() {
-        return Map.of();
-    }
-
-    @Override
-    public void loadState(Map<String, NDArray> state) {
     }
 
     @Override
