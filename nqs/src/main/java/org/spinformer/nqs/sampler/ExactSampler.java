@@ -129,6 +129,9 @@ public final class ExactSampler implements Sampler {
         return new Samples(s, w, lp[0], lp[1], 1, true, Double.NaN, e[0], e[1]);
     }
 
+    /** Draws per [chunk, rows] comparison block of {@link #draw}. */
+    private static final int DRAW_CHUNK = 1024;
+
     /**
      * M independent draws from |ψ|² (NetKet's {@code ExactSampler}): the weights of the enumerated basis as in
      * {@link #sample}, then M rows chosen by inverse-CDF on the tensor engine (uniforms from a host stream seeded
@@ -145,8 +148,13 @@ public final class ExactSampler implements Sampler {
         NDArray cdf = all.weights().toType(DataType.FLOAT64, false).cumSum(0); // [R]
         long rows = cdf.getShape().get(0);
         NDArray uu = step.create(u).mul(cdf.get(rows - 1)); // scale by the total (≈ 1) so rounding never overflows
-        NDArray pick = uu.expandDims(1).gte(cdf.expandDims(0)).toType(DataType.INT64, false).sum(new int[] {1})
-                .minimum(rows - 1); // [M] row index: number of cdf entries ≤ u
+        // row index = number of cdf entries ≤ u, by [chunk,R] comparisons (bounded memory for large M and R)
+        ai.djl.ndarray.NDList picks = new ai.djl.ndarray.NDList();
+        for (int c0 = 0; c0 < m; c0 += DRAW_CHUNK) {
+            NDArray part = uu.get(c0 + ":" + Math.min(m, c0 + DRAW_CHUNK));
+            picks.add(part.expandDims(1).gte(cdf.expandDims(0)).toType(DataType.INT64, false).sum(new int[] {1}));
+        }
+        NDArray pick = ai.djl.ndarray.NDArrays.concat(picks).minimum(rows - 1); // [M]
         long n = all.sigma().getShape().get(1);
         NDArray flat = pick.expandDims(1).mul(n).add(step.arange(0L, n, 1L, DataType.INT64)); // [M,N]
         NDArray s = all.sigma().take(step, flat);
