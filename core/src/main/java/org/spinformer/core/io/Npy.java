@@ -48,11 +48,18 @@ public final class Npy {
     public static NDArray read(Path file, NDManager manager) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);
-            long n = 1;
-            for (long d : h.shape()) {
-                n = Math.multiplyExact(n, d);
+            long n;
+            long bytes;
+            try {
+                n = 1;
+                for (long d : h.shape()) {
+                    n = Math.multiplyExact(n, d);
+                }
+                bytes = Math.multiplyExact(n, (long) h.dtype().getNumOfBytes());
+            } catch (ArithmeticException e) {
+                throw new MalformedFileException(file, null, "shape " + java.util.Arrays.toString(h.shape())
+                        + " of " + h.dtype() + " has more elements than a 64-bit size can count");
             }
-            long bytes = n * h.dtype().getNumOfBytes();
             long have = ch.size() - h.dataOffset();
             if (have != bytes) {
                 throw new MalformedFileException(file, null, "shape " + java.util.Arrays.toString(h.shape()) + " of "

@@ -193,6 +193,11 @@ class NpyTest {
         hugeLen[9] = (byte) 0x7F;
         assertRejected(file("hlen.npy", hugeLen), "does not fit the file");
         assertRejected(file("v2short.npy", npy(2, ok, new byte[4])), "truncated");
+        // element count or byte count past 2^63: named as such, not a bare "long overflow"
+        assertRejected(file("overflow.npy", npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': "
+                + "(4294967296, 4294967296), }\n", new byte[8])), "more elements than a 64-bit size can count");
+        assertRejected(file("overflow8.npy", npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': "
+                + "(2305843009213693952,), }\n", new byte[8])), "more elements than a 64-bit size can count");
         try (NDManager m = manager.newSubManager()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Npy.write(tmp.resolve("f16.npy"), m.zeros(new Shape(2), DataType.FLOAT16)));
