@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Test helper run in a child JVM by {@link CheckpointKillTest}: saves checkpoints of step 1, 2, 3, … into
- * {@code args[0]} as fast as it can, each weight filled with the step number, and touches {@code args[1]} after
- * the third save. The parent kills it with SIGKILL at an arbitrary moment.
+ * Test helper run in a child JVM by {@link CheckpointKillTest}: resumes from the checkpoint in {@code args[0]}
+ * (step s, or 0 when there is none) and saves checkpoints of step s+1, s+2, … as fast as it can, each weight
+ * filled with the step number, and touches {@code args[1]} after its third save. The parent kills it with
+ * SIGKILL at an arbitrary moment.
  */
 public final class CheckpointWriterMain {
     private CheckpointWriterMain() {
@@ -25,7 +26,13 @@ public final class CheckpointWriterMain {
         Path dir = Path.of(args[0]);
         Path ready = Path.of(args[1]);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            for (long step = 1; ; step++) {
+            long start = 0;
+            if (Checkpoint.exists(dir)) {
+                try (NDManager s = m.newSubManager()) {
+                    start = Checkpoint.load(dir, s).step();
+                }
+            }
+            for (long step = start + 1; ; step++) {
                 try (NDManager s = m.newSubManager()) {
                     Parameters p = new Parameters();
                     p.put("a.weight", s.full(new Shape(256, 256), (float) step));
@@ -35,7 +42,7 @@ public final class CheckpointWriterMain {
                     Checkpoint.save(dir, p, Map.of("adamw.m.a.weight", s.full(new Shape(256, 256), (float) -step)),
                             step, new JsonObject(), rng);
                 }
-                if (step == 3) {
+                if (step == start + 3) {
                     Files.createFile(ready);
                 }
             }
