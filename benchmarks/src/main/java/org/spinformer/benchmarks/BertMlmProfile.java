@@ -1,7 +1,6 @@
 package org.spinformer.benchmarks;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import org.spinformer.core.train.Optimizer;
 import org.spinformer.language.model.BertMlm;
 import org.spinformer.language.train.MaskedBatch;
@@ -73,11 +72,11 @@ public final class BertMlmProfile {
                 System.out.printf(Locale.ROOT, "  forward + backward median %.1f ms (min %.1f); gradients + AdamW median"
                         + " %.1f ms (min %.1f)%n", fb[repeats / 2], fb[0], up[repeats / 2], up[0]);
                 if (trace != null) {
-                    JniUtils.startProfile(false, true, false);
+                    org.spinformer.core.engine.Torch.startProfile();
                     for (int r = 0; r < 5; r++) {
                         BertMlmBench.step(m, model, opt, data);
                     }
-                    JniUtils.stopProfile(trace);
+                    org.spinformer.core.engine.Torch.stopProfile(trace);
                 }
                 Arrays.sort(wall);
                 Arrays.sort(cpu);

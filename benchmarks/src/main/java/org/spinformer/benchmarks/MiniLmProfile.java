@@ -59,7 +59,7 @@ public final class MiniLmProfile {
                 }
             }
             if (trace != null) { // libtorch's profiler over 3 more forwards: a Chrome trace of every op
-                ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                org.spinformer.core.engine.Torch.startProfile();
                 for (int r = 0; r < 3; r++) {
                     try (NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
@@ -67,7 +67,7 @@ public final class MiniLmProfile {
                         BenchSupport.sync(hs.get(hs.size() - 1));
                     }
                 }
-                ai.djl.pytorch.jni.JniUtils.stopProfile(trace);
+                org.spinformer.core.engine.Torch.stopProfile(trace);
             }
             double[] s = ms.clone();
             Arrays.sort(s);

@@ -6,10 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.Torch;
 
 /**
  * Pure static tensor functions shared by the blocks. Dimension letters: B batch, T tokens, D model width,
@@ -25,10 +22,10 @@ public final class Functional {
      * sub-manager frees it.
      */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        if (b != null && x instanceof PtNDArray px && w instanceof PtNDArray pw && b instanceof PtNDArray pb
+        if (b != null && Torch.isTorch(x, w, b)
                 && w.getDataType() == x.getDataType() && b.getDataType() == x.getDataType()) {
             // torch.nn.functional.linear: the bias is the GEMM's initial value (addmm), one op and one output
-            return local(JniUtils.linear(px, pw, pb), x);
+            return local(Torch.linear(x, w, b), x);
         }
         NDArray y = x.matMul(local(w.transpose(), x));
         return b == null ? y : y.add(b);
@@ -49,10 +46,10 @@ public final class Functional {
      */
     public static NDArray embedding(NDArray ids, NDArray weight) {
         NDArray idx = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
-        if (idx instanceof PtNDArray pi && weight instanceof PtNDArray pw) {
+        if (Torch.isTorch(idx, weight)) {
             // torch.nn.functional.embedding: one fused gather (and a dense scatter-add backward), ~20x faster
             // than the flat take below
-            return local(JniUtils.embedding(pi, pw, false), ids);
+            return local(Torch.embedding(idx, weight), ids);
         }
         long d = weight.getShape().get(1);
         NDManager m = ids.getManager();
@@ -156,11 +153,10 @@ public final class Functional {
      */
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
         long d = x.getShape().get(x.getShape().dimension() - 1);
-        if (gamma != null && beta != null && x instanceof PtNDArray px && gamma instanceof PtNDArray pg
-                && beta instanceof PtNDArray pb && gamma.getDataType() == x.getDataType()
+        if (gamma != null && beta != null && Torch.isTorch(x, gamma, beta) && gamma.getDataType() == x.getDataType()
                 && beta.getDataType() == x.getDataType() && gamma.getShape().equals(new Shape(d))
                 && beta.getShape().equals(new Shape(d))) {
-            return local(JniUtils.layerNorm(px, new Shape(d), pg, pb, eps), x);
+            return local(Torch.layerNorm(x, d, gamma, beta, eps), x);
         }
         NDArray mean = x.mean(new int[] {-1}, true);
         NDArray xc = x.sub(mean);
@@ -201,8 +197,9 @@ public final class Functional {
      * Number to a differentiable binary op on a tensor that may require gradients; use this or {@link #scale}.
      */
     public static NDArray constant(NDArray like, double c) {
-        if (like.getManager() instanceof PtNDManager pm) {
-            return JniUtils.full(pm, new Shape(), c, like.getDataType(), like.getDevice(), SparseFormat.DENSE);
+        NDArray t = Torch.scalar(like, c);
+        if (t != null) {
+            return t;
         }
         return like.getManager().full(new Shape(), (float) c, like.getDataType());
     }

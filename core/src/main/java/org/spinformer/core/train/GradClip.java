@@ -3,7 +3,7 @@ package org.spinformer.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.NoGrad;
 
 import java.util.Collection;
 import java.util.Map;
@@ -28,14 +28,13 @@ public final class GradClip {
             throw new IllegalArgumentException("max norm must be finite and > 0, got " + maxNorm);
         }
         NDArray total = globalNorm(grads);
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        NoGrad noGrad = NoGrad.enter();
         try (NDArray coef = total.add(1e-6).pow(-1).muli(maxNorm).minimum(1.0)) {
             for (NDArray g : grads) {
                 g.muli(coef);
             }
         } finally {
-            JniUtils.setGradMode(grad);
+            noGrad.close();
         }
         return total;
     }

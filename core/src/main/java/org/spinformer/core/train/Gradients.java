@@ -2,8 +2,7 @@ package org.spinformer.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.Torch;
 import org.spinformer.core.nn.Parameters;
 
 import java.util.LinkedHashMap;
@@ -36,8 +35,8 @@ public final class Gradients {
         for (Map.Entry<String, NDArray> e : params) {
             NDArray p = e.getValue();
             if (p.hasGradient()) {
-                if (p instanceof PtNDArray) {
-                    JniUtils.zeroGrad((PtNDArray) p);
+                if (Torch.isTorch(p)) {
+                    Torch.zeroGrad(p);
                 } else {
                     throw new IllegalStateException("Gradients.zero needs the PyTorch engine, got "
                             + p.getClass().getName());

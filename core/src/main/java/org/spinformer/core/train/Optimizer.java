@@ -3,7 +3,7 @@ package org.spinformer.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.nn.Parameters;
 
 import java.util.Collections;
@@ -71,8 +71,7 @@ public abstract class Optimizer implements AutoCloseable {
      */
     public final double step(Map<String, NDArray> grads) {
         double lr = schedule.lr(step);
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        NoGrad noGrad = NoGrad.enter();
         try (NDScope scope = new NDScope()) {
             long t = step + 1;
             for (Map.Entry<String, NDArray> e : params) {
@@ -83,7 +82,7 @@ public abstract class Optimizer implements AutoCloseable {
             }
             scope.suppressNotUsedWarning();
         } finally {
-            JniUtils.setGradMode(grad);
+            noGrad.close();
         }
         step++;
         lastLr = lr;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.io.Npy;
 import org.spinformer.core.train.MetricsLog;
@@ -89,8 +89,7 @@ public final class CloneSampler {
         int[][] out = new int[n][];
         double[][] acc = new double[sweeps][3];
         Random r = new Random(seed);
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        NoGrad noGrad = NoGrad.enter();
         Progress progress = task == null ? null : Progress.start(task, (long) sweeps * ((n + chunk - 1) / chunk));
         try {
             for (int from = 0; from < n; from += chunk) {
@@ -117,7 +116,7 @@ public final class CloneSampler {
                 System.arraycopy(x, 0, out, from, b);
             }
         } finally {
-            JniUtils.setGradMode(grad);
+            noGrad.close();
             if (progress != null) {
                 progress.close();
             }

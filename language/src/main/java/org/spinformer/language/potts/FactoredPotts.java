@@ -3,7 +3,7 @@ package org.spinformer.language.potts;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.train.MetricsLog;
 import org.spinformer.language.model.FactoredMlm;
 import org.spinformer.language.train.Mlm;
@@ -35,8 +35,7 @@ public final class FactoredPotts {
 
     /** The learned couplings K_ij(a,b) = α_ij Ũ(a,b). */
     public double[][][][] couplings(NDManager m) {
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        NoGrad noGrad = NoGrad.enter();
         try (NDManager sm = m.newSubManager()) {
             int l = model.length();
             int q = model.maskId();
@@ -64,7 +63,7 @@ public final class FactoredPotts {
             }
             return Couplings.factored(al, uu);
         } finally {
-            JniUtils.setGradMode(grad);
+            noGrad.close();
         }
     }
 }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.train.AdamW;
@@ -75,12 +75,11 @@ public final class PlmBaseline {
 
     /** Test loss: mean −log p(x_i | x_{∖i}) per site, no penalty. */
     public double testLoss(int[][] samples, NDManager m) {
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        NoGrad noGrad = NoGrad.enter();
         try {
             return TrainLoop.inStep(m, sm -> loss(oneHot(samples, sm), 0).getDouble());
         } finally {
-            JniUtils.setGradMode(grad);
+            noGrad.close();
         }
     }
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.train.TrainLoop;
 
 import java.util.Random;
@@ -212,8 +212,7 @@ public final class PottsModel {
         }
         int[][] out = new int[m][];
         int got = 0;
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        NoGrad noGrad = NoGrad.enter();
         try (NDManager pm = base.newSubManager()) {
             NDArray kt = pm.create(k, new Shape(l * q, l * q)).transpose().duplicate(); // [(j,b),(i,a)]
             NDArray hv = pm.create(hf, new Shape(1, l * q));
@@ -228,7 +227,7 @@ public final class PottsModel {
                 }
             }
         } finally {
-            JniUtils.setGradMode(grad);
+            noGrad.close();
         }
         return out;
     }

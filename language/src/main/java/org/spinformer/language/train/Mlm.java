@@ -3,7 +3,7 @@ package org.spinformer.language.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.NoGrad;
 import com.google.gson.JsonObject;
 import org.spinformer.core.io.Checkpoint;
 import org.spinformer.core.train.AdamW;
@@ -147,8 +147,7 @@ public final class Mlm implements AutoCloseable {
      */
     public static double evaluate(MaskedLm model, NDManager base, int[][] windows, double fraction, long seed,
                                   int batch) {
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        NoGrad noGrad = NoGrad.enter();
         try {
             Random r = new Random(seed);
             double sum = 0;
@@ -181,7 +180,7 @@ public final class Mlm implements AutoCloseable {
             }
             return mean;
         } finally {
-            JniUtils.setGradMode(grad);
+            noGrad.close();
         }
     }
 
