@@ -1,13 +1,10 @@
 package org.spinformer.core.io;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,21 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the last good checkpoint and leaves no temporary directory; tampered, truncated or missing files fail the
  * SHA-256 / size verification with a message naming the file.
  */
-class CheckpointTest {
-    private static NDManager manager;
+class CheckpointTest extends CpuManagerTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     private static Parameters weights(NDManager m, double v) {
         Parameters p = new Parameters();

@@ -1,12 +1,9 @@
 package org.spinformer.core.io;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,21 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * int32 and int64 (bit-exact, including 0-d and empty arrays), our files byte-identical to numpy's for the same
  * arrays, and bad files rejected with a message naming the file and the problem.
  */
-class NpyTest {
-    private static NDManager manager;
+class NpyTest extends CpuManagerTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     @Test
     void readsNumpyWrittenFilesOfEveryDtype() throws IOException {

@@ -1,12 +1,9 @@
 package org.spinformer.core.io;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.nn.Parameters;
@@ -33,21 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the typed float_data / int32_data / int64_data / double_data fields (packed and unpacked), unknown fields,
  * MatMul weights renamed after their nodes and transposed to PyTorch layout, and malformed files.
  */
-class OnnxModelTest {
-    private static NDManager manager;
+class OnnxModelTest extends CpuManagerTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     /** Minimal protobuf encoder. */
     static final class Pb {

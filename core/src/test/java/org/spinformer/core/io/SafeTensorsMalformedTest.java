@@ -1,9 +1,6 @@
 package org.spinformer.core.io;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,21 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link SafeTensors#load} with a {@link MalformedFileException} that names the file and, where the problem
  * belongs to one, the tensor.
  */
-class SafeTensorsMalformedTest {
-    private static NDManager manager;
+class SafeTensorsMalformedTest extends CpuManagerTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     /** 8-byte length + header bytes + {@code data} zero bytes. */
     static byte[] file(byte[] header, long declaredLength, int data) {

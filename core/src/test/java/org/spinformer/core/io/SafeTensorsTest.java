@@ -1,12 +1,9 @@
 package org.spinformer.core.io;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.nn.Parameters;
@@ -29,21 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Safetensors round trips for every dtype, golden-file reading, order, metadata and chunked mapping. */
-class SafeTensorsTest {
-    private static NDManager manager;
+class SafeTensorsTest extends CpuManagerTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     static void assertBitEqual(NDArray want, NDArray got) {
         assertEquals(want.getDataType(), got.getDataType());

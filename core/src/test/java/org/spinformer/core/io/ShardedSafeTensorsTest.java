@@ -1,14 +1,11 @@
 package org.spinformer.core.io;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.nn.Parameters;
@@ -30,21 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * load back exactly in index order through every entry point; inconsistent indexes are rejected before anything
  * is loaded, naming the file and the tensor.
  */
-class ShardedSafeTensorsTest {
-    private static NDManager manager;
+class ShardedSafeTensorsTest extends CpuManagerTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     private static Map<String, NDArray> tensors(NDManager m) {
         Map<String, NDArray> t = new LinkedHashMap<>();
