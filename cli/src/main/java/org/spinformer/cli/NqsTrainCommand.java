@@ -10,7 +10,15 @@ import org.spinformer.nqs.driver.Vmc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -94,16 +102,23 @@ public final class NqsTrainCommand implements Callable<Integer> {
     Path out = Path.of("runs/nqs");
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
+    @Option(names = "--allow-config-change", description = "With --resume: continue even if lattice, size, J2 or "
+            + "model differ from the config.json in --out.")
+    boolean allowConfigChange;
     @Option(names = "--json", description = "Print the summary JSON as the last stdout line.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        validate();
         Env.offline();
         Device dev = Devices.parse(device);
         TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
                 samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk,
                 marshall, checkpointEvery, thermalize, discard, maxMinutes, momentum);
+        if (resume && !allowConfigChange) {
+            checkResumeConfig(spec);
+        }
         Vmc.Result r = Training.run(spec, out, resume, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),
@@ -114,5 +129,65 @@ public final class NqsTrainCommand implements Callable<Integer> {
             System.out.println(new Gson().toJson(r.summary()));
         }
         return 0;
+    }
+
+    /**
+     * Checks the options at the boundary (one-line error, exit 2, naming the option).
+     *
+     * @throws IllegalArgumentException on the first bad option
+     */
+    void validate() {
+        if (!Double.isFinite(momentum) || momentum < 0 || momentum >= 1) {
+            throw new IllegalArgumentException("--momentum must be a finite number in [0, 1), got " + momentum);
+        }
+        if (discard < 0) {
+            throw new IllegalArgumentException("--discard must be >= 0, got " + discard);
+        }
+        if (patch < 0) {
+            throw new IllegalArgumentException("--patch must be >= 0 (0 = auto), got " + patch);
+        }
+        if (Double.isNaN(maxMinutes) || maxMinutes < 0) {
+            throw new IllegalArgumentException("--max-minutes must be >= 0, got " + maxMinutes);
+        }
+        if (size == null || !size.matches("[1-9][0-9]*x[1-9][0-9]*")) {
+            throw new IllegalArgumentException("--size must be LxL, e.g. 4x4, got '" + size + "'");
+        }
+        if (!Double.isFinite(lr) || lr < 0) {
+            throw new IllegalArgumentException("--lr must be a finite number >= 0, got " + lr);
+        }
+        if (!Double.isFinite(j2)) {
+            throw new IllegalArgumentException("--j2 must be finite, got " + j2);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
+        }
+    }
+
+    /**
+     * On {@code --resume}: refuses when lattice, size, J2 or model differ from the {@code config.json} in
+     * {@code --out} (override with {@code --allow-config-change}).
+     */
+    void checkResumeConfig(TrainSpec spec) throws IOException {
+        Path cfgFile = out.resolve("config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            return;
+        }
+        JsonObject old = JsonParser.parseString(Files.readString(cfgFile)).getAsJsonObject();
+        JsonObject now = spec.toJson();
+        List<String> diffs = new ArrayList<>();
+        for (String k : List.of("lattice", "size", "j2", "model")) {
+            JsonElement a = old.get(k);
+            JsonElement b = now.get(k);
+            boolean same = k.equals("j2")
+                    ? a != null && b != null && a.getAsDouble() == b.getAsDouble()
+                    : java.util.Objects.equals(a, b);
+            if (!same) {
+                diffs.add(k + " (checkpoint " + a + ", now " + b + ")");
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new IllegalArgumentException("--resume: settings differ from " + cfgFile + ": "
+                    + String.join(", ", diffs) + "; pass --allow-config-change to continue anyway");
+        }
     }
 }
