@@ -198,8 +198,55 @@ public final class InformationImbalance {
         return new Pair(m.delta[0][1], m.delta[1][0], m.stdError[0][1], m.stdError[1][0], m.references, m.k);
     }
 
-    /** Δ between every ordered pair of the given spaces (each [N, D_s], same N). */
+    /**
+     * Δ between every ordered pair of the given spaces (each [N, D_s], same N).
+     *
+     * @throws IllegalArgumentException if a space holds a NaN or infinite value (names space, row and column)
+     */
     public static Matrix matrix(List<NDArray> spaces, Options o) {
+        if (spaces.isEmpty()) {
+            throw new IllegalArgumentException("need at least one space");
+        }
+        try (NDManager sm = spaces.get(0).getManager().newSubManager()) {
+            List<NDArray> prepared = new ArrayList<>();
+            for (int i = 0; i < spaces.size(); i++) {
+                prepared.add(finiteScaled(spaces.get(i), i, o, sm));
+            }
+            return matrixOfFinite(prepared, o);
+        }
+    }
+
+    /**
+     * Rejects non-finite values and, for Euclidean and cosine distances, rescales a space by a power of two so
+     * that its largest magnitude is near 1: Δ depends only on distance ranks, which a power-of-two scale keeps
+     * exactly, while float32 squared distances of data near 1e±19 and beyond would overflow or underflow.
+     */
+    static NDArray finiteScaled(NDArray x, int index, Options o, NDManager sm) {
+        DataType t = x.getDataType();
+        if (!t.isFloating()) {
+            return x;
+        }
+        NDArray bad = own(own(x.isNaN(), sm).logicalOr(own(x.isInfinite(), sm)), sm);
+        if (bad.any().getBoolean()) {
+            long flat = own(own(bad.reshape(-1), sm).toType(DataType.INT32, false), sm).argMax().getLong();
+            long cols = x.getShape().dimension() == 2 ? x.getShape().get(1) : 1;
+            double v = own(x.reshape(-1), sm).getDouble(flat);
+            throw new IllegalArgumentException("space " + index + " has a non-finite value (" + v + ") at row "
+                    + (flat / cols) + ", column " + (flat % cols) + " (0-based)");
+        }
+        if (o.metric() == Metric.HAMMING || x.size() == 0) {
+            return x;
+        }
+        double maxAbs = own(own(x.toType(DataType.FLOAT64, true), sm).abs(), sm).max().getDouble();
+        int e = maxAbs > 0 ? Math.getExponent(maxAbs) : 0;
+        if (Math.abs(e) <= 16) {
+            return x; // already in range: no copy
+        }
+        NDArray y = own(own(x.toType(DataType.FLOAT64, true), sm).mul(Math.scalb(1.0, -e)), sm);
+        return t == DataType.FLOAT64 ? y : own(y.toType(t, true), sm);
+    }
+
+    private static Matrix matrixOfFinite(List<NDArray> spaces, Options o) {
         int s = spaces.size();
         if (s < 1) {
             throw new IllegalArgumentException("need at least one space");

@@ -313,4 +313,27 @@ class InformationImbalanceTest {
         }
         assertTrue(tiesDiffer >= 4, "the integer data set must exercise the tie rules, differing cases: " + tiesDiffer);
     }
+
+    @Test
+    void nonFiniteValueIsRejectedWithRowAndColumn() {
+        double[] v = gaussian(3, 50, 4).toDoubleArray();
+        v[7 * 4 + 2] = Double.NaN;
+        NDArray a = m.create(v).reshape(50, 4);
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> InformationImbalance.pair(a, gaussian(4, 50, 4), InformationImbalance.Options.defaults()));
+        assertTrue(ex.getMessage().contains("row 7, column 2"), ex.getMessage());
+    }
+
+    @Test
+    void exactPrecisionIsScaleFree() {
+        NDArray a = gaussian(5, 200, 6).toType(DataType.FLOAT32, false);
+        NDArray b = gaussian(6, 200, 3).toType(DataType.FLOAT32, false);
+        InformationImbalance.Pair ref = InformationImbalance.pair(a, b, InformationImbalance.Options.defaults());
+        for (int e = -30; e <= 30; e += 10) {
+            NDArray as = a.toType(DataType.FLOAT64, true).mul(Math.pow(10, e)).toType(DataType.FLOAT32, false);
+            InformationImbalance.Pair p = InformationImbalance.pair(as, b, InformationImbalance.Options.defaults());
+            assertEquals(ref.aToB(), p.aToB(), 1e-12, "scale 1e" + e);
+            assertEquals(ref.bToA(), p.bToA(), 1e-12, "scale 1e" + e);
+        }
+    }
 }
