@@ -149,8 +149,10 @@ public final class NqsTrainCommand implements Callable<Integer> {
         if (Double.isNaN(maxMinutes) || maxMinutes < 0) {
             throw new IllegalArgumentException("--max-minutes must be >= 0, got " + maxMinutes);
         }
-        if (size == null || !size.matches("[1-9][0-9]*x[1-9][0-9]*")) {
-            throw new IllegalArgumentException("--size must be LxL, e.g. 4x4, got '" + size + "'");
+        try {
+            org.spinformer.nqs.lattice.Lattice.parse(lattice, size);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--lattice/--size: " + e.getMessage());
         }
         if (!Double.isFinite(lr) || lr < 0) {
             throw new IllegalArgumentException("--lr must be a finite number >= 0, got " + lr);

@@ -22,16 +22,6 @@ public final class NoGrad implements AutoCloseable {
         return new NoGrad(was);
     }
 
-    /** Whether autograd records operations on this thread now. */
-    public static boolean isGradMode() {
-        return JniUtils.isGradMode();
-    }
-
-    /** The grad mode this scope found on entry. */
-    public boolean previous() {
-        return previous;
-    }
-
     /** Restores the grad mode found on entry (once; a second close does nothing). */
     @Override
     public void close() {

@@ -28,13 +28,11 @@ public final class GradClip {
             throw new IllegalArgumentException("max norm must be finite and > 0, got " + maxNorm);
         }
         NDArray total = globalNorm(grads);
-        NoGrad noGrad = NoGrad.enter();
-        try (NDArray coef = total.add(1e-6).pow(-1).muli(maxNorm).minimum(1.0)) {
+        try (NoGrad noGrad = NoGrad.enter();
+                NDArray coef = total.add(1e-6).pow(-1).muli(maxNorm).minimum(1.0)) {
             for (NDArray g : grads) {
                 g.muli(coef);
             }
-        } finally {
-            noGrad.close();
         }
         return total;
     }

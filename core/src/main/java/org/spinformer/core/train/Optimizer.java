@@ -71,8 +71,7 @@ public abstract class Optimizer implements AutoCloseable {
      */
     public final double step(Map<String, NDArray> grads) {
         double lr = schedule.lr(step);
-        NoGrad noGrad = NoGrad.enter();
-        try (NDScope scope = new NDScope()) {
+        try (NoGrad noGrad = NoGrad.enter(); NDScope scope = new NDScope()) {
             long t = step + 1;
             for (Map.Entry<String, NDArray> e : params) {
                 NDArray g = grads.get(e.getKey());
@@ -81,8 +80,6 @@ public abstract class Optimizer implements AutoCloseable {
                 }
             }
             scope.suppressNotUsedWarning();
-        } finally {
-            noGrad.close();
         }
         step++;
         lastLr = lr;

@@ -35,8 +35,7 @@ public final class FactoredPotts {
 
     /** The learned couplings K_ij(a,b) = α_ij Ũ(a,b). */
     public double[][][][] couplings(NDManager m) {
-        NoGrad noGrad = NoGrad.enter();
-        try (NDManager sm = m.newSubManager()) {
+        try (NoGrad noGrad = NoGrad.enter(); NDManager sm = m.newSubManager()) {
             int l = model.length();
             int q = model.maskId();
             NDArray alpha = model.alpha(0, sm).reshape(l, l).toType(DataType.FLOAT64, false);
@@ -62,8 +61,6 @@ public final class FactoredPotts {
                 }
             }
             return Couplings.factored(al, uu);
-        } finally {
-            noGrad.close();
         }
     }
 }

@@ -75,11 +75,8 @@ public final class PlmBaseline {
 
     /** Test loss: mean −log p(x_i | x_{∖i}) per site, no penalty. */
     public double testLoss(int[][] samples, NDManager m) {
-        NoGrad noGrad = NoGrad.enter();
-        try {
+        try (NoGrad noGrad = NoGrad.enter()) {
             return TrainLoop.inStep(m, sm -> loss(oneHot(samples, sm), 0).getDouble());
-        } finally {
-            noGrad.close();
         }
     }
 

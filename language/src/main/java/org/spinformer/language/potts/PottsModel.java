@@ -212,8 +212,7 @@ public final class PottsModel {
         }
         int[][] out = new int[m][];
         int got = 0;
-        NoGrad noGrad = NoGrad.enter();
-        try (NDManager pm = base.newSubManager()) {
+        try (NoGrad noGrad = NoGrad.enter(); NDManager pm = base.newSubManager()) {
             NDArray kt = pm.create(k, new Shape(l * q, l * q)).transpose().duplicate(); // [(j,b),(i,a)]
             NDArray hv = pm.create(hf, new Shape(1, l * q));
             for (int sweep = 0; got < m; sweep++) {
@@ -226,8 +225,6 @@ public final class PottsModel {
                     }
                 }
             }
-        } finally {
-            noGrad.close();
         }
         return out;
     }

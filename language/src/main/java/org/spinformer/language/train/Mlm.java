@@ -147,8 +147,7 @@ public final class Mlm implements AutoCloseable {
      */
     public static double evaluate(MaskedLm model, NDManager base, int[][] windows, double fraction, long seed,
                                   int batch) {
-        NoGrad noGrad = NoGrad.enter();
-        try {
+        try (NoGrad noGrad = NoGrad.enter()) {
             Random r = new Random(seed);
             double sum = 0;
             long count = 0;
@@ -179,8 +178,6 @@ public final class Mlm implements AutoCloseable {
                 throw new IllegalStateException("test loss is not finite (" + mean + ")");
             }
             return mean;
-        } finally {
-            noGrad.close();
         }
     }
 

@@ -49,17 +49,14 @@ public final class Lattice {
         return new Lattice(Kind.TRIANGULAR, lx, ly);
     }
 
-    /** Parses {@code square|triangular} and {@code LxL} (e.g. {@code 4x4}). */
+    /** Parses {@code square|triangular} and {@code LxL} (e.g. {@code 4x4}; a bare {@code 4} is refused). */
     public static Lattice parse(String kind, String size) {
         String k = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
         String[] p = size == null ? new String[0] : size.trim().toLowerCase(Locale.ROOT).split("x");
         int a;
         int b;
         try {
-            if (p.length == 1) {
-                a = Integer.parseInt(p[0]);
-                b = a;
-            } else if (p.length == 2) {
+            if (p.length == 2) {
                 a = Integer.parseInt(p[0]);
                 b = Integer.parseInt(p[1]);
             } else {

@@ -230,27 +230,26 @@ public final class InformationImbalance {
         if (bad.any().getBoolean()) {
             long flat = own(own(bad.reshape(-1), sm).toType(DataType.INT32, false), sm).argMax().getLong();
             long cols = x.getShape().dimension() == 2 ? x.getShape().get(1) : 1;
-            double v = own(x.reshape(-1), sm).getDouble(flat);
+            double v = own(own(own(x.reshape(-1), sm).get(flat), sm).toType(DataType.FLOAT64, false), sm)
+                    .getDouble();
             throw new IllegalArgumentException("space " + index + " has a non-finite value (" + v + ") at row "
                     + (flat / cols) + ", column " + (flat % cols) + " (0-based)");
         }
         if (o.metric() == Metric.HAMMING || x.size() == 0) {
             return x;
         }
-        double maxAbs = own(own(x.toType(DataType.FLOAT64, true), sm).abs(), sm).max().getDouble();
+        NDArray x64 = t == DataType.FLOAT64 ? x : own(x.toType(DataType.FLOAT64, true), sm);
+        double maxAbs = own(own(x64.abs(), sm).max(), sm).getDouble();
         int e = maxAbs > 0 ? Math.getExponent(maxAbs) : 0;
         if (Math.abs(e) <= 16) {
             return x; // already in range: no copy
         }
-        NDArray y = own(own(x.toType(DataType.FLOAT64, true), sm).mul(Math.scalb(1.0, -e)), sm);
+        NDArray y = own(x64.mul(Math.scalb(1.0, -e)), sm);
         return t == DataType.FLOAT64 ? y : own(y.toType(t, true), sm);
     }
 
     private static Matrix matrixOfFinite(List<NDArray> spaces, Options o) {
         int s = spaces.size();
-        if (s < 1) {
-            throw new IllegalArgumentException("need at least one space");
-        }
         long n = spaces.get(0).getShape().get(0);
         for (NDArray x : spaces) {
             if (x.getShape().dimension() != 2 || x.getShape().get(0) != n) {

@@ -322,6 +322,13 @@ class InformationImbalanceTest {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> InformationImbalance.pair(a, gaussian(4, 50, 4), InformationImbalance.Options.defaults()));
         assertTrue(ex.getMessage().contains("row 7, column 2"), ex.getMessage());
+        // float32 input (what .npy files from numpy usually hold), an infinity this time
+        v[7 * 4 + 2] = 0;
+        v[11 * 4 + 3] = Double.POSITIVE_INFINITY;
+        NDArray a32 = m.create(v).reshape(50, 4).toType(DataType.FLOAT32, false);
+        IllegalArgumentException ex32 = assertThrows(IllegalArgumentException.class,
+                () -> InformationImbalance.pair(a32, gaussian(4, 50, 4), InformationImbalance.Options.defaults()));
+        assertTrue(ex32.getMessage().contains("(Infinity) at row 11, column 3"), ex32.getMessage());
     }
 
     @Test
