@@ -10,15 +10,9 @@ import org.spinformer.nqs.driver.Vmc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -116,10 +110,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
         TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
                 samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk,
                 marshall, checkpointEvery, thermalize, discard, maxMinutes, momentum);
-        if (resume && !allowConfigChange) {
-            checkResumeConfig(spec);
-        }
-        Vmc.Result r = Training.run(spec, out, resume, dev);
+        Vmc.Result r = Training.run(spec, out, resume, allowConfigChange, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),
                 Double.isNaN(r.relativeError()) ? "" : String.format(Locale.ROOT, "exact %.8f  rel. error %.3e",
@@ -162,34 +153,6 @@ public final class NqsTrainCommand implements Callable<Integer> {
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
-        }
-    }
-
-    /**
-     * On {@code --resume}: refuses when lattice, size, J2 or model differ from the {@code config.json} in
-     * {@code --out} (override with {@code --allow-config-change}).
-     */
-    void checkResumeConfig(TrainSpec spec) throws IOException {
-        Path cfgFile = out.resolve("config.json");
-        if (!Files.isRegularFile(cfgFile)) {
-            return;
-        }
-        JsonObject old = JsonParser.parseString(Files.readString(cfgFile)).getAsJsonObject();
-        JsonObject now = spec.toJson();
-        List<String> diffs = new ArrayList<>();
-        for (String k : List.of("lattice", "size", "j2", "model")) {
-            JsonElement a = old.get(k);
-            JsonElement b = now.get(k);
-            boolean same = k.equals("j2")
-                    ? a != null && b != null && a.getAsDouble() == b.getAsDouble()
-                    : java.util.Objects.equals(a, b);
-            if (!same) {
-                diffs.add(k + " (checkpoint " + a + ", now " + b + ")");
-            }
-        }
-        if (!diffs.isEmpty()) {
-            throw new IllegalArgumentException("--resume: settings differ from " + cfgFile + ": "
-                    + String.join(", ", diffs) + "; pass --allow-config-change to continue anyway");
         }
     }
 }

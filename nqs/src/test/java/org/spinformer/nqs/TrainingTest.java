@@ -31,8 +31,18 @@ class TrainingTest {
     }
 
     private static TrainSpec spec(String sampler, int steps, double maxMinutes, double momentum) {
-        return new TrainSpec("triangular", "4x2", 0.5, "spin", "vit", 1, 4, 2, 2, 8, 0.1, sampler, 64, 16, steps,
-                0.05, "constant", 1e-2, 1e-2, "sr", 3L, "float64", 256, false, 2, 5, 1, maxMinutes, momentum);
+        return spec(sampler, steps, maxMinutes, momentum, 0.05, 0.5);
+    }
+
+    private static TrainSpec spec(String sampler, int steps, double maxMinutes, double momentum, double lr,
+                                  double j2) {
+        return new TrainSpec("triangular", "4x2", j2, "spin", "vit", 1, 4, 2, 2, 8, 0.1, sampler, 64, 16, steps,
+                lr, "constant", 1e-2, 1e-2, "sr", 3L, "float64", 256, false, 2, 5, 1, maxMinutes, momentum);
+    }
+
+    private static List<Long> loggedSteps(Path dir) throws Exception {
+        return Files.readAllLines(dir.resolve("log.jsonl")).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject().get("step").getAsLong()).toList();
     }
 
     @Test
@@ -76,5 +86,76 @@ class TrainingTest {
         Vmc.Result more = Training.run(spec("exact", 3), dir, true, Device.cpu());
         assertEquals(3, more.steps());
         assertEquals(3, Files.readAllLines(dir.resolve("log.jsonl")).size());
+    }
+
+    /**
+     * The state a kill leaves: a checkpoint at step 2 and a log that ran on to step 3 (plus a line cut short).
+     * Resuming logs steps 3 and 4 once each and ends where an uninterrupted run ends.
+     */
+    @Test
+    void resumeAfterAKillLogsEachStepOnce(@TempDir Path dir) throws Exception {
+        Vmc.Result full = Training.run(spec("metropolis", 4), dir.resolve("full"), false, Device.cpu());
+        Path killed = dir.resolve("killed");
+        Training.run(spec("metropolis", 3), killed, false, Device.cpu());
+        Training.run(spec("metropolis", 2), dir.resolve("at2"), false, Device.cpu());
+        org.spinformer.core.io.AtomicFiles.deleteRecursively(killed.resolve("checkpoint"));
+        Files.move(dir.resolve("at2/checkpoint"), killed.resolve("checkpoint"));
+        Files.writeString(killed.resolve("log.jsonl"), "{\"step\":4,\"ener", java.nio.file.StandardOpenOption.APPEND);
+
+        Vmc.Result resumed = Training.run(spec("metropolis", 4), killed, true, Device.cpu());
+        assertEquals(List.of(1L, 2L, 3L, 4L), loggedSteps(killed));
+        assertEquals(full.energy(), resumed.energy(), 1e-10);
+        assertEquals(Files.readAllLines(dir.resolve("full/log.jsonl")).get(3).replaceAll("_s\":[^,]*,", ""),
+                Files.readAllLines(killed.resolve("log.jsonl")).get(3).replaceAll("_s\":[^,]*,", ""));
+    }
+
+    /** An absurd learning rate: the run stops naming the step and the quantity, and writes no NaN anywhere. */
+    @Test
+    void divergenceStopsWithAClearMessage(@TempDir Path dir) throws Exception {
+        org.spinformer.core.train.NonFiniteException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.spinformer.core.train.NonFiniteException.class,
+                () -> Training.run(spec("exact", 20, 0, 0, 1e6, 0.5), dir, false, Device.cpu()));
+        assertTrue(e.getMessage().matches("step \\d+: .* is (NaN|-?Infinity).*"), e.getMessage());
+        assertTrue(e.getMessage().contains("--lr"), e.getMessage());
+        for (String f : new String[] {"summary.json", "log.jsonl", "config.json"}) {
+            String text = Files.readString(dir.resolve(f));
+            assertTrue(!text.matches("(?s).*[:\\[,]\\s*-?(NaN|Infinity).*"), f + " has a bare non-finite number: " + text);
+        }
+        JsonObject s = JsonParser.parseString(Files.readString(dir.resolve("summary.json"))).getAsJsonObject();
+        assertEquals("stopped", s.get("status").getAsString());
+        assertEquals(e.step(), s.get("stopped_at_step").getAsLong());
+        assertEquals(e.step() - 1, loggedSteps(dir).size());
+        // a checkpoint, when one was written, holds parameters whose energy was finite: it resumes at a sane lr
+        if (s.has("last_checkpoint_step")) {
+            Vmc.Result r = Training.run(spec("exact", (int) s.get("last_checkpoint_step").getAsLong() + 1, 0, 0,
+                    1e-3, 0.5), dir, true, Device.cpu());
+            assertTrue(Double.isFinite(r.energy()));
+        }
+    }
+
+    @Test
+    void checkpointWithoutManifestIsNotResumed(@TempDir Path dir) throws Exception {
+        Training.run(spec("exact", 2), dir, false, Device.cpu());
+        Files.delete(dir.resolve("checkpoint/manifest.json"));
+        String log = Files.readString(dir.resolve("log.jsonl"));
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Training.run(spec("exact", 4), dir, true, Device.cpu()));
+        assertTrue(e.getMessage().contains("manifest.json") && e.getMessage().contains("checkpoint"), e.getMessage());
+        assertEquals(log, Files.readString(dir.resolve("log.jsonl")));
+    }
+
+    @Test
+    void resumeWithAnotherJ2NeedsTheOverride(@TempDir Path dir) throws Exception {
+        Training.run(spec("exact", 2), dir, false, Device.cpu());
+        String cfg = Files.readString(dir.resolve("config.json"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Training.run(spec("exact", 3, 0, 0, 0.05, 0.0), dir, true, Device.cpu()));
+        assertTrue(e.getMessage().contains("j2 (checkpoint 0.5, now 0.0)"), e.getMessage());
+        assertEquals(cfg, Files.readString(dir.resolve("config.json")));
+        Vmc.Result r = Training.run(spec("exact", 3, 0, 0, 0.05, 0.0), dir, true, true, Device.cpu());
+        assertEquals(3, r.steps());
+        assertEquals(List.of(1L, 2L, 3L), loggedSteps(dir));
+        assertEquals(0.0, JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject()
+                .get("j2").getAsDouble());
     }
 }

@@ -2,8 +2,6 @@ package org.spinformer.core.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -47,7 +45,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Checkpoint {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     public static final String WEIGHTS = "weights.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
@@ -110,6 +107,9 @@ public final class Checkpoint {
     /** Saves a checkpoint into {@code dir}, atomically replacing any checkpoint already there. */
     public static void save(Path dir, Parameters weights, Map<String, NDArray> optimizerState, long step,
                             JsonObject config, JsonObject rngState) throws IOException {
+        if (step < 0 || step > MAX_STEP) {
+            throw new IllegalArgumentException("checkpoint step must be in [0, 2^53], got " + step);
+        }
         save(dir, weights, optimizerState, step, config, rngState, name -> { });
     }
 
@@ -252,7 +252,7 @@ public final class Checkpoint {
         if (!state.has("step")) {
             throw new MalformedFileException(d.resolve(STATE), null, "no 'step'");
         }
-        long step = state.get("step").getAsLong();
+        long step = step(state.get("step"), d.resolve(STATE));
         JsonObject rng = state.has("rng") && state.get("rng").isJsonObject() ? state.getAsJsonObject("rng")
                 : new JsonObject();
         Parameters weights = SafeTensors.load(d.resolve(WEIGHTS), manager);
@@ -265,6 +265,26 @@ public final class Checkpoint {
         }
         Map<String, NDArray> optMap = Collections.unmodifiableMap(new LinkedHashMap<>(opt.asMap()));
         return new Data(weights, optMap, step, config, rng, d);
+    }
+
+    /** The largest step a checkpoint may record: every step below it is exact as a double (2^53). */
+    static final long MAX_STEP = 1L << 53;
+
+    /** A step count: a JSON integer in [0, 2^53], else a {@link MalformedFileException} naming the file. */
+    private static long step(JsonElement e, Path file) throws MalformedFileException {
+        java.math.BigDecimal v = null;
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            try {
+                v = e.getAsBigDecimal();
+            } catch (NumberFormatException ex) {
+                v = null;
+            }
+        }
+        if (v == null || v.signum() < 0 || v.compareTo(java.math.BigDecimal.valueOf(MAX_STEP)) > 0
+                || v.stripTrailingZeros().scale() > 0) {
+            throw new MalformedFileException(file, "step", "must be an integer in [0, 2^53], got " + e);
+        }
+        return v.longValueExact();
     }
 
     private static Path resolve(Path dir) {
@@ -289,7 +309,7 @@ public final class Checkpoint {
     }
 
     private static void writeJson(Path file, JsonElement json) throws IOException {
-        AtomicFiles.write(file, (GSON.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(file, JsonFiles.toJson(json).getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonObject readJson(Path file) throws IOException {

@@ -2,9 +2,13 @@ package org.spinformer.core.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import org.slf4j.LoggerFactory;
+import org.spinformer.core.io.AtomicFiles;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -50,6 +54,50 @@ public final class MetricsLog implements AutoCloseable {
 
     /** Opens a log for appending (e.g. when resuming from a checkpoint). */
     public static MetricsLog append(Path path) throws IOException {
+        return new MetricsLog(path, true);
+    }
+
+    /**
+     * Opens a log to continue a run resumed from a checkpoint taken after step {@code step}: rows whose
+     * {@code stepKey} is greater than {@code step} (written after that checkpoint, before a kill) are dropped, as is
+     * a last line cut short by the kill, so the resumed run does not log those steps twice. The kept rows are
+     * rewritten atomically first; a missing file is created.
+     *
+     * @return the log, open for appending
+     */
+    public static MetricsLog resume(Path path, String stepKey, long step) throws IOException {
+        if (Files.exists(path)) {
+            StringBuilder kept = new StringBuilder();
+            int dropped = 0;
+            int lineNo = 0;
+            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonObject o;
+                try {
+                    o = JsonParser.parseString(line).getAsJsonObject();
+                } catch (RuntimeException e) {
+                    dropped++; // a line cut short by a kill
+                    continue;
+                }
+                JsonElement s = o.get(stepKey);
+                if (s == null || !s.isJsonPrimitive() || !s.getAsJsonPrimitive().isNumber()) {
+                    throw new IOException(path + " line " + lineNo + ": no numeric '" + stepKey + "'");
+                }
+                if (s.getAsDouble() > step) {
+                    dropped++;
+                } else {
+                    kept.append(line).append('\n');
+                }
+            }
+            if (dropped > 0) {
+                LoggerFactory.getLogger(MetricsLog.class).info(
+                        "{}: dropped {} rows after step {} (written after the checkpoint)", path, dropped, step);
+                AtomicFiles.write(path, kept.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
         return new MetricsLog(path, true);
     }
 

@@ -3,7 +3,9 @@ package org.spinformer.nqs.driver;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spinformer.core.device.Devices;
@@ -22,7 +24,10 @@ import org.spinformer.nqs.sampler.Sampler;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Builds the parts of a run from a {@link TrainSpec} and runs it: what {@code nqs train} and the demo call. */
@@ -110,8 +115,50 @@ public final class Training {
         }
     }
 
-    /** Validates, builds and runs. */
+    /** Validates, builds and runs; a resume must keep lattice, size, J2 and model. */
     public static Vmc.Result run(TrainSpec s, Path out, boolean resume, Device device) throws IOException {
+        return run(s, out, resume, false, device);
+    }
+
+    /**
+     * On {@code --resume}: refuses when lattice, size, J2 or model differ from the {@code config.json} in
+     * {@code out} (the CLI's {@code --allow-config-change} skips this check).
+     *
+     * @throws IllegalArgumentException naming each setting that differs
+     */
+    public static void checkResumeConfig(TrainSpec spec, Path out) throws IOException {
+        Path cfgFile = out.resolve("config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            return;
+        }
+        JsonObject old = JsonParser.parseString(Files.readString(cfgFile)).getAsJsonObject();
+        JsonObject now = spec.toJson();
+        List<String> diffs = new ArrayList<>();
+        for (String k : List.of("lattice", "size", "j2", "model")) {
+            JsonElement a = old.get(k);
+            JsonElement b = now.get(k);
+            boolean same = k.equals("j2")
+                    ? a != null && b != null && a.getAsDouble() == b.getAsDouble()
+                    : java.util.Objects.equals(a, b);
+            if (!same) {
+                diffs.add(k + " (checkpoint " + a + ", now " + b + ")");
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new IllegalArgumentException("--resume: settings differ from " + cfgFile + ": "
+                    + String.join(", ", diffs) + "; pass --allow-config-change to continue anyway");
+        }
+    }
+
+    /**
+     * Validates, builds and runs. On {@code resume} the settings are checked against the run in {@code out}
+     * ({@link #checkResumeConfig}) unless {@code allowConfigChange}.
+     */
+    public static Vmc.Result run(TrainSpec s, Path out, boolean resume, boolean allowConfigChange, Device device)
+            throws IOException {
+        if (resume && !allowConfigChange) {
+            checkResumeConfig(s, out);
+        }
         if (s.steps() < 0 || s.lr() < 0 || s.diagShift() < 0 || s.diagShiftFinal() < 0) {
             throw new IllegalArgumentException("steps, lr and diag shifts must be >= 0");
         }

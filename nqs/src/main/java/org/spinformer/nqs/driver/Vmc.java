@@ -3,20 +3,20 @@ package org.spinformer.nqs.driver;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.io.Checkpoint;
+import org.spinformer.core.io.JsonFiles;
+import org.spinformer.core.io.MalformedFileException;
 import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.plot.LineChart;
 import org.spinformer.core.plot.Series;
 import org.spinformer.core.train.AdamW;
 import org.spinformer.core.train.MetricsLog;
+import org.spinformer.core.train.NonFiniteException;
 import org.spinformer.core.train.Progress;
 import org.spinformer.core.train.Schedule;
 import org.spinformer.nqs.operator.Heisenberg;
@@ -27,6 +27,7 @@ import org.spinformer.nqs.vqs.LocalEnergy;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,6 @@ import java.util.Map;
  */
 public final class Vmc {
     private static final Logger LOG = LoggerFactory.getLogger(Vmc.class);
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
 
     /** Optimiser choice. */
     public enum Method { SR, ADAM }
@@ -104,7 +103,23 @@ public final class Vmc {
     /** One step's measured quantities. */
     record StepStats(Statistics stats, double acceptance, long samples, String solver, double[] times) {}
 
-    /** Runs (or resumes) the optimisation, writing everything under {@code out}. */
+    /** What to try when a step's statistics or update are not finite. */
+    private static final String HINT = "the optimisation diverged: lower --lr or raise --diag-shift";
+
+    /**
+     * Runs (or resumes) the optimisation, writing everything under {@code out}.
+     *
+     * <p>A checkpoint is written only for parameters whose statistics were just measured finite: the checkpoint of
+     * step k is saved during step k, after its energies and before its update, with the sampler state from
+     * before its sampling (what the end of step k−1 held, so resume is unchanged). When a statistic or the update
+     * is NaN or ±∞ the run stops with a {@link NonFiniteException} naming the step and the quantity, keeps the last
+     * checkpoint (the last good state), writes {@code summary.json} with {@code "status": "stopped"} and the reason,
+     * and the plots of the finite steps.
+     *
+     * @throws NonFiniteException when the optimisation diverges
+     * @throws org.spinformer.core.io.MalformedFileException on resume from a checkpoint directory without a
+     *                                                       manifest (an incomplete or foreign checkpoint)
+     */
     public Result run(Path out, boolean resume) throws IOException {
         Files.createDirectories(out);
         Path ckpt = out.resolve("checkpoint");
@@ -144,76 +159,131 @@ public final class Vmc {
                 cumulativeFlops = d.rngState().get("cumulative_flops").getAsDouble();
             }
             LOG.info("resumed from {} at step {}", ckpt, start);
+        } else if (resume && Files.exists(ckpt)) {
+            throw new MalformedFileException(ckpt, null, "has no " + Checkpoint.MANIFEST + " (an incomplete or "
+                    + "foreign checkpoint): not resuming, so that " + logPath.getFileName() + " is kept; move it "
+                    + "away to start again");
         } else if (resume) {
-            LOG.info("no checkpoint in {}: starting from scratch", ckpt);
+            LOG.warn("--resume: no checkpoint in {}: starting from scratch", ckpt);
         }
-        AtomicFiles.write(out.resolve("config.json"), GSON.toJson(o.runConfig()).getBytes(StandardCharsets.UTF_8));
+        JsonFiles.write(out.resolve("config.json"), o.runConfig());
         long flopsPerSample = vs.model().forwardFlops();
         long t0 = System.nanoTime();
         long done = start;
-        try (MetricsLog log = start > 0 ? MetricsLog.append(logPath) : MetricsLog.create(logPath);
-             Progress progress = Progress.start("nqs train", o.steps())) {
-            progress.step(start);
-            for (long step = start; step < o.steps(); step++) {
-                long ts = System.nanoTime();
-                double lr = o.lr().lr(step);
-                double shift = o.diagShift().lr(step);
-                StepStats st;
-                try (NDManager sm = manager.newSubManager()) {
-                    st = step(sm, step, lr, shift, adam);
-                }
-                double secs = (System.nanoTime() - ts) / 1e9;
-                cumulativeFlops += (double) flopsPerSample * st.samples();
-                Statistics s = st.stats();
-                double rel = Double.isNaN(o.exactEnergy()) ? Double.NaN
-                        : Math.abs((s.mean() - o.exactEnergy()) / o.exactEnergy());
-                log.write(MetricsLog.row("step", step + 1, "energy", s.mean(), "energy_per_site", s.mean() / sites,
-                        "error", s.error(), "variance", s.variance(), "v_score", vScore(s),
-                        "relative_error", rel, "acceptance", st.acceptance(), "r_hat", s.rHat(), "tau", s.tau(),
-                        "lr", lr, "diag_shift", o.method() == Method.SR ? shift : Double.NaN,
-                        "solver", st.solver(), "step_time_s", secs, "t_sample_s", st.times()[0],
-                        "t_local_energy_s", st.times()[1], "t_jacobian_s", st.times()[2], "t_update_s", st.times()[3], "samples", st.samples(),
-                        "flops_per_sample", flopsPerSample, "cumulative_flops", cumulativeFlops));
-                progress.setMessage(String.format(java.util.Locale.ROOT, "E/N=%.6f rel=%.2e", s.mean() / sites, rel));
-                progress.step(1);
-                boolean overBudget = o.maxSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > o.maxSeconds();
-                boolean last = step + 1 == o.steps() || overBudget;
-                if (last || (o.checkpointEvery() > 0 && (step + 1) % o.checkpointEvery() == 0)) {
-                    save(ckpt, step + 1, adam, cumulativeFlops);
-                }
-                done = step + 1;
-                if (overBudget && step + 1 < o.steps()) {
-                    LOG.info("wall-clock budget of {} s spent after step {}: stopping", o.maxSeconds(), step + 1);
-                    break;
+        long saved = start > 0 ? start : -1;
+        try {
+            try (MetricsLog log = start > 0 ? MetricsLog.resume(logPath, "step", start) : MetricsLog.create(logPath);
+                 Progress progress = Progress.start("nqs train", o.steps())) {
+                progress.step(start);
+                for (long step = start; step < o.steps(); step++) {
+                    long ts = System.nanoTime();
+                    double lr = o.lr().lr(step);
+                    double shift = o.diagShift().lr(step);
+                    boolean checkpointHere = step > start && o.checkpointEvery() > 0
+                            && step % o.checkpointEvery() == 0;
+                    StepStats st;
+                    try (NDManager sm = manager.newSubManager()) {
+                        Runnable beforeUpdate = null;
+                        if (checkpointHere) {
+                            Map<String, NDArray> chains = snapshot(sm);
+                            long k = step;
+                            double flops = cumulativeFlops;
+                            beforeUpdate = () -> save(ckpt, k, adam, flops, chains);
+                        }
+                        st = step(sm, step, lr, shift, adam, beforeUpdate);
+                    }
+                    if (checkpointHere) {
+                        saved = step;
+                    }
+                    double secs = (System.nanoTime() - ts) / 1e9;
+                    cumulativeFlops += (double) flopsPerSample * st.samples();
+                    Statistics s = st.stats();
+                    double rel = Double.isNaN(o.exactEnergy()) ? Double.NaN
+                            : Math.abs((s.mean() - o.exactEnergy()) / o.exactEnergy());
+                    log.write(MetricsLog.row("step", step + 1, "energy", s.mean(), "energy_per_site",
+                            s.mean() / sites, "error", s.error(), "variance", s.variance(), "v_score", vScore(s),
+                            "relative_error", rel, "acceptance", st.acceptance(), "r_hat", s.rHat(), "tau", s.tau(),
+                            "lr", lr, "diag_shift", o.method() == Method.SR ? shift : Double.NaN,
+                            "solver", st.solver(), "step_time_s", secs, "t_sample_s", st.times()[0],
+                            "t_local_energy_s", st.times()[1], "t_jacobian_s", st.times()[2],
+                            "t_update_s", st.times()[3], "samples", st.samples(),
+                            "flops_per_sample", flopsPerSample, "cumulative_flops", cumulativeFlops));
+                    progress.setMessage(String.format(java.util.Locale.ROOT, "E/N=%.6f rel=%.2e",
+                            s.mean() / sites, rel));
+                    progress.step(1);
+                    done = step + 1;
+                    boolean overBudget = o.maxSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > o.maxSeconds();
+                    if (overBudget && step + 1 < o.steps()) {
+                        LOG.info("wall-clock budget of {} s spent after step {}: stopping", o.maxSeconds(),
+                                step + 1);
+                        break;
+                    }
                 }
             }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Statistics fin;
+            try (NDManager sm = manager.newSubManager()) {
+                Map<String, NDArray> chains = snapshot(sm);
+                Samples smp = sampler.sample(vs, sm, done + 1_000_000L);
+                NDArray[] e = localEnergies(smp);
+                fin = stats(smp, e);
+                checkFinite(done + 1, fin);
+                if (done > start || !Checkpoint.exists(ckpt)) {
+                    save(ckpt, done, adam, cumulativeFlops, chains);
+                }
+            }
+            Result r = result(fin, done, seconds, flopsPerSample, cumulativeFlops);
+            JsonFiles.write(out.resolve("summary.json"), r.summary());
+            plots(out, logPath);
+            return r;
+        } catch (NonFiniteException ex) {
+            JsonObject j = new JsonObject();
+            j.addProperty("status", "stopped");
+            j.addProperty("reason", ex.getMessage());
+            j.addProperty("stopped_at_step", ex.step());
+            j.addProperty("quantity", ex.quantity());
+            if (saved >= 0) {
+                j.addProperty("last_checkpoint_step", saved);
+            }
+            JsonFiles.write(out.resolve("summary.json"), j);
+            plots(out, logPath);
+            String where = saved >= 0 ? "; the last good checkpoint (step " + saved + ") is kept in " + ckpt
+                    : "; no checkpoint was written";
+            throw ex.withDetail(where);
+        } finally {
+            if (adam != null) {
+                adam.close();
+            }
         }
-        done = Math.max(done, start);
-        if (start >= o.steps() && !Checkpoint.exists(ckpt)) {
-            save(ckpt, start, adam, cumulativeFlops);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Statistics fin;
-        try (NDManager sm = manager.newSubManager()) {
-            Samples smp = sampler.sample(vs, sm, done + 1_000_000L);
-            NDArray[] e = localEnergies(smp);
-            fin = stats(smp, e);
-        }
-        if (adam != null) {
-            adam.close();
-        }
-        Result r = result(fin, done, seconds, flopsPerSample, cumulativeFlops);
-        AtomicFiles.write(out.resolve("summary.json"), GSON.toJson(r.summary()).getBytes(StandardCharsets.UTF_8));
-        plots(out, logPath);
-        return r;
     }
 
-    private StepStats step(NDManager sm, long step, double lr, double shift, AdamW adam) {
+    /** Copies of the sampler's state as it is now, on {@code sm} (the state a checkpoint of this moment holds). */
+    private Map<String, NDArray> snapshot(NDManager sm) {
+        Map<String, NDArray> copy = new LinkedHashMap<>();
+        sampler.state().forEach((k, v) -> {
+            NDArray c = v.duplicate();
+            c.attach(sm);
+            copy.put(k, c);
+        });
+        return copy;
+    }
+
+    /** Stops (step is 1-based, as logged) when the mean energy or its variance is not finite. */
+    private static void checkFinite(long step, Statistics s) {
+        NonFiniteException.check(step, "mean energy", s.mean(), HINT);
+        NonFiniteException.check(step, "energy variance", s.variance(), HINT);
+    }
+
+    private StepStats step(NDManager sm, long step, double lr, double shift, AdamW adam, Runnable beforeUpdate) {
         long t0 = System.nanoTime();
         Samples smp = sampler.sample(vs, sm, step);
         long t1 = System.nanoTime();
         NDArray[] e = localEnergies(smp);
         Statistics stats = stats(smp, e);
+        checkFinite(step + 1, stats);
+        if (beforeUpdate != null) {
+            beforeUpdate.run();
+        }
         long t2 = System.nanoTime();
         NDArray[] jac = vs.jacobian(smp.sigma());
         jac[0].get(0, 0).getDouble();
@@ -223,6 +293,7 @@ public final class Vmc {
         if (adam == null) {
             StochasticReconfiguration.Update u = StochasticReconfiguration.compute(jac[0], jac[1], e[0], e[1],
                     smp.weights(), shift, previousDelta, o.momentum());
+            NonFiniteException.check(step + 1, "SR update max|δ|", maxAbs(u.delta()), HINT);
             apply(params, u.delta(), lr);
             if (o.momentum() > 0) {
                 NDArray keep = u.delta().toType(DataType.FLOAT64, true);
@@ -235,6 +306,7 @@ public final class Vmc {
             solver = u.method().name().toLowerCase(java.util.Locale.ROOT) + (u.sampleSpace() ? "/sample" : "/param");
         } else {
             NDArray g = StochasticReconfiguration.gradient(jac[0], jac[1], e[0], e[1], smp.weights());
+            NonFiniteException.check(step + 1, "energy gradient max|g|", maxAbs(g), HINT);
             Map<String, NDArray> grads = new LinkedHashMap<>();
             long off = 0;
             for (Map.Entry<String, NDArray> p : params) {
@@ -249,6 +321,11 @@ public final class Vmc {
         long t4 = System.nanoTime();
         return new StepStats(stats, smp.acceptance(), smp.size(), solver,
                 new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9});
+    }
+
+    /** max |x| on the engine, one scalar to the host (NaN when any element is NaN). */
+    private static double maxAbs(NDArray x) {
+        return x.abs().max().toType(DataType.FLOAT64, false).getDouble();
     }
 
     /** θ ← θ − η δ, δ flat [P] in parameter order. */
@@ -281,8 +358,8 @@ public final class Vmc {
         return sites * s.variance() / (s.mean() * s.mean());
     }
 
-    private void save(Path ckpt, long step, AdamW adam, double cumulativeFlops) throws IOException {
-        Map<String, NDArray> state = new LinkedHashMap<>(sampler.state());
+    private void save(Path ckpt, long step, AdamW adam, double cumulativeFlops, Map<String, NDArray> chains) {
+        Map<String, NDArray> state = new LinkedHashMap<>(chains);
         if (previousDelta != null) {
             state.put(PREVIOUS_DELTA, previousDelta);
         }
@@ -292,7 +369,11 @@ public final class Vmc {
         JsonObject rng = new JsonObject();
         rng.addProperty("note", "random streams are derived from (seed, step)");
         rng.addProperty("cumulative_flops", cumulativeFlops);
-        Checkpoint.save(ckpt, vs.model().parameters(), state, step, o.runConfig(), rng);
+        try {
+            Checkpoint.save(ckpt, vs.model().parameters(), state, step, o.runConfig(), rng);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Result result(Statistics s, long steps, double seconds, long flopsPerSample, double cumulativeFlops) {
