@@ -6,6 +6,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import org.spinformer.core.io.AtomicFiles;
+import org.spinformer.core.io.JsonFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,9 +143,8 @@ public final class Report {
                 + "was written: %.2f on %d cores (the machine is shared; rows measured under load are slower).%n",
                 BenchSupport.threads(), SrStepBench.loadAverage(), Runtime.getRuntime().availableProcessors()));
         summary.add("rows", new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(out));
-        Files.writeString(Path.of(args[1]), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                .create().toJson(summary));
-        Files.writeString(Path.of(args[2]), md.toString());
+        JsonFiles.write(Path.of(args[1]), summary);
+        AtomicFiles.write(Path.of(args[2]), md.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         System.out.print(md);
     }
 

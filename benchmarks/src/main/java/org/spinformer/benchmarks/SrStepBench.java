@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.io.Npy;
 import org.spinformer.nqs.lattice.Lattice;
@@ -113,8 +114,7 @@ public final class SrStepBench {
             o.addProperty("elapsed_s", (System.nanoTime() - started) / 1e9);
             o.addProperty("load_average_1min", loadAverage());
             Files.createDirectories(out.toAbsolutePath().getParent());
-            AtomicFiles.write(out, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                    .create().toJson(o).getBytes(StandardCharsets.UTF_8));
+            JsonFiles.write(out, o);
         }
 
         void run() throws IOException {

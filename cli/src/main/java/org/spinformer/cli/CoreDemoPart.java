@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.Checkpoint;
 import org.spinformer.core.nn.EncoderLayer;
 import org.spinformer.core.nn.FactoredAttentionBlock;
@@ -84,7 +85,7 @@ public final class CoreDemoPart implements DemoPart {
                 summary.addProperty("steps", r.steps());
                 summary.addProperty("parameters", student.parameters().numel());
                 summary.addProperty("seconds", (System.nanoTime() - t0) / 1e9);
-                Files.writeString(out.resolve("summary.json"), summary.toString() + "\n");
+                JsonFiles.write(out.resolve("summary.json"), summary);
             }
             double[] xs = curve.stream().mapToDouble(p -> p[0]).toArray();
             double[] ys = curve.stream().mapToDouble(p -> p[1]).toArray();

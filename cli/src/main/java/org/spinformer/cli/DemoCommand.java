@@ -3,6 +3,7 @@ package org.spinformer.cli;
 import ai.djl.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.device.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
         public void run(Path out, Device device) throws Exception {
             var report = InfoCommand.report(device);
             report.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
-            Files.writeString(out.resolve("info.json"), new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(report));
+            JsonFiles.write(out.resolve("info.json"), report);
         }
     }
 }

@@ -103,8 +103,7 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
                 System.err.printf("n=%d test loss %.4f nats/token (%.0f s)%n", n, t.testLoss(), t.seconds());
             }
         }
-        org.spinformer.core.io.AtomicFiles.write(out.resolve("summary.json"),
-                summary.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.spinformer.core.io.JsonFiles.write(out.resolve("summary.json"), summary);
         if (json) {
             System.out.println(summary);
         }

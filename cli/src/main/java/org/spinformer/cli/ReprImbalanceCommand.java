@@ -98,6 +98,23 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (subsets < 0) {
+            throw new IllegalArgumentException("--subsets must be >= 0 (0 = off), got " + subsets);
+        }
+        try {
+            return compute();
+        } catch (IllegalArgumentException e) {
+            // the library numbers the spaces (A = 0, B = 1); name the files instead
+            String msg = String.valueOf(e.getMessage());
+            if (msg.startsWith("space 0 ") || msg.startsWith("space 1 ")) {
+                throw new IllegalArgumentException((msg.charAt(6) == '0' ? "--a " + a : "--b " + b)
+                        + msg.substring(7), e);
+            }
+            throw e;
+        }
+    }
+
+    private int compute() throws Exception {
         InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k)
                 .withMetric(Metric.parse(metric)).withTies(InformationImbalance.Ties.parse(ties))
                 .withPrecision(InformationImbalance.Precision.parse(precision));

@@ -18,11 +18,34 @@ class MainTest {
     }
 
     @Test
-    void unknownOptionIsOneLinePlusUsageAndExitTwo() {
+    void unknownOptionIsOneLineAndExitTwo() {
         CliRun r = CliRun.of("info", "--bogus");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: Unknown option: '--bogus'"), r.err());
-        assertTrue(r.err().contains("Usage: spinformer info"));
+        assertTrue(r.err().contains("(see 'spinformer info --help')"), r.err());
+        assertEquals(1, r.err().strip().split("\n").length, r.err());
+        CliRun bad = CliRun.of("nqs", "train", "--steps", "abc");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--steps") && bad.err().contains("spinformer nqs train --help"), bad.err());
+        assertEquals(1, bad.err().strip().split("\n").length, bad.err());
+    }
+
+    /** {@code --verbose} gives the stack trace wherever it stands: before the subcommands or after them. */
+    @Test
+    void verboseWorksAfterTheSubcommand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.write(dir.resolve("bad.npy"), new byte[] {(byte) 0x93, 'N', 'U'});
+        String[] cmd = {"repr", "imbalance", "--a", f.toString(), "--b", f.toString(), "--device", "cpu"};
+        CliRun quiet = CliRun.of(cmd);
+        assertEquals(1, quiet.code(), quiet.err());
+        assertFalse(quiet.err().contains("\tat "), quiet.err());
+        assertTrue(quiet.err().contains("--verbose"), quiet.err());
+        for (String[] args : new String[][] {
+            {"--verbose", "repr", "imbalance", "--a", f.toString(), "--b", f.toString(), "--device", "cpu"},
+            {"repr", "imbalance", "--a", f.toString(), "--b", f.toString(), "--device", "cpu", "--verbose"}}) {
+            CliRun loud = CliRun.of(args);
+            assertEquals(1, loud.code(), loud.err());
+            assertTrue(loud.err().contains("\tat "), String.join(" ", args) + ": " + loud.err());
+        }
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.Map;
 public final class JsonFiles {
     /** Serialises special floating-point values into the tree, so they can be found and replaced. */
     private static final Gson TREE = new GsonBuilder().serializeSpecialFloatingPointValues().create();
-    private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
+            .create();
 
     /** The key of the object listing the non-finite values that were written as null. */
     public static final String NON_FINITE = "non_finite";

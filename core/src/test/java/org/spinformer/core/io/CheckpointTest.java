@@ -215,6 +215,35 @@ class CheckpointTest extends CpuManagerTest {
         }
     }
 
+    /**
+     * A state.json whose step is not a count (its manifest entry updated, as a hostile editor would): refused,
+     * naming the file and the key, instead of resuming at a wrapped-around or negative step.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e30", "-5", "2.5", "\"7\"", "9007199254740993"})
+    void stepMustBeACount(String bad) throws IOException {
+        Path dir = tmp.resolve("ckpt");
+        try (NDManager m = manager.newSubManager()) {
+            saveGood(dir, m, 4);
+            Path s = dir.resolve(Checkpoint.STATE);
+            Files.writeString(s, Files.readString(s).replace("\"step\": 4", "\"step\": " + bad));
+            Path man = dir.resolve(Checkpoint.MANIFEST);
+            JsonObject mj = com.google.gson.JsonParser.parseString(Files.readString(man)).getAsJsonObject();
+            JsonObject entry = mj.getAsJsonObject("files").getAsJsonObject(Checkpoint.STATE);
+            entry.addProperty("sha256", Checkpoint.sha256(s));
+            entry.addProperty("bytes", Files.size(s));
+            Files.writeString(man, mj.toString());
+            MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.load(dir, m));
+            assertTrue(e.getMessage().startsWith(s.toString()) && e.getMessage().contains("step")
+                    && e.getMessage().contains("integer"), e.getMessage());
+        }
+        try (NDManager m = manager.newSubManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Checkpoint.save(tmp.resolve("neg"), weights(m, 1), opt(m, 1), -5, null, null));
+            assertTrue(e.getMessage().contains("-5"), e.getMessage());
+        }
+    }
+
     @Test
     void restoreWeightsChecksNamesShapesAndTypesFirst() throws IOException {
         Path dir = tmp.resolve("ckpt");

@@ -50,6 +50,25 @@ class MetricsLogTest {
         assertThrows(IllegalArgumentException.class, () -> MetricsLog.row("odd"));
     }
 
+    /** Resuming at step 2 drops the rows a killed run wrote after its checkpoint, and a line cut short. */
+    @Test
+    void resumeDropsRowsAfterTheCheckpoint(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("log.jsonl");
+        Files.writeString(f, "{\"step\":1,\"e\":0.5}\n{\"step\":2,\"e\":0.4}\n{\"step\":3,\"e\":0.3}\n{\"step\":4,\"e");
+        try (MetricsLog log = MetricsLog.resume(f, "step", 2)) {
+            log.write(MetricsLog.row("step", 3, "e", 0.25));
+        }
+        assertEquals(List.of("{\"step\":1,\"e\":0.5}", "{\"step\":2,\"e\":0.4}", "{\"step\":3,\"e\":0.25}"),
+                Files.readAllLines(f));
+        try (MetricsLog log = MetricsLog.resume(dir.resolve("new.jsonl"), "step", 0)) {
+            log.write(MetricsLog.row("step", 1));
+        }
+        assertEquals(1, Files.readAllLines(dir.resolve("new.jsonl")).size());
+        Files.writeString(f, "{\"loss\":1}\n");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> MetricsLog.resume(f, "step", 1));
+        assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("'step'"), e.getMessage());
+    }
+
     @Test
     void progressLogLine() {
         try (Progress p = Progress.start("train", 200, false, Duration.ofHours(1))) {

@@ -3,6 +3,7 @@ package org.spinformer.language.diagnose;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.plot.LineChart;
 import org.spinformer.core.plot.Series;
@@ -95,8 +96,7 @@ public final class Comparison {
     /** Writes the JSON, CSV and plots into {@code dir}. */
     public static void write(Path dir, List<Row> rows, Options o) throws IOException {
         Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve("statistics.json"), new GsonBuilder().setPrettyPrinting()
-                .serializeSpecialFloatingPointValues().create().toJson(toJson(rows, o)).getBytes(StandardCharsets.UTF_8));
+        JsonFiles.write(dir.resolve("statistics.json"), toJson(rows, o));
         StringBuilder csv = new StringBuilder("name,windows,single_site_tv,two_point_rel_error,two_point_correlation,"
                 + "three_point_rel_error,three_point_correlation\n");
         for (Row r : rows) {

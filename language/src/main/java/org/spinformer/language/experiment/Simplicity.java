@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.plot.LineChart;
 import org.spinformer.core.plot.Series;
@@ -343,8 +344,7 @@ public final class Simplicity {
         summary.add("curves", arr);
         summary.add("options", new com.google.gson.Gson().toJsonTree(o));
         summary.addProperty("seconds", seconds);
-        AtomicFiles.write(out.resolve("simplicity.json"), new GsonBuilder().setPrettyPrinting()
-                .serializeSpecialFloatingPointValues().create().toJson(summary).getBytes(StandardCharsets.UTF_8));
+        JsonFiles.write(out.resolve("simplicity.json"), summary);
         LineChart.Builder lc = LineChart.builder().optTitle("BERT (" + o.bertLayers() + " layers) test loss: original"
                 + " vs clones, mean ± std over " + (summary.has("seeds_used") ? summary.get("seeds_used").getAsInt()
                 : o.seeds()) + " seeds").optXLabel("training step").optYLabel(

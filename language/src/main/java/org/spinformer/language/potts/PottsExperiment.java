@@ -5,6 +5,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.plot.LineChart;
 import org.spinformer.core.plot.Series;
@@ -129,11 +130,10 @@ public final class PottsExperiment {
     }
 
     private static void write(Path out, Options o, List<Result> results) throws IOException {
-        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
         JsonObject s = summary(results);
         JsonObject cfg = new Gson().toJsonTree(o).getAsJsonObject();
         s.add("config", cfg);
-        AtomicFiles.write(out.resolve("results.json"), gson.toJson(s).getBytes(StandardCharsets.UTF_8));
+        JsonFiles.write(out.resolve("results.json"), s);
         StringBuilder csv = new StringBuilder(
                 "samples,coupling_correlation,test_loss,exact_entropy,plm_coupling_correlation,plm_test_loss,seconds\n");
         for (Result r : results) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.plot.Heatmap;
 import org.spinformer.core.plot.LineChart;
@@ -173,8 +174,7 @@ public final class LayerScan {
         if (r.matrix() != null) {
             json.put("matrix", r.matrix());
         }
-        AtomicFiles.write(dir.resolve("layers.json"), new GsonBuilder().setPrettyPrinting()
-                .serializeSpecialFloatingPointValues().create().toJson(json).getBytes(StandardCharsets.UTF_8));
+        JsonFiles.write(dir.resolve("layers.json"), json);
         StringBuilder csv = new StringBuilder("layer,a_to_b,a_to_b_err,b_to_a,b_to_a_err,shuffled_a_to_b,"
                 + "shuffled_b_to_a,id_a,id_b,semantic\n");
         List<Integer> sem = new ArrayList<>();
