@@ -148,7 +148,8 @@ public class BertMlmBench {
                 Npy.write(dir.resolve("param").resolve(e.getKey() + ".npy"), e.getValue());
                 order.append(e.getKey()).append('\n');
             }
-            Files.writeString(dir.resolve("param_order.txt"), order.toString());
+            org.spinformer.core.io.AtomicFiles.write(dir.resolve("param_order.txt"),
+                    order.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             try (NDManager sm = m.newSubManager()) {
                 Npy.write(dir.resolve("ids.npy"), data.idsArray(sm));
                 Npy.write(dir.resolve("rows.npy"), data.rowsArray(sm));

@@ -131,7 +131,7 @@ public final class ImbalanceVsNumpy {
                 res.get("speedup_float32_vs_numpy_float64"), res.get("speedup_float64_vs_numpy_float64"),
                 res.get("exact_matches_numpy_float64"));
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(res), StandardCharsets.UTF_8);
+        org.spinformer.core.io.JsonFiles.write(out, res);
         System.out.println("wrote " + out);
     }
 

@@ -34,12 +34,19 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
-    /** Atomically replaces {@code target} with what {@code body} writes to a channel. */
+    /**
+     * Atomically replaces {@code target} with what {@code body} writes to a channel. The temporary file is
+     * {@code .NAME.tmp-PID-HEX}; temporaries of the same target left by a process that no longer runs (a kill) are
+     * removed first.
+     */
     public static void write(Path target, Body body) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + abs.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        String prefix = "." + abs.getFileName() + ".tmp-";
+        removeOrphans(dir, prefix);
+        Path tmp = dir.resolve(prefix + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -53,6 +60,31 @@ public final class AtomicFiles {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * Deletes the files {@code dir/PREFIX<pid>-<hex>} whose writing process is gone (a live writer's are kept:
+     * two processes may write the same target).
+     */
+    static void removeOrphans(Path dir, String prefix) {
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir,
+                f -> f.getFileName().toString().startsWith(prefix))) {
+            for (Path f : ds) {
+                String rest = f.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                long pid;
+                try {
+                    pid = dash > 0 ? Long.parseLong(rest.substring(0, dash)) : -1;
+                } catch (NumberFormatException e) {
+                    pid = -1; // an older naming without the writer's pid: nobody is writing it any more
+                }
+                if (pid < 0 || ProcessHandle.of(pid).map(ph -> !ph.isAlive()).orElse(true)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            // best effort: a leftover temporary is harmless, the target is written all the same
         }
     }
 

@@ -4,11 +4,10 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
+import org.spinformer.core.io.AtomicFiles;
+
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /** Writes XChart charts to PNG or SVG, headless and atomically. */
@@ -33,22 +32,34 @@ final class ChartFiles {
         if (!png && !name.endsWith(".svg")) {
             throw new IllegalArgumentException("plot file must end in .png or .svg: " + path);
         }
-        Path abs = path.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        // not Files.createTempFile: that makes the file owner-only (0600); this keeps the umask's permissions
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Thread.currentThread().getId() + ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                if (png) {
-                    BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
-                } else {
-                    VectorGraphicsEncoder.saveVectorGraphic(chart, os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        removeLegacyTemporaries(path.toAbsolutePath());
+        AtomicFiles.writeStream(path, os -> {
+            if (png) {
+                BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
+            } else {
+                VectorGraphicsEncoder.saveVectorGraphic(chart, os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            }
+        });
+    }
+
+    /**
+     * Removes {@code .NAME.PID.TID.tmp} files, the temporaries of earlier versions, left by a writer that was
+     * killed (its process is gone). Today's temporaries are {@link AtomicFiles}' and cleaned there.
+     */
+    private static void removeLegacyTemporaries(Path abs) {
+        String name = abs.getFileName().toString();
+        java.util.regex.Pattern legacy = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote("." + name + ".") + "(\\d+)\\.\\d+\\.tmp");
+        try (java.nio.file.DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(abs.getParent(),
+                f -> legacy.matcher(f.getFileName().toString()).matches())) {
+            for (Path f : ds) {
+                java.util.regex.Matcher mt = legacy.matcher(f.getFileName().toString());
+                if (mt.matches() && ProcessHandle.of(Long.parseLong(mt.group(1))).map(ph -> !ph.isAlive()).orElse(true)) {
+                    java.nio.file.Files.deleteIfExists(f);
                 }
             }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+        } catch (IOException | RuntimeException e) {
+            // best effort: a leftover is harmless
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,23 @@ class PlotTest {
                 .optReference(0.05, "irreducible").build().save(dir(tmp).resolve("line"));
         checkPng(out[0], 800, 560);
         checkSvg(out[1], "rgb(31,119,180)"); // first series colour
+    }
+
+    /** Temporaries a killed writer left beside a plot are removed by the next write; a live writer's are kept. */
+    @Test
+    void killedWritersTemporariesAreCleanedUp(@TempDir Path tmp) throws Exception {
+        long dead = 2_147_483_000L; // above Linux's pid_max: no such process
+        long me = ProcessHandle.current().pid();
+        Path legacy = Files.writeString(tmp.resolve(".energy.png." + dead + ".1.tmp"), "x");
+        Path orphan = Files.writeString(tmp.resolve(".energy.png.tmp-" + dead + "-9f"), "x");
+        Path live = Files.writeString(tmp.resolve(".energy.png.tmp-" + me + "-9f"), "x");
+        Path other = Files.writeString(tmp.resolve(".loss.png.tmp-" + dead + "-9f"), "x");
+        LineChart.builder().addSeries(Series.of("a", new double[] {1, 2})).build().write(tmp.resolve("energy.png"));
+        assertTrue(Files.size(tmp.resolve("energy.png")) > 0);
+        assertFalse(Files.exists(legacy), "legacy temporary of a dead writer");
+        assertFalse(Files.exists(orphan), "temporary of a dead writer");
+        assertTrue(Files.exists(live), "a live writer's temporary is not ours to delete");
+        assertTrue(Files.exists(other), "another target's temporary waits for that target's next write");
     }
 
     @Test
