@@ -4,8 +4,8 @@ import ai.djl.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spinformer.core.io.JsonFiles;
-import org.spinformer.core.device.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -19,13 +19,12 @@ import java.util.concurrent.Callable;
         description = "Run every pipeline's demo on the embedded defaults (engine report, core training, ...) "
                 + "and write plots under --out. Takes a few minutes on 2 CPU cores.")
 public final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("demo-out");
+
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N] (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--out", defaultValue = "demo-out", description = "Output directory (default: ${DEFAULT-VALUE})")
-    Path out;
 
     @Option(names = "--only", split = ",", description = "Run only these parts (comma-separated names).")
     List<String> only;
@@ -54,7 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Device dev = Devices.parse(device);
+        Path out = outOpt.out;
+        Device dev = deviceOpt.parse();
         List<DemoPart> parts = parts();
         List<String> names = parts.stream().map(DemoPart::name).toList();
         if (only != null) {

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import org.spinformer.core.device.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -14,15 +15,15 @@ import java.util.concurrent.Callable;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Print the engine (PyTorch version), the selected device, GPU count, threads and dtype defaults.")
 public final class InfoCommand implements Callable<Integer> {
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N] (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--json", description = "Print one JSON object instead of a table.")
-    boolean json;
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
 
     @Override
     public Integer call() {
-        Map<String, Object> info = report(Devices.parse(device));
+        boolean json = jsonOpt.json;
+        Map<String, Object> info = report(deviceOpt.parse());
         if (json) {
             System.out.println(new com.google.gson.Gson().toJson(info));
         } else {

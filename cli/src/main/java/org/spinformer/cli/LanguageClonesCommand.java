@@ -11,6 +11,7 @@ import org.spinformer.language.corpus.Windows;
 import org.spinformer.language.model.MaskedLm;
 import org.spinformer.language.model.Models;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -26,6 +27,15 @@ import java.util.concurrent.Callable;
                 "Writes clones.txt, clones.tsv, clones.ids.npy, vocab.txt, sampling.jsonl (acceptance, mean "
                         + "log-conditional per sweep)."})
 public final class LanguageClonesCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
+    @Mixin
+    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/clones");
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+
     @Option(names = "--model", required = true, description = "Model checkpoint directory (with vocab.txt).")
     Path model;
 
@@ -50,20 +60,11 @@ public final class LanguageClonesCommand implements Callable<Integer> {
     @Option(names = "--chunk", defaultValue = "64", description = "Chains updated together (default 64: fastest per chain on CPU, the batch stays in cache).")
     int chunk;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed.")
-    long seed;
-
-    @Option(names = "--out", defaultValue = "runs/clones", description = "Output directory.")
-    Path out;
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N].")
-    String device;
-
-    @Option(names = "--json", description = "Print a summary JSON last.")
-    boolean json;
-
     @Override
     public Integer call() throws Exception {
+        long seed = seedOpt.seed;
+        Path out = outOpt.out;
+        boolean json = jsonOpt.json;
         if (count < 1 || sweeps < 1 || chunk < 1) {
             throw new IllegalArgumentException("--count, --sweeps and --chunk must be >= 1");
         }
@@ -77,7 +78,7 @@ public final class LanguageClonesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no vocab.txt in " + model + " (train it with train-factored)");
         }
         WordTokenizer tok = WordTokenizer.load(vocab);
-        try (NDManager m = Devices.manager(Devices.parse(device))) {
+        try (NDManager m = Devices.manager(deviceOpt.parse())) {
             MaskedLm lm = Models.load(model, m);
             if (lm.vocabSize() != tok.vocabSize()) {
                 throw new IllegalArgumentException("vocab.txt has " + tok.vocabSize() + " tokens, the model " + lm.vocabSize());

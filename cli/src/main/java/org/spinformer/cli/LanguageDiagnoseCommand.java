@@ -6,6 +6,7 @@ import org.spinformer.language.corpus.WordTokenizer;
 import org.spinformer.language.corpus.Windows;
 import org.spinformer.language.diagnose.Comparison;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -23,6 +24,11 @@ import java.util.concurrent.Callable;
                 + "finite-sample floor).",
                 "Writes statistics.json, statistics.csv, mutual_information.png/svg, correlation_errors.png/svg."})
 public final class LanguageDiagnoseCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/diagnose");
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+
     @Option(names = "--clones", required = true, split = ",",
             description = "Clone directories written by 'clones' (clones.tsv + vocab.txt).")
     List<Path> clones;
@@ -39,14 +45,10 @@ public final class LanguageDiagnoseCommand implements Callable<Integer> {
     @Option(names = "--triples", defaultValue = "3000", description = "Sampled three-point statistics.")
     int triples;
 
-    @Option(names = "--out", defaultValue = "runs/diagnose", description = "Output directory.")
-    Path out;
-
-    @Option(names = "--json", description = "Print the statistics JSON last.")
-    boolean json;
-
     @Override
     public Integer call() throws Exception {
+        Path out = outOpt.out;
+        boolean json = jsonOpt.json;
         if (topK < 2 || triples < 1) {
             throw new IllegalArgumentException("--top-k must be >= 2 and --triples >= 1");
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.language.potts.PottsExperiment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -19,6 +20,15 @@ import java.util.concurrent.Callable;
                 + "conditional entropy.",
                 "Writes results.json, results.csv, potts_correlation.png/svg, potts_test_loss.png/svg."})
 public final class LanguagePottsCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
+    @Mixin
+    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/potts");
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+
     @Option(names = "--sites", defaultValue = "12", description = "Number of sites L (default: ${DEFAULT-VALUE}).")
     int sites;
 
@@ -28,9 +38,6 @@ public final class LanguagePottsCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "4000", split = ",",
             description = "Training sample counts M1,M2,... (default: ${DEFAULT-VALUE}).")
     List<Integer> samples;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of couplings, sampling and training.")
-    long seed;
 
     @Option(names = "--beta", defaultValue = "1.0", description = "Coupling strength β: J_ij = β g_ij/√L.")
     double beta;
@@ -56,17 +63,11 @@ public final class LanguagePottsCommand implements Callable<Integer> {
     @Option(names = "--test-samples", defaultValue = "2000", description = "Held-out samples for the test loss.")
     int testSamples;
 
-    @Option(names = "--out", defaultValue = "runs/potts", description = "Output directory (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N] (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--json", description = "Print the summary JSON as the last stdout line.")
-    boolean json;
-
     @Override
     public Integer call() throws Exception {
+        long seed = seedOpt.seed;
+        Path out = outOpt.out;
+        boolean json = jsonOpt.json;
         if (sites < 2 || colors < 2) {
             throw new IllegalArgumentException("need --sites >= 2 and --colors >= 2");
         }
@@ -77,7 +78,7 @@ public final class LanguagePottsCommand implements Callable<Integer> {
         int[] m = samples.stream().mapToInt(Integer::intValue).toArray();
         PottsExperiment.Options o = new PottsExperiment.Options(sites, colors, m, seed, beta, dim, steps, 256, lr,
                 1e-3, chains, burnIn, thin, testSamples, 500, 0.01);
-        try (NDManager manager = Devices.manager(Devices.parse(device))) {
+        try (NDManager manager = Devices.manager(deviceOpt.parse())) {
             var results = PottsExperiment.run(o, out, manager);
             if (json) {
                 System.out.println(PottsExperiment.summary(results));

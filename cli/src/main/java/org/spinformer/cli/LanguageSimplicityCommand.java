@@ -21,6 +21,15 @@ import java.util.concurrent.Callable;
                         + "statistics/, clone_n<k>/, training logs."})
 public final class LanguageSimplicityCommand implements Callable<Integer> {
     @Mixin
+    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
+    @Mixin
+    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/simplicity");
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+
+    @Mixin
     LanguageDataOptions data;
 
     @Option(names = "--quick", description = "A short run (about 2 minutes; for the demo).")
@@ -62,20 +71,11 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
     @Option(names = "--eval-windows", description = "Windows per evaluation set (default 400; 300 with --quick).")
     Integer evalWindows;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Base seed.")
-    long seed;
-
-    @Option(names = "--out", defaultValue = "runs/simplicity", description = "Output directory.")
-    Path out;
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N].")
-    String device;
-
-    @Option(names = "--json", description = "Print a summary JSON (saturation steps, final losses) last.")
-    boolean json;
-
     @Override
     public Integer call() throws Exception {
+        long seed = seedOpt.seed;
+        Path out = outOpt.out;
+        boolean json = jsonOpt.json;
         Simplicity.Options o = quick ? Simplicity.Options.quick() : Simplicity.Options.full();
         int[] ls = layers == null ? o.factoredLayers() : layers.stream().mapToInt(Integer::intValue).sorted().toArray();
         if (ls.length == 0 || ls[0] < 1 || ls[ls.length - 1] > 6) {
@@ -96,7 +96,7 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
                 bertClones == null ? o.bertClones() : bertClones, o.chunk(),
                 teacherSteps == null ? o.teacherSteps() : teacherSteps);
         Dataset d = data.load();
-        try (NDManager m = Devices.manager(Devices.parse(device))) {
+        try (NDManager m = Devices.manager(deviceOpt.parse())) {
             var curves = Simplicity.run(d, o, out, m, reuseClones);
             com.google.gson.JsonObject s = new com.google.gson.JsonObject();
             com.google.gson.JsonArray arr = new com.google.gson.JsonArray();

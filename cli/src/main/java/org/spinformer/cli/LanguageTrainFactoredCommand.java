@@ -25,6 +25,15 @@ import java.util.concurrent.Callable;
                 "Writes model_n<k>/ (checkpoint), vocab.txt, factored_n<k>.jsonl, summary.json."})
 public final class LanguageTrainFactoredCommand implements Callable<Integer> {
     @Mixin
+    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
+    @Mixin
+    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/factored");
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+
+    @Mixin
     LanguageDataOptions data;
 
     @Option(names = "--layers", defaultValue = "1,2,3", split = ",", description = "Depths n to save (default: "
@@ -59,20 +68,11 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw | sgd.")
     String optimizer;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed.")
-    long seed;
-
-    @Option(names = "--out", defaultValue = "runs/factored", description = "Output directory.")
-    Path out;
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N].")
-    String device;
-
-    @Option(names = "--json", description = "Print a summary JSON as the last stdout line.")
-    boolean json;
-
     @Override
     public Integer call() throws Exception {
+        long seed = seedOpt.seed;
+        Path out = outOpt.out;
+        boolean json = jsonOpt.json;
         int[] ls = layers.stream().mapToInt(Integer::intValue).sorted().toArray();
         if (ls.length == 0 || ls[0] < 1 || ls[ls.length - 1] > 6) {
             throw new IllegalArgumentException("--layers must be in 1..6");
@@ -86,7 +86,7 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
                 true, d.tokenizer().maskId(), seed);
         Mlm.Options opt = new Mlm.Options(steps, batch, lr, warmup, clip, 0.01, 0, optimizer, seed, 25);
         JsonObject summary = new JsonObject();
-        try (NDManager m = Devices.manager(Devices.parse(device))) {
+        try (NDManager m = Devices.manager(deviceOpt.parse())) {
             var trained = FactoredTraining.curriculum(cfg, ls, d.windows().train(), d.windows().test(), opt, 0.5, m,
                     out);
             for (var t : trained) {

@@ -10,6 +10,7 @@ import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.imbalance.Metric;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -25,6 +26,13 @@ import java.util.concurrent.Callable;
         description = "Exact Information Imbalance between two .npy arrays [N,D] (or [S,N,D] with --layer), "
                 + "both directions.")
 public final class ReprImbalanceCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+
     @Option(names = "--a", required = true, description = "Space A: .npy [N,D] or [S,N,D].")
     Path a;
 
@@ -63,15 +71,6 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     @Option(names = "--queries", defaultValue = "0",
             description = "Use this many random rows as queries against all rows as references (0 = every row).")
     int queries;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for subsets and shuffling (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N] (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--json", description = "Print {\"a_to_b\":…,\"b_to_a\":…,\"n\":…,\"k\":…} as the last stdout line.")
-    boolean json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -115,10 +114,12 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     }
 
     private int compute() throws Exception {
+        long seed = seedOpt.seed;
+        boolean json = jsonOpt.json;
         InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k)
                 .withMetric(Metric.parse(metric)).withTies(InformationImbalance.Ties.parse(ties))
                 .withPrecision(InformationImbalance.Precision.parse(precision));
-        Device dev = Devices.parse(device);
+        Device dev = deviceOpt.parse();
         try (NDManager m = Devices.manager(dev)) {
             NDArray xa = load(a, m);
             NDArray xb = load(b, m);

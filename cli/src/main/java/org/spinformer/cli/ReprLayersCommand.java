@@ -13,6 +13,7 @@ import org.spinformer.representations.models.Models;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -27,6 +28,15 @@ import java.util.concurrent.Callable;
         description = "Information Imbalance between the hidden states of aligned text pairs, layer by layer, with "
                 + "the shuffled control and TwoNN; writes layers.json, layers.csv and plots, names the semantic layers.")
 public final class ReprLayersCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
+    @Mixin
+    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("repr-layers");
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+
     @Option(names = "--model", defaultValue = "minilm",
             description = "minilm (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
     String model;
@@ -38,9 +48,6 @@ public final class ReprLayersCommand implements Callable<Integer> {
 
     @Option(names = "--n", defaultValue = "2000", description = "Number of pairs drawn (default: ${DEFAULT-VALUE}).")
     int n;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the sample and the shuffles (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--pooling", defaultValue = "mean",
             description = "mean|first|last|last-n:N[:K], optional +sign (default: ${DEFAULT-VALUE}).")
@@ -58,26 +65,20 @@ public final class ReprLayersCommand implements Callable<Integer> {
     @Option(names = "--matrix", description = "Also compute the full layer × layer matrix (both sides) and its heatmap.")
     boolean matrix;
 
-    @Option(names = "--out", defaultValue = "repr-layers", description = "Output directory (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N] (default: ${DEFAULT-VALUE})")
-    String device;
-
     @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
     int batchTokens;
 
-    @Option(names = "--json", description = "Print a JSON summary as the last stdout line.")
-    boolean json;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        long seed = seedOpt.seed;
+        Path out = outOpt.out;
+        boolean json = jsonOpt.json;
         Pooling pool = Pooling.parse(pooling);
         InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k)
                 .withMetric(Metric.parse(metric)).withTies(InformationImbalance.Ties.parse(ties));
@@ -88,7 +89,7 @@ public final class ReprLayersCommand implements Callable<Integer> {
         if (n > all.size()) {
             throw new IllegalArgumentException("--n " + n + " but " + pairs + " has only " + all.size() + " pairs");
         }
-        Device dev = Devices.parse(device);
+        Device dev = deviceOpt.parse();
         long t0 = System.nanoTime();
         LayerScan.Result r;
         try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));

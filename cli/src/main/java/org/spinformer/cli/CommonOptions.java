@@ -1,0 +1,54 @@
+package org.spinformer.cli;
+
+import ai.djl.Device;
+import org.spinformer.core.device.Devices;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The options most commands share, each defined once and added to a command as a picocli {@code @Mixin}, so
+ * {@code --device}, {@code --json}, {@code --seed} and {@code --out} read and validate the same everywhere.
+ */
+final class CommonOptions {
+    private CommonOptions() {
+    }
+
+    /** {@code --device auto|cpu|gpu|gpu:N}. */
+    static final class DeviceOption {
+        @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+        String device = "auto";
+
+        /** The device, or an IllegalArgumentException (exit 2) naming the bad value. */
+        Device parse() {
+            return Devices.parse(device);
+        }
+    }
+
+    /** {@code --json}: a summary object as the last stdout line. */
+    static final class JsonOption {
+        @Option(names = "--json", description = "Print a summary JSON object as the last stdout line.")
+        boolean json;
+    }
+
+    /** {@code --seed N}. */
+    static final class SeedOption {
+        @Option(names = "--seed", description = "Seed of every random choice of the run (default: ${DEFAULT-VALUE}).")
+        long seed = 1;
+    }
+
+    /** {@code --out DIR} with a per-command default. */
+    static final class OutOption {
+        @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        OutOption(String defaultDir) {
+            out = Path.of(defaultDir);
+        }
+
+        /** For picocli; commands pass their default. */
+        OutOption() {
+            this("runs/out");
+        }
+    }
+}
