@@ -111,6 +111,11 @@ public final class Rng {
         return o;
     }
 
+    /** Sets this stream to a state saved by {@link #toJson()} (it continues that very sequence). */
+    public void restore(JsonObject o) {
+        this.state = fromJson(o).state;
+    }
+
     /** Restores a stream saved by {@link #toJson()}. */
     public static Rng fromJson(JsonObject o) {
         if (o == null || !o.has("type") || !"splitmix64".equals(o.get("type").getAsString()) || !o.has("state")) {

@@ -11,17 +11,17 @@ import org.junit.jupiter.api.TestInstance;
  * and closed after its last; tests take sub-managers of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CpuManagerTest {
+public abstract class CpuManagerTest {
     /** The class's CPU manager. */
     protected NDManager manager;
 
     @BeforeAll
-    void openManager() {
+    public void openManager() {
         manager = NDManager.newBaseManager(Device.cpu());
     }
 
     @AfterAll
-    void closeManager() {
+    public void closeManager() {
         manager.close();
     }
 }

@@ -37,7 +37,11 @@ final class ToyMlp {
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextGaussian() * scale;
         }
-        try (NDArray a = m.create(v, s)) {
+        NDArray a = m.create(v, s);
+        if (dtype == DataType.FLOAT64) {
+            return a; // not toType(FLOAT64, true) of a closed array: that may be the same (then freed) array
+        }
+        try (a) {
             return a.toType(dtype, true);
         }
     }
