@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "train-factored", mixinStandardHelpOptions = true,
         description = {"Train factored-attention MLMs (n layers, x² activations) on a corpus by single-site masking; "
                 + "depth k+1 is warm-started from depth k (curriculum 1..n).",
-                "Writes model_n<k>/ (checkpoint), vocab.txt, factored_n<k>.jsonl, summary.json."})
+                "Writes model_n<k>/ (checkpoint), vocab.txt, factored_n<k>.jsonl, summary.json; training checkpoints "
+                        + "in checkpoints/factored_n<k>/ (every 100 steps), so --resume continues a killed run."})
 public final class LanguageTrainFactoredCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
@@ -68,8 +69,19 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw | sgd.")
     String optimizer;
 
+    @Option(names = "--resume", description = "Continue the run in --out: finished depths are restored, the "
+            + "interrupted one continues from its last checkpoint.")
+    boolean resume;
+
+    @Option(names = "--max-minutes", defaultValue = "0", description = "Wall-clock budget in minutes: stop (saved) "
+            + "when spent; --resume continues; 0 = none (default: ${DEFAULT-VALUE}).")
+    double maxMinutes;
+
     @Override
     public Integer call() throws Exception {
+        if (!(maxMinutes >= 0) || Double.isInfinite(maxMinutes)) {
+            throw new IllegalArgumentException("--max-minutes must be a finite number >= 0, got " + maxMinutes);
+        }
         long seed = seedOpt.seed;
         Path out = outOpt.out;
         boolean json = jsonOpt.json;
@@ -87,9 +99,13 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
         Mlm.Options opt = new Mlm.Options(steps, batch, lr, warmup, clip, 0.01, 0, optimizer, seed, 25);
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(deviceOpt.parse())) {
-            var trained = FactoredTraining.curriculum(cfg, ls, d.windows().train(), d.windows().test(), opt, 0.5, m,
-                    out);
-            for (var t : trained) {
+            FactoredTraining.Curriculum c = FactoredTraining.curriculum(cfg, ls, d.windows().train(),
+                    d.windows().test(), opt, 0.5, m, out, resume, maxMinutes * 60);
+            if (!c.complete()) {
+                System.err.println("wall-clock budget spent; run again with --resume to continue");
+            }
+            summary.addProperty("complete", c.complete());
+            for (var t : c.trained()) {
                 int n = t.model().cfg().layers();
                 JsonObject extra = new JsonObject();
                 extra.addProperty("corpus", data.corpus);

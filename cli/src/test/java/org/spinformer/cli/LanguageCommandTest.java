@@ -37,4 +37,38 @@ class LanguageCommandTest {
         }
         assertFalse(tmp.resolve("p").resolve("results.json").toFile().exists());
     }
+
+    /** A run stopped by its wall-clock budget and resumed gives the uninterrupted run's test losses exactly. */
+    @Test
+    void trainFactoredResumesThroughTheHarness(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        String[] common = {"language", "train-factored", "--corpus", "moby-dick", "--vocab", "60", "--length", "8",
+            "--layers", "1,2", "--dim", "8", "--heads", "2", "--steps", "120", "--batch", "16", "--warmup", "10",
+            "--device", "cpu", "--json"};
+        CliRun straight = CliRun.of(concat(common, "--out", tmp.resolve("a").toString()));
+        assertEquals(0, straight.code(), straight.err());
+        CliRun part = CliRun.of(concat(common, "--out", tmp.resolve("b").toString(), "--max-minutes", "1e-9"));
+        assertEquals(0, part.code(), part.err());
+        assertEquals(false, summary(tmp.resolve("b")).get("complete").getAsBoolean());
+        CliRun rest = CliRun.of(concat(common, "--out", tmp.resolve("b").toString(), "--resume"));
+        assertEquals(0, rest.code(), rest.err());
+        for (String k : new String[] {"test_loss_n1", "test_loss_n2"}) {
+            assertEquals(summary(tmp.resolve("a")).get(k).getAsDouble(), summary(tmp.resolve("b")).get(k).getAsDouble(),
+                    0.0, k);
+        }
+    }
+
+    private static com.google.gson.JsonObject summary(java.nio.file.Path dir) {
+        try {
+            return com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("summary.json")))
+                    .getAsJsonObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -133,6 +133,29 @@ public final class RunHarness implements AutoCloseable {
         };
     }
 
+    /** A {@link SavableRandom} (a {@code java.util.Random} sequence), restored to the state it had when saved. */
+    public static Section random(String name, SavableRandom r) {
+        return new Section() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public JsonObject json() {
+                return r.toJson();
+            }
+
+            @Override
+            public void restore(Map<String, NDArray> tensors, JsonObject json, long step) {
+                if (json.size() == 0) {
+                    throw new IllegalArgumentException("checkpoint has no state for random stream '" + name + "'");
+                }
+                r.restore(json);
+            }
+        };
+    }
+
     private final Path dir;
     private final Path ckpt;
     private final Parameters weights;
@@ -175,7 +198,7 @@ public final class RunHarness implements AutoCloseable {
         }
         this.start = from;
         this.lastSaved = from > 0 ? from : -1;
-        Path logFile = dir.resolve(b.logName);
+        Path logFile = b.logFile != null ? b.logFile : dir.resolve("log.jsonl");
         this.log = from > 0 ? MetricsLog.resume(logFile, "step", from) : MetricsLog.create(logFile);
         JsonFiles.write(dir.resolve("config.json"), config);
     }
@@ -256,7 +279,12 @@ public final class RunHarness implements AutoCloseable {
         history.add(Collections.unmodifiableMap(new LinkedHashMap<>(row)));
     }
 
-    /** The rows logged by this invocation, in order. */
+    /** The metrics log itself, for loops that write their own rows (e.g. {@link TrainLoop}). */
+    public MetricsLog metrics() {
+        return log;
+    }
+
+    /** The rows logged by this invocation through {@link #log}, in order. */
     public List<Map<String, Object>> history() {
         return Collections.unmodifiableList(history);
     }
@@ -299,7 +327,7 @@ public final class RunHarness implements AutoCloseable {
         private double maxSeconds;
         private long checkpointEvery;
         private NDManager manager;
-        private String logName = "log.jsonl";
+        private Path logFile;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -355,9 +383,9 @@ public final class RunHarness implements AutoCloseable {
             return this;
         }
 
-        /** The metrics log's file name in {@code dir} (default {@code log.jsonl}). */
-        public Builder logName(String name) {
-            this.logName = name;
+        /** The metrics log (default {@code dir/log.jsonl}). */
+        public Builder logFile(Path file) {
+            this.logFile = file;
             return this;
         }
 

@@ -8,7 +8,10 @@ import com.google.gson.JsonObject;
 import org.spinformer.core.io.Checkpoint;
 import org.spinformer.core.train.AdamW;
 import org.spinformer.core.train.MetricsLog;
+import org.spinformer.core.train.NonFiniteException;
 import org.spinformer.core.train.Optimizer;
+import org.spinformer.core.train.RunHarness;
+import org.spinformer.core.train.SavableRandom;
 import org.spinformer.core.train.Schedule;
 import org.spinformer.core.train.Sgd;
 import org.spinformer.core.train.TrainLoop;
@@ -16,6 +19,7 @@ import org.spinformer.language.model.MaskedLm;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -23,7 +27,8 @@ import java.util.Random;
  * random windows and masked positions (one per window = exact pseudo-likelihood of the single-site conditional,
  * or a fraction of the positions, BERT-style). AdamW (or SGD with momentum) with linear warm-up and cosine decay
  * to 10% of the peak, global-norm gradient clipping, a JSON-lines metrics log, progress, and checkpoints.
- * Training fails loudly (IllegalStateException) as soon as a logged loss or gradient norm is not finite.
+ * Training stops with a {@link NonFiniteException} naming the step as soon as a logged loss or gradient norm is
+ * not finite; {@link #run} trains inside a core {@link RunHarness} (checkpoints, resume, wall-clock budget).
  */
 public final class Mlm implements AutoCloseable {
     /** Options; {@code maskFraction <= 0} masks exactly one position per window. */
@@ -72,7 +77,7 @@ public final class Mlm implements AutoCloseable {
     private final Options opt;
     private final NDManager manager;
     private final Optimizer optimizer;
-    private final Random random;
+    private final SavableRandom random;
     private final MetricsLog metrics;
     private final String task;
 
@@ -86,7 +91,7 @@ public final class Mlm implements AutoCloseable {
         this.manager = manager;
         this.metrics = metrics;
         this.task = task;
-        this.random = new Random(opt.seed);
+        this.random = new SavableRandom(opt.seed);
         model.parameters().attachGradients();
         Schedule s = Schedule.warmupCosine(opt.lr, Math.min(opt.warmup, opt.steps), opt.steps, 0.1 * opt.lr);
         this.optimizer = opt.optimizer.equals("adamw")
@@ -106,9 +111,46 @@ public final class Mlm implements AutoCloseable {
 
     /** Runs {@code n} more optimizer steps (may be called repeatedly, e.g. between evaluations). */
     public TrainLoop.Result train(long n) {
+        return train(n, metrics);
+    }
+
+    /**
+     * What a checkpoint must hold to continue this training exactly: the optimizer's moments and step, and the
+     * stream that draws windows and masks.
+     */
+    public List<RunHarness.Section> sections() {
+        return List.of(RunHarness.optimizer(optimizer), RunHarness.random("mlm_data", random));
+    }
+
+    /**
+     * Trains to {@code options().steps()} inside {@code run} (built with {@link #sections()} and this model's
+     * parameters): continues from the restored step, saves a checkpoint every {@code every} steps and at the end,
+     * and stops early, saved, when the run is over its wall-clock budget.
+     *
+     * @return true when every step is done
+     * @throws org.spinformer.core.train.NonFiniteException when a logged loss or gradient norm is not finite
+     */
+    public boolean run(RunHarness run, long every) throws IOException {
+        if (every < 1) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 1, got " + every);
+        }
+        while (step() < opt.steps) {
+            train(Math.min(every - step() % every, opt.steps - step()), run.metrics());
+            run.save(step());
+            if (run.overBudget() && step() < opt.steps) {
+                return false;
+            }
+        }
+        if (run.lastCheckpoint() != step()) {
+            run.save(step());
+        }
+        return true;
+    }
+
+    private TrainLoop.Result train(long n, MetricsLog log) {
         TrainLoop loop = TrainLoop.builder().setParameters(model.parameters()).setOptimizer(optimizer)
                 .setManager(manager).optClipNorm(opt.clip > 0 ? opt.clip : 0).optLogEvery(opt.logEvery)
-                .optMetrics(metrics).optProgress(task)
+                .optMetrics(log).optProgress(task)
                 .setLoss((sm, s) -> {
                     int[] pick = new int[opt.batch];
                     for (int i = 0; i < pick.length; i++) {
@@ -117,10 +159,9 @@ public final class Mlm implements AutoCloseable {
                     return loss(model, sm, MaskedBatch.of(train, pick, model.maskId(), opt.maskFraction, random));
                 })
                 .optListener((step, loss, gn, lr) -> {
-                    if (!Double.isFinite(loss) || !Double.isFinite(gn)) {
-                        throw new IllegalStateException("training diverged at step " + step + ": loss=" + loss
-                                + " grad_norm=" + gn + " (lower --lr, raise --warmup or --clip)");
-                    }
+                    String hint = "training diverged: lower --lr, raise --warmup or --clip";
+                    NonFiniteException.check(step, "training loss", loss, hint);
+                    NonFiniteException.check(step, "gradient norm", gn, hint);
                 })
                 .build();
         return loop.run(n);

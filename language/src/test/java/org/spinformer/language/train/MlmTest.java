@@ -79,10 +79,45 @@ class MlmTest {
             model.parameters().get("readout.bias").set(new float[] {Float.NaN, 0, 0, 0, 0, 0});
             Mlm.Options o = new Mlm.Options(20, 8, 0.01, 0, 1.0, 0.0, 0, "adamw", 3, 5);
             try (Mlm t = new Mlm(model, periodic(20, 8, 1), o, m, null, null)) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.train(20));
-                assertTrue(e.getMessage().contains("diverged"), e.getMessage());
+                org.spinformer.core.train.NonFiniteException e = assertThrows(
+                        org.spinformer.core.train.NonFiniteException.class, () -> t.train(20));
+                assertTrue(e.getMessage().startsWith("step 5: training loss is NaN") && e.getMessage().contains("--lr"),
+                        e.getMessage());
             }
         }
+    }
+
+    /** One invocation of run() per budget: a run stopped by its budget and resumed ends as an uninterrupted one. */
+    private static float[] trainInHarness(java.nio.file.Path dir, boolean resume, double maxSeconds) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(6, 8, 8, 2, 1, "free", true, 2, 1L), m, null,
+                    DataType.FLOAT32);
+            Mlm.Options o = new Mlm.Options(40, 8, 0.01, 5, 1.0, 0.01, 0, "adamw", 3, 5);
+            try (Mlm t = new Mlm(model, periodic(30, 8, 1), o, m, null, null)) {
+                var b = org.spinformer.core.train.RunHarness.builder(dir).resume(resume).weights(model.parameters())
+                        .manager(m).maxSeconds(maxSeconds);
+                t.sections().forEach(b::section);
+                try (var run = b.build()) {
+                    boolean done = t.run(run, 10);
+                    assertEquals(maxSeconds == 0 || resume, done);
+                    assertEquals(done ? 40 : 10, t.step());
+                }
+            }
+            return model.parameters().get("readout.bias").toFloatArray();
+        }
+    }
+
+    @Test
+    void budgetStoppedAndResumedTrainingEqualsUninterrupted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        float[] straight = trainInHarness(tmp.resolve("a"), false, 0);
+        trainInHarness(tmp.resolve("b"), false, 1e-9);
+        float[] resumed = trainInHarness(tmp.resolve("b"), true, 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(straight, resumed);
+        assertEquals(java.nio.file.Files.readAllLines(tmp.resolve("a/log.jsonl")).stream()
+                        .map(l -> l.replaceAll(",\"time_s\":[^}]*", "")).toList(),
+                java.nio.file.Files.readAllLines(tmp.resolve("b/log.jsonl")).stream()
+                        .map(l -> l.replaceAll(",\"time_s\":[^}]*", "")).toList());
     }
 
     @Test
