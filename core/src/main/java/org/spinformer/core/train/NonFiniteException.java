@@ -7,7 +7,7 @@ import java.util.Locale;
  * update). The message names the step, the quantity and its value; the loop stops without saving the state that
  * produced it, so the last checkpoint on disk is the last good one.
  */
-public final class NonFiniteException extends RuntimeException {
+public final class NonFiniteException extends IllegalStateException {
     private final long step;
     private final String quantity;
 
