@@ -3,6 +3,7 @@ package org.spinformer.cli;
 import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.language.potts.PottsExperiment;
+import org.spinformer.core.config.Records;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code spinformer language potts}: the Potts mapping experiment. */
@@ -68,16 +70,11 @@ public final class LanguagePottsCommand implements Callable<Integer> {
         long seed = seedOpt.seed;
         Path out = outOpt.out;
         boolean json = jsonOpt.json;
-        if (sites < 2 || colors < 2) {
-            throw new IllegalArgumentException("need --sites >= 2 and --colors >= 2");
-        }
-        if (steps < 1 || !(lr > 0) || dim < 1 || chains < 1 || burnIn < 0 || thin < 1 || testSamples < 10) {
-            throw new IllegalArgumentException("--steps, --lr, --dim, --chains, --thin must be positive, "
-                    + "--test-samples >= 10");
-        }
         int[] m = samples.stream().mapToInt(Integer::intValue).toArray();
-        PottsExperiment.Options o = new PottsExperiment.Options(sites, colors, m, seed, beta, dim, steps, 256, lr,
-                1e-3, chains, burnIn, thin, testSamples, 500, 0.01);
+        // PottsExperiment.Options validates (one place; its messages name the options)
+        PottsExperiment.Options o = Records.with(PottsExperiment.Options.defaults(sites, colors, m, seed),
+                Map.of("beta", beta, "dim", dim, "steps", steps, "lr", lr, "chains", chains, "burnIn", burnIn,
+                        "thin", thin, "testSamples", testSamples));
         try (NDManager manager = Devices.manager(deviceOpt.parse())) {
             var results = PottsExperiment.run(o, out, manager);
             if (json) {

@@ -4,12 +4,15 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.language.corpus.Dataset;
 import org.spinformer.language.experiment.Simplicity;
+import org.spinformer.core.config.Records;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code spinformer language simplicity}. */
@@ -77,24 +80,21 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
         Path out = outOpt.out;
         boolean json = jsonOpt.json;
         Simplicity.Options o = quick ? Simplicity.Options.quick() : Simplicity.Options.full();
-        int[] ls = layers == null ? o.factoredLayers() : layers.stream().mapToInt(Integer::intValue).sorted().toArray();
-        if (ls.length == 0 || ls[0] < 1 || ls[ls.length - 1] > 6) {
-            throw new IllegalArgumentException("--layers must be in 1..6");
+        // named overrides of the preset; Simplicity.Options validates them (one place, messages name the options)
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("seed", seed);
+        if (layers != null) {
+            set.put("factoredLayers", layers.stream().mapToInt(Integer::intValue).sorted().toArray());
         }
-        if ((seeds != null && seeds < 1) || (bertSteps != null && bertSteps < 10) || (sweeps != null && sweeps < 1)
-                || (factoredSteps != null && factoredSteps < 1) || (clones != null && clones < 1)
-                || (bertClones != null && bertClones < 0) || (teacherSteps != null && teacherSteps < 10) || (evalWindows != null && evalWindows < 1)) {
-            throw new IllegalArgumentException("--seeds, --sweeps, --factored-steps, --clones, --eval-windows must be >= 1, --bert-clones >= 0, --bert-steps and --teacher-steps >= 10");
+        Object[] given = {"seeds", seeds, "bertSteps", bertSteps, "factoredSteps", factoredSteps, "clones", clones,
+            "bertClones", bertClones, "teacherSteps", teacherSteps, "sweeps", sweeps, "evalPoints", evalPoints,
+            "evalWindows", evalWindows};
+        for (int k = 0; k < given.length; k += 2) {
+            if (given[k + 1] != null) {
+                set.put((String) given[k], given[k + 1]);
+            }
         }
-        o = new Simplicity.Options(ls, o.factoredDim(), o.factoredHeads(),
-                factoredSteps == null ? o.factoredSteps() : factoredSteps, o.factoredBatch(), o.factoredLr(),
-                sweeps == null ? o.sweeps() : sweeps, clones == null ? o.clones() : clones, o.bertLayers(), o.bertDim(), o.bertHeads(),
-                o.bertHidden(), bertSteps == null ? o.bertSteps() : bertSteps, o.bertBatch(), o.bertLr(),
-                o.bertWarmup(), seeds == null ? o.seeds() : seeds,
-                evalPoints == null ? o.evalPoints() : evalPoints,
-                evalWindows == null ? o.evalWindows() : evalWindows, seed,
-                bertClones == null ? o.bertClones() : bertClones, o.chunk(),
-                teacherSteps == null ? o.teacherSteps() : teacherSteps);
+        o = Records.with(o, set);
         Dataset d = data.load();
         try (NDManager m = Devices.manager(deviceOpt.parse())) {
             var curves = Simplicity.run(d, o, out, m, reuseClones);

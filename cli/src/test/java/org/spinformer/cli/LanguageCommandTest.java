@@ -36,6 +36,20 @@ class LanguageCommandTest {
             assertFalse(r.err().contains("\tat "), "no stack trace");
         }
         assertFalse(tmp.resolve("p").resolve("results.json").toFile().exists());
+        // the config records validate, and their messages name the option
+        String[][] named = {
+            {"--seeds must be >= 1, got 0", "language", "simplicity", "--seeds", "0"},
+            {"--teacher-steps must be >= 10, got 5", "language", "simplicity", "--teacher-steps", "5"},
+            {"--layers must be in 1..6", "language", "simplicity", "--layers", "0,2"},
+            {"--lr must be finite", "language", "potts", "--lr", "NaN"},
+            {"--thin must be >= 1", "language", "potts", "--thin", "0"},
+        };
+        for (String[] n : named) {
+            CliRun r = CliRun.of(java.util.Arrays.copyOfRange(n, 1, n.length));
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("error: ") && r.err().contains(n[0]), r.err());
+            assertEquals(1, r.err().strip().split("\n").length, r.err());
+        }
     }
 
     /** A run stopped by its wall-clock budget and resumed gives the uninterrupted run's test losses exactly. */

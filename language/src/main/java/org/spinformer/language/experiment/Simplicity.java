@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +53,24 @@ public final class Simplicity {
                           int bertHeads, int bertHidden, long bertSteps, int bertBatch, double bertLr,
                           long bertWarmup, int seeds, int evalPoints, int evalWindows, long seed, int bertClones,
                           int chunk, long teacherSteps) {
+        /** The one place these settings are checked; messages name the CLI options. */
+        public Options {
+            if (factoredLayers.length == 0 || Arrays.stream(factoredLayers).anyMatch(n -> n < 1 || n > 6)) {
+                throw new IllegalArgumentException("--layers must be in 1..6, got " + Arrays.toString(factoredLayers));
+            }
+            factoredLayers = Arrays.stream(factoredLayers).sorted().distinct().toArray();
+            long[][] atLeast = {{seeds, 1}, {sweeps, 1}, {factoredSteps, 1}, {clones, 1}, {evalWindows, 1},
+                {evalPoints, 1}, {bertClones, 0}, {bertSteps, 10}, {teacherSteps, 10}};
+            String[] names = {"--seeds", "--sweeps", "--factored-steps", "--clones", "--eval-windows",
+                "--eval-points", "--bert-clones", "--bert-steps", "--teacher-steps"};
+            for (int i = 0; i < names.length; i++) {
+                if (atLeast[i][0] < atLeast[i][1]) {
+                    throw new IllegalArgumentException(names[i] + " must be >= " + atLeast[i][1] + ", got "
+                            + atLeast[i][0]);
+                }
+            }
+        }
+
         /** The full run (≤ 20 min on the 2-core build machine). */
         public static Options full() {
             return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 20, 1000, 4, 64, 4, 256, 1000, 64,
@@ -342,7 +361,7 @@ public final class Simplicity {
             arr.add(j);
         }
         summary.add("curves", arr);
-        summary.add("options", new com.google.gson.Gson().toJsonTree(o));
+        summary.add("options", org.spinformer.core.config.Records.toJson(o));
         summary.addProperty("seconds", seconds);
         JsonFiles.write(out.resolve("simplicity.json"), summary);
         LineChart.Builder lc = LineChart.builder().optTitle("BERT (" + o.bertLayers() + " layers) test loss: original"

@@ -43,9 +43,25 @@ public final class PottsExperiment {
                     500, 0.01);
         }
 
+        /** The one place these settings are checked; messages name the CLI options. */
         public Options {
             if (samples.length == 0 || Arrays.stream(samples).anyMatch(m -> m < 10)) {
-                throw new IllegalArgumentException("sample counts must be >= 10, got " + Arrays.toString(samples));
+                throw new IllegalArgumentException("--samples must all be >= 10, got " + Arrays.toString(samples));
+            }
+            if (sites < 2 || colors < 2) {
+                throw new IllegalArgumentException("--sites and --colors must be >= 2, got " + sites + " and "
+                        + colors);
+            }
+            if (!(lr > 0) || Double.isInfinite(lr) || !Double.isFinite(beta) || !(weightDecay >= 0)) {
+                throw new IllegalArgumentException("--lr must be finite and > 0 and --beta finite, got " + lr
+                        + " and " + beta);
+            }
+            if (steps < 1 || dim < 1 || batch < 1 || chains < 1 || thin < 1 || burnIn < 0 || plmSteps < 0) {
+                throw new IllegalArgumentException("--steps, --dim, --chains and --thin must be >= 1 and --burn-in"
+                        + " >= 0, got " + steps + ", " + dim + ", " + chains + ", " + thin + ", " + burnIn);
+            }
+            if (testSamples < 10) {
+                throw new IllegalArgumentException("--test-samples must be >= 10, got " + testSamples);
             }
         }
     }
@@ -131,7 +147,7 @@ public final class PottsExperiment {
 
     private static void write(Path out, Options o, List<Result> results) throws IOException {
         JsonObject s = summary(results);
-        JsonObject cfg = new Gson().toJsonTree(o).getAsJsonObject();
+        JsonObject cfg = org.spinformer.core.config.Records.toJson(o);
         s.add("config", cfg);
         JsonFiles.write(out.resolve("results.json"), s);
         StringBuilder csv = new StringBuilder(

@@ -1,0 +1,161 @@
+package org.spinformer.core.config;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Typed run configurations are Java records whose canonical constructor validates them (one place). This class
+ * gives every such record, without per-field code:
+ * <ul>
+ *   <li>named updates ({@link #with(Record, Map)}): a copy with some components changed by name, through the
+ *       canonical constructor, so the copy is validated too; an unknown name or a value of the wrong type is an
+ *       IllegalArgumentException naming it;</li>
+ *   <li>one JSON form ({@link #toJson}): components in declaration order with snake_case keys, enums in lower
+ *       case, arrays as arrays, nested records as objects.</li>
+ * </ul>
+ */
+public final class Records {
+    private Records() {
+    }
+
+    /** A copy of {@code r} with {@code name} set to {@code value}. */
+    public static <R extends Record> R with(R r, String name, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(name, value);
+        return with(r, m);
+    }
+
+    /** A copy of {@code r} with the named components replaced (validated by the canonical constructor). */
+    @SuppressWarnings("unchecked")
+    public static <R extends Record> R with(R r, Map<String, ?> changes) {
+        RecordComponent[] cs = r.getClass().getRecordComponents();
+        Object[] args = new Object[cs.length];
+        Class<?>[] types = new Class<?>[cs.length];
+        Map<String, Object> left = new LinkedHashMap<>(changes);
+        for (int i = 0; i < cs.length; i++) {
+            types[i] = cs[i].getType();
+            String n = cs[i].getName();
+            if (left.containsKey(n)) {
+                args[i] = coerce(left.remove(n), types[i], n);
+            } else {
+                args[i] = get(r, cs[i]);
+            }
+        }
+        if (!left.isEmpty()) {
+            throw new IllegalArgumentException(r.getClass().getSimpleName() + " has no setting " + left.keySet());
+        }
+        try {
+            Constructor<?> k = r.getClass().getDeclaredConstructor(types);
+            k.setAccessible(true);
+            return (R) k.newInstance(args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // the record's own validation message
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot rebuild " + r.getClass().getName() + ": " + e, e);
+        }
+    }
+
+    /** The record as JSON: snake_case keys in declaration order. */
+    public static JsonObject toJson(Record r) {
+        JsonObject o = new JsonObject();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            o.add(snake(c.getName()), json(get(r, c)));
+        }
+        return o;
+    }
+
+    /** {@code bertSteps} → {@code bert_steps}. */
+    public static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code bertSteps} → {@code --bert-steps} (record components are named like the CLI options). */
+    public static String option(String camel) {
+        return "--" + snake(camel).replace('_', '-');
+    }
+
+    private static Object get(Record r, RecordComponent c) {
+        try {
+            var acc = c.getAccessor();
+            acc.setAccessible(true);
+            return acc.invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass().getName(), e);
+        }
+    }
+
+    private static Object coerce(Object v, Class<?> type, String name) {
+        if (v == null) {
+            if (type.isPrimitive()) {
+                throw new IllegalArgumentException(option(name) + " needs a value");
+            }
+            return null;
+        }
+        Class<?> boxed = box(type);
+        if (boxed.isInstance(v)) {
+            return v;
+        }
+        if (v instanceof Number n) {
+            if (boxed == Long.class && (v instanceof Integer || v instanceof Short)) {
+                return n.longValue();
+            }
+            if (boxed == Double.class && !(v instanceof Float)) {
+                return n.doubleValue();
+            }
+            if (boxed == Integer.class && v instanceof Long l && l == (int) (long) l) {
+                return (int) (long) l;
+            }
+        }
+        throw new IllegalArgumentException(option(name) + " must be a " + type.getSimpleName() + ", got "
+                + v.getClass().getSimpleName() + " " + v);
+    }
+
+    private static Class<?> box(Class<?> t) {
+        if (!t.isPrimitive()) {
+            return t;
+        }
+        return t == int.class ? Integer.class : t == long.class ? Long.class : t == double.class ? Double.class
+                : t == boolean.class ? Boolean.class : t == float.class ? Float.class : t == short.class ? Short.class
+                : t == byte.class ? Byte.class : Character.class;
+    }
+
+    private static JsonElement json(Object v) {
+        if (v == null) {
+            return JsonNull.INSTANCE;
+        }
+        if (v instanceof Number n) {
+            return new JsonPrimitive(n);
+        }
+        if (v instanceof Boolean b) {
+            return new JsonPrimitive(b);
+        }
+        if (v instanceof Enum<?> e) {
+            return new JsonPrimitive(e.name().toLowerCase(Locale.ROOT));
+        }
+        if (v instanceof Record r) {
+            return toJson(r);
+        }
+        if (v.getClass().isArray()) {
+            JsonArray a = new JsonArray();
+            for (int i = 0; i < Array.getLength(v); i++) {
+                a.add(json(Array.get(v, i)));
+            }
+            return a;
+        }
+        return new JsonPrimitive(v.toString());
+    }
+}
