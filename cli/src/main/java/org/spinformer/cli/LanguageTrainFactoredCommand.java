@@ -96,7 +96,9 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
         }
         FactoredMlm.Config cfg = new FactoredMlm.Config(d.tokenizer().vocabSize(), data.length, dim, heads, 1, form,
                 true, d.tokenizer().maskId(), seed);
-        Mlm.Options opt = new Mlm.Options(steps, batch, lr, warmup, clip, 0.01, 0, optimizer, seed, 25);
+        Mlm.Options opt = org.spinformer.core.config.Records.with(Mlm.Options.defaults(), java.util.Map.of("steps", steps,
+                "batch", batch, "lr", lr, "warmup", warmup, "clip", clip, "optimizer", Mlm.Method.parse(optimizer),
+                "seed", seed));
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(deviceOpt.parse())) {
             FactoredTraining.Curriculum c = FactoredTraining.curriculum(cfg, ls, d.windows().train(),

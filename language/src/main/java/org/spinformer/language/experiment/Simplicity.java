@@ -93,7 +93,7 @@ public final class Simplicity {
         }
 
         Mlm.Options bertTraining(long s, long steps) {
-            return new Mlm.Options(steps, bertBatch, bertLr, bertWarmup, 0.5, 0.01, 0.15, "adamw", s, 25);
+            return new Mlm.Options(steps, bertBatch, bertLr, bertWarmup, 0.5, 0.01, 0.15, Mlm.Method.ADAMW, s, 25);
         }
     }
 
@@ -131,7 +131,7 @@ public final class Simplicity {
         FactoredMlm.Config base = new FactoredMlm.Config(v, t, o.factoredDim(), o.factoredHeads(), 1, "free", true,
                 data.tokenizer().maskId(), o.seed());
         Mlm.Options fopt = new Mlm.Options(o.factoredSteps(), o.factoredBatch(), o.factoredLr(),
-                Math.min(100, o.factoredSteps() / 10), 1.0, 0.01, 0, "adamw", o.seed(), 25);
+                Math.min(100, o.factoredSteps() / 10), 1.0, 0.01, 0, Mlm.Method.ADAMW, o.seed(), 25);
         Map<String, int[][]> clones = new LinkedHashMap<>();
         if (reuseClones) {
             for (int n : o.factoredLayers()) {

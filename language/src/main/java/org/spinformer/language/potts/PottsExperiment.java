@@ -94,7 +94,7 @@ public final class PottsExperiment {
                         + ".jsonl"))) {
                     FactoredPotts fp = new FactoredPotts(o.sites(), o.colors(), o.dim(), o.seed() + 3, fm);
                     Mlm.Options opt = new Mlm.Options(o.steps(), Math.min(o.batch(), mm), o.lr(), o.steps() / 20, 1.0,
-                            o.weightDecay(), 0, "adamw", o.seed() + 4, 50);
+                            o.weightDecay(), 0, Mlm.Method.ADAMW, o.seed() + 4, 50);
                     fp.fit(train, opt, fm, log);
                     corr = Couplings.correlation(k, fp.couplings(fm));
                     loss = Mlm.evaluate(fp.model(), fm, test, -1, 0, 4096);

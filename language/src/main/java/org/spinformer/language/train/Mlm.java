@@ -31,17 +31,45 @@ import java.util.Random;
  * not finite; {@link #run} trains inside a core {@link RunHarness} (checkpoints, resume, wall-clock budget).
  */
 public final class Mlm implements AutoCloseable {
-    /** Options; {@code maskFraction <= 0} masks exactly one position per window. */
+    /** The update rule. */
+    public enum Method {
+        /** AdamW with decoupled weight decay on the weight matrices. */
+        ADAMW,
+        /** SGD with momentum 0.9. */
+        SGD;
+
+        /** {@code adamw} or {@code sgd}, else an IllegalArgumentException naming {@code --optimizer}. */
+        public static Method parse(String s) {
+            for (Method m : values()) {
+                if (m.name().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("--optimizer must be adamw or sgd, got '" + s + "'");
+        }
+    }
+
+    /**
+     * Options; {@code maskFraction <= 0} masks exactly one position per window. Start from {@link #defaults()} and
+     * change settings by name ({@link org.spinformer.core.config.Records#with}); the constructor validates.
+     */
     public record Options(long steps, int batch, double lr, long warmup, double clip, double weightDecay,
-                          double maskFraction, String optimizer, long seed, int logEvery) {
+                          double maskFraction, Method optimizer, long seed, int logEvery) {
         public Options {
-            if (steps < 1 || batch < 1 || !(lr > 0) || warmup < 0 || clip < 0 || logEvery < 1) {
+            if (steps < 1 || batch < 1 || !(lr > 0) || Double.isInfinite(lr) || warmup < 0 || !(clip >= 0)
+                    || logEvery < 1 || !(weightDecay >= 0) || !(maskFraction < 1)) {
                 throw new IllegalArgumentException("bad training options: steps=" + steps + " batch=" + batch
-                        + " lr=" + lr + " warmup=" + warmup + " clip=" + clip);
+                        + " lr=" + lr + " warmup=" + warmup + " clip=" + clip + " weight decay=" + weightDecay
+                        + " mask fraction=" + maskFraction + " log every=" + logEvery);
             }
-            if (!optimizer.equals("adamw") && !optimizer.equals("sgd")) {
-                throw new IllegalArgumentException("optimizer must be adamw or sgd, got " + optimizer);
+            if (optimizer == null) {
+                throw new IllegalArgumentException("--optimizer must be adamw or sgd");
             }
+        }
+
+        /** 1000 AdamW steps of 64 windows, η 1e-3 after 100 warm-up steps, clip 1, decay 0.01, one mask. */
+        public static Options defaults() {
+            return new Options(1000, 64, 1e-3, 100, 1.0, 0.01, 0, Method.ADAMW, 1, 25);
         }
 
         public Options withSteps(long s) {
@@ -49,26 +77,12 @@ public final class Mlm implements AutoCloseable {
                     logEvery);
         }
 
-        public Options withSeed(long s) {
-            return new Options(steps, batch, lr, warmup, clip, weightDecay, maskFraction, optimizer, s, logEvery);
-        }
-
         public Options withLr(double l) {
-            return new Options(steps, batch, l, warmup, clip, weightDecay, maskFraction, optimizer, seed, logEvery);
+            return org.spinformer.core.config.Records.with(this, "lr", l);
         }
 
         public JsonObject toJson() {
-            JsonObject o = new JsonObject();
-            o.addProperty("steps", steps);
-            o.addProperty("batch", batch);
-            o.addProperty("lr", lr);
-            o.addProperty("warmup", warmup);
-            o.addProperty("clip", clip);
-            o.addProperty("weight_decay", weightDecay);
-            o.addProperty("mask_fraction", maskFraction);
-            o.addProperty("optimizer", optimizer);
-            o.addProperty("seed", seed);
-            return o;
+            return org.spinformer.core.config.Records.toJson(this);
         }
     }
 
@@ -94,7 +108,7 @@ public final class Mlm implements AutoCloseable {
         this.random = new SavableRandom(opt.seed);
         model.parameters().attachGradients();
         Schedule s = Schedule.warmupCosine(opt.lr, Math.min(opt.warmup, opt.steps), opt.steps, 0.1 * opt.lr);
-        this.optimizer = opt.optimizer.equals("adamw")
+        this.optimizer = opt.optimizer == Method.ADAMW
                 ? AdamW.builder().setParameters(model.parameters()).setLearningRate(s)
                     .optWeightDecay(opt.weightDecay).optDecayFilter(n -> n.endsWith("weight")).build()
                 : Sgd.builder().setParameters(model.parameters()).setLearningRate(s).optMomentum(0.9)

@@ -43,7 +43,7 @@ class MlmTest {
             int[][] train = periodic(200, 8, 1);
             int[][] test = periodic(50, 8, 2);
             double before = Mlm.evaluate(model, m, test, -1, 0, 512);
-            Mlm.Options o = new Mlm.Options(300, 32, 0.03, 20, 1.0, 0.0, 0, "adamw", 3, 50);
+            Mlm.Options o = new Mlm.Options(300, 32, 0.03, 20, 1.0, 0.0, 0, Mlm.Method.ADAMW, 3, 50);
             try (MetricsLog log = MetricsLog.create(tmp.resolve("log.jsonl")); Mlm t = new Mlm(model, train, o, m, log, null)) {
                 t.train(300);
                 assertEquals(300, t.step());
@@ -63,7 +63,7 @@ class MlmTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             BertMlm bert = new BertMlm(new BertMlm.Config(6, 8, 16, 2, 32, 2, 2, 1L), m, null, DataType.FLOAT32);
             int[][] train = periodic(200, 8, 1);
-            Mlm.Options o = new Mlm.Options(200, 32, 0.01, 20, 1.0, 0.01, 0.25, "adamw", 3, 50);
+            Mlm.Options o = new Mlm.Options(200, 32, 0.01, 20, 1.0, 0.01, 0.25, Mlm.Method.ADAMW, 3, 50);
             try (Mlm t = new Mlm(bert, train, o, m, null, null)) {
                 t.train(200);
             }
@@ -77,7 +77,7 @@ class MlmTest {
             FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(6, 8, 8, 2, 1, "free", true, 2, 1L), m, null,
                     DataType.FLOAT32);
             model.parameters().get("readout.bias").set(new float[] {Float.NaN, 0, 0, 0, 0, 0});
-            Mlm.Options o = new Mlm.Options(20, 8, 0.01, 0, 1.0, 0.0, 0, "adamw", 3, 5);
+            Mlm.Options o = new Mlm.Options(20, 8, 0.01, 0, 1.0, 0.0, 0, Mlm.Method.ADAMW, 3, 5);
             try (Mlm t = new Mlm(model, periodic(20, 8, 1), o, m, null, null)) {
                 org.spinformer.core.train.NonFiniteException e = assertThrows(
                         org.spinformer.core.train.NonFiniteException.class, () -> t.train(20));
@@ -92,7 +92,7 @@ class MlmTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(6, 8, 8, 2, 1, "free", true, 2, 1L), m, null,
                     DataType.FLOAT32);
-            Mlm.Options o = new Mlm.Options(40, 8, 0.01, 5, 1.0, 0.01, 0, "adamw", 3, 5);
+            Mlm.Options o = new Mlm.Options(40, 8, 0.01, 5, 1.0, 0.01, 0, Mlm.Method.ADAMW, 3, 5);
             try (Mlm t = new Mlm(model, periodic(30, 8, 1), o, m, null, null)) {
                 var b = org.spinformer.core.train.RunHarness.builder(dir).resume(resume).weights(model.parameters())
                         .manager(m).maxSeconds(maxSeconds);
