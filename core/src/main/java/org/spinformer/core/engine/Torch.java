@@ -65,4 +65,19 @@ public final class Torch {
     public static void stopProfile(String trace) {
         JniUtils.stopProfile(trace);
     }
+
+    /** PyTorch's intra-op thread count in this process. */
+    public static int threads() {
+        return JniUtils.getNumThreads();
+    }
+
+    /** Sets PyTorch's intra-op thread count (e.g. 1 for bit-reproducible tests); returns the previous count. */
+    public static int setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("thread count must be >= 1, got " + n);
+        }
+        int old = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(n);
+        return old;
+    }
 }

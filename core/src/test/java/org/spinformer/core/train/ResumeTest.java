@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.Torch;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,13 +41,12 @@ class ResumeTest {
     @BeforeAll
     static void oneThread() {
         Devices.engine();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
+        threads = Torch.setThreads(1);
     }
 
     @AfterAll
     static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
+        Torch.setThreads(threads);
     }
 
     /** A one-layer BERT-style encoder regressing a random target; data from a stateful stream. */

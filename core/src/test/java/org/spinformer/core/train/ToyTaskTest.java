@@ -3,7 +3,7 @@ package org.spinformer.core.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.Torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.device.Devices;
@@ -20,8 +20,7 @@ class ToyTaskTest {
     @Test
     void factoredAttentionLearnsTheRingMapAndMhaCannot(@TempDir Path dir) throws Exception {
         Devices.engine();
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
+        int threads = Torch.setThreads(1);
         try (NDManager base = Devices.manager(Device.cpu())) {
             int before = base.getManagedArrays().size();
             List<ToyTask.Curve> c = ToyTask.run(base, 150, 1, DataType.FLOAT32);
@@ -38,7 +37,7 @@ class ToyTaskTest {
             Path[] files = ToyTask.plot(c, dir.resolve("toy"));
             assertTrue(Files.size(files[0]) > 1000 && Files.size(files[1]) > 1000);
         } finally {
-            JniUtils.setNumThreads(threads);
+            Torch.setThreads(threads);
         }
     }
 }

@@ -10,7 +10,7 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import ai.djl.pytorch.jni.JniUtils;
+import org.spinformer.core.engine.Torch;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.device.Devices;
 
@@ -34,13 +34,12 @@ class TrainLoopTest {
     @BeforeAll
     static void oneThread() {
         Devices.engine();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
+        threads = Torch.setThreads(1);
     }
 
     @AfterAll
     static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
+        Torch.setThreads(threads);
     }
 
     /** Live arrays of {@code m} and all its sub-managers. */
