@@ -65,6 +65,10 @@ public final class LanguagePottsCommand implements Callable<Integer> {
     @Option(names = "--test-samples", defaultValue = "2000", description = "Held-out samples for the test loss.")
     int testSamples;
 
+    @Option(names = "--resume", description = "Continue the run in --out: finished fits are restored, an "
+            + "interrupted one continues from its last checkpoint (every 500 steps).")
+    boolean resume;
+
     @Override
     public Integer call() throws Exception {
         long seed = seedOpt.seed;
@@ -76,7 +80,7 @@ public final class LanguagePottsCommand implements Callable<Integer> {
                 Map.of("beta", beta, "dim", dim, "steps", steps, "lr", lr, "chains", chains, "burnIn", burnIn,
                         "thin", thin, "testSamples", testSamples));
         try (NDManager manager = Devices.manager(deviceOpt.parse())) {
-            var results = PottsExperiment.run(o, out, manager);
+            var results = PottsExperiment.run(o, out, manager, resume);
             if (json) {
                 System.out.println(PottsExperiment.summary(results));
             } else {

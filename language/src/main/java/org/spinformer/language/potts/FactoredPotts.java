@@ -4,7 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.spinformer.core.engine.NoGrad;
+import com.google.gson.JsonObject;
 import org.spinformer.core.train.MetricsLog;
+import org.spinformer.core.train.RunHarness;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import org.spinformer.language.model.FactoredMlm;
 import org.spinformer.language.train.Mlm;
 
@@ -24,6 +29,24 @@ public final class FactoredPotts {
 
     public FactoredMlm model() {
         return model;
+    }
+
+    /**
+     * Fits by single-site MLM inside a core {@link RunHarness} in {@code dir} (checkpoints every 500 steps, log
+     * {@code log}): with {@code resume}, a finished fit is restored and an interrupted one continues exactly.
+     */
+    public void fit(int[][] samples, Mlm.Options opt, NDManager m, Path dir, Path log, boolean resume)
+            throws IOException {
+        try (Mlm t = new Mlm(model, samples, opt, m, null, null)) {
+            JsonObject cfg = model.config().deepCopy();
+            cfg.add("training", opt.toJson());
+            RunHarness.Builder b = RunHarness.builder(dir).resume(resume).weights(model.parameters()).manager(m)
+                    .config(cfg).logFile(log);
+            t.sections().forEach(b::section);
+            try (RunHarness run = b.build()) {
+                t.run(run, 500);
+            }
+        }
     }
 
     /** Fits by single-site MLM (stochastic pseudo-likelihood). Returns the final training loss. */

@@ -9,7 +9,6 @@ import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.plot.LineChart;
 import org.spinformer.core.plot.Series;
-import org.spinformer.core.train.MetricsLog;
 import org.spinformer.core.train.Progress;
 import org.spinformer.language.train.Mlm;
 import org.slf4j.Logger;
@@ -73,6 +72,15 @@ public final class PottsExperiment {
     private PottsExperiment() {}
 
     public static List<Result> run(Options o, Path out, NDManager m) throws IOException {
+        return run(o, out, m, false);
+    }
+
+    /**
+     * Runs the experiment; each M's fit runs in a core {@link org.spinformer.core.train.RunHarness} in
+     * {@code out/checkpoints/train_M}, so with {@code resume} finished fits are restored (not retrained) and an
+     * interrupted one continues from its last checkpoint. The samples are a pure function of the seed.
+     */
+    public static List<Result> run(Options o, Path out, NDManager m, boolean resume) throws IOException {
         Files.createDirectories(out);
         PottsModel truth = PottsModel.planted(o.sites(), o.colors(), o.beta(), o.seed());
         double exact = truth.stateCount() > 0 ? truth.exactConditionalEntropy() : Double.NaN;
@@ -90,12 +98,12 @@ public final class PottsExperiment {
                 int[][] train = Arrays.copyOf(all, mm);
                 double corr;
                 double loss;
-                try (NDManager fm = m.newSubManager(); MetricsLog log = MetricsLog.create(out.resolve("train_" + mm
-                        + ".jsonl"))) {
+                try (NDManager fm = m.newSubManager()) {
                     FactoredPotts fp = new FactoredPotts(o.sites(), o.colors(), o.dim(), o.seed() + 3, fm);
                     Mlm.Options opt = new Mlm.Options(o.steps(), Math.min(o.batch(), mm), o.lr(), o.steps() / 20, 1.0,
                             o.weightDecay(), 0, Mlm.Method.ADAMW, o.seed() + 4, 50);
-                    fp.fit(train, opt, fm, log);
+                    fp.fit(train, opt, fm, out.resolve("checkpoints").resolve("train_" + mm),
+                            out.resolve("train_" + mm + ".jsonl"), resume);
                     corr = Couplings.correlation(k, fp.couplings(fm));
                     loss = Mlm.evaluate(fp.model(), fm, test, -1, 0, 4096);
                 }
