@@ -42,10 +42,7 @@ public final class Training {
 
     /** Exact ground-state energies per site (spin-½ units) known from the literature, for lattices beyond ED. */
     public static double referenceEnergyPerSite(Lattice l, double j2) {
-        if (l.kind() == Lattice.Kind.SQUARE && l.lx() == 6 && l.ly() == 6 && j2 == 0.5) {
-            return -0.5038096539; // VarBench, 6×6 J1-J2 at J2 = 0.5
-        }
-        return Double.NaN;
+        return Heisenberg.referenceEnergyPerSite(l, j2);
     }
 
     /** Exact energy (total, the Hamiltonian's units): ED up to 20 sites, else a literature value or NaN. */
@@ -53,11 +50,7 @@ public final class Training {
         if (op.hilbert().sites() <= ExactSampler.MAX_SITES) {
             return new ExactDiagonalization(op).groundState().energy();
         }
-        if (!(op instanceof Heisenberg h) || h.j1() != 1.0) {
-            return Double.NaN;
-        }
-        double scale = h.units() == Heisenberg.Units.PAULI ? 4.0 : 1.0;
-        return referenceEnergyPerSite(h.lattice(), h.j2()) * h.lattice().n() * scale;
+        return op.knownGroundStateEnergy();
     }
 
     /** The Hamiltonian kinds {@code nqs train} and {@code nqs exact} accept. */

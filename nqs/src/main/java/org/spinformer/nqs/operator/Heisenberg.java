@@ -58,6 +58,23 @@ public final class Heisenberg extends SpinExchange {
         return units;
     }
 
+    /** Exact ground-state energies per site (spin-½ units, J1 = 1) known from the literature, or NaN. */
+    public static double referenceEnergyPerSite(Lattice l, double j2) {
+        if (l.kind() == Lattice.Kind.SQUARE && l.lx() == 6 && l.ly() == 6 && j2 == 0.5) {
+            return -0.5038096539; // VarBench, 6×6 J1-J2 at J2 = 0.5
+        }
+        return Double.NaN;
+    }
+
+    /** {@link #referenceEnergyPerSite} × N in this model's units (J1 = 1 only), else NaN. */
+    @Override
+    public double knownGroundStateEnergy() {
+        if (j1 != 1.0) {
+            return Double.NaN;
+        }
+        return referenceEnergyPerSite(lattice(), j2) * lattice().n() * (units == Units.PAULI ? 4.0 : 1.0);
+    }
+
     @Override
     public String kind() {
         return "heisenberg";

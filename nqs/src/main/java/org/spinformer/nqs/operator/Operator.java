@@ -51,6 +51,14 @@ public interface Operator {
     /** Candidate connected configurations and their elements for spins σ [M,N], on σ's manager. */
     Connections connections(NDArray sigma);
 
+    /**
+     * The exact ground-state energy (total, this operator's units) where it is known from the literature for systems
+     * beyond exact diagonalisation, else NaN (the default).
+     */
+    default double knownGroundStateEnergy() {
+        return Double.NaN;
+    }
+
     /** Short kind name, as the CLI spells it ({@code heisenberg}, {@code xxz}, {@code tfim}). */
     String kind();
 }
