@@ -63,11 +63,6 @@ abstract class SpinExchange implements Operator {
         return hilbert;
     }
 
-    /** The Sz-Sz anisotropy Δ (1 for Heisenberg). */
-    double anisotropy() {
-        return delta;
-    }
-
     /** Bonds with non-zero coupling [NB][2]. */
     public int[][] bonds() {
         return bonds;

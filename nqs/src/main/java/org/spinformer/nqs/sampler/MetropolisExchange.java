@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import org.spinformer.nqs.graph.Graph;
+import org.spinformer.nqs.hilbert.Hilbert;
 import org.spinformer.nqs.operator.Operator;
 import org.spinformer.nqs.vqs.VariationalState;
 
@@ -33,21 +35,31 @@ public final class MetropolisExchange implements Sampler {
     private NDArray state; // [C,N] ±1, on manager
     private boolean thermalized;
 
+    /** Exchange moves on the operator's graph over its Hilbert space (which must be the Sz = 0 sector). */
     public MetropolisExchange(Operator op, int samples, int chains, int thermalize, int discard, long seed,
                               DataType dtype, NDManager manager) {
+        this(op.graph(), op.hilbert(), samples, chains, thermalize, discard, seed, dtype, manager);
+    }
+
+    /** Exchange moves on the edges of {@code graph} (all colours) over {@code hilbert} (the Sz = 0 sector). */
+    public MetropolisExchange(Graph graph, Hilbert hilbert, int samples, int chains, int thermalize, int discard,
+                              long seed, DataType dtype, NDManager manager) {
         if (samples <= 0 || chains <= 0 || samples % chains != 0) {
             throw new IllegalArgumentException("samples (" + samples + ") must be a positive multiple of chains ("
                     + chains + ")");
         }
-        if (!op.hilbert().constrained()) {
-            throw new IllegalArgumentException("exchange moves conserve Sz and need the Sz = 0 sector; " + op
-                    + " acts on " + op.hilbert() + " (use MetropolisLocal)");
+        if (!hilbert.constrained()) {
+            throw new IllegalArgumentException("exchange moves conserve Sz and need the Sz = 0 sector, got "
+                    + hilbert + " (use MetropolisLocal)");
         }
-        this.edges = op.graph().edges();
+        if (hilbert.sites() != graph.n()) {
+            throw new IllegalArgumentException(hilbert + " does not match the " + graph.n() + "-site graph");
+        }
+        this.edges = graph.edges();
         if (edges.length == 0) {
-            throw new IllegalArgumentException("exchange moves need a graph with edges, got " + op.graph());
+            throw new IllegalArgumentException("exchange moves need a graph with edges, got " + graph);
         }
-        this.n = op.graph().n();
+        this.n = graph.n();
         this.samples = samples;
         this.chains = chains;
         this.thermalize = thermalize;
