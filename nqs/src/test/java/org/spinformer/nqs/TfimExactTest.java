@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *   E0 = −Σ_k sqrt(J² + h² − 2Jh cos k).
  * </pre>
  * The convention (factor and sector) is checked against a dense diagonalisation built here from the Pauli matrices
- * (Jacobi, N = 6), then Lanczos on the operator against the formula for N = 8 and 10 at h/J = 0.5, 1, 2.
+ * (Jacobi, N = 6; independently with numpy in {@code src/test/python/chain_free_fermions.py}), then Lanczos on the
+ * operator against the formula for N = 8 and 10 at h/J = 0.5, 1, 2.
  */
 class TfimExactTest {
     private static final double[] FIELDS = {0.5, 1.0, 2.0};

@@ -174,9 +174,6 @@ public final class Training {
         for (String k : keys) {
             JsonElement a = old.get(k);
             JsonElement b = now.get(k);
-            if (a == null && oldKind.equals("heisenberg") && k.equals("delta")) {
-                a = new com.google.gson.JsonPrimitive(1.0);
-            }
             boolean numeric = !List.of("lattice", "size", "model").contains(k);
             boolean same = numeric
                     ? a != null && b != null && a.isJsonPrimitive() && a.getAsJsonPrimitive().isNumber()

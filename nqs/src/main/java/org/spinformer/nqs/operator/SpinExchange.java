@@ -35,17 +35,17 @@ abstract class SpinExchange implements Operator {
         this.hilbert = lattice.n() % 2 == 0 ? Hilbert.szZero(lattice.n()) : Hilbert.spinHalf(lattice.n());
         this.delta = delta;
         double scale = units == Heisenberg.Units.PAULI ? 4.0 : 1.0;
-        int n1 = j1 == 0 ? 0 : lattice.j1Bonds().length;
-        int n2 = j2 == 0 ? 0 : lattice.j2Bonds().length;
-        bonds = new int[n1 + n2][];
-        coupling = new double[n1 + n2];
-        for (int b = 0; b < n1; b++) {
-            bonds[b] = lattice.j1Bonds()[b];
+        int[][] e1 = j1 == 0 ? new int[0][] : graph.edges(Graph.NEAREST);
+        int[][] e2 = j2 == 0 ? new int[0][] : graph.edges(Graph.NEXT_NEAREST);
+        bonds = new int[e1.length + e2.length][];
+        coupling = new double[bonds.length];
+        for (int b = 0; b < e1.length; b++) {
+            bonds[b] = e1[b];
             coupling[b] = scale * j1;
         }
-        for (int b = 0; b < n2; b++) {
-            bonds[n1 + b] = lattice.j2Bonds()[b];
-            coupling[n1 + b] = scale * j2;
+        for (int b = 0; b < e2.length; b++) {
+            bonds[e1.length + b] = e2[b];
+            coupling[e1.length + b] = scale * j2;
         }
     }
 
