@@ -58,4 +58,19 @@ class TfimTrainingTest {
         assertTrue(acc > 0.05 && acc < 1, "acceptance " + acc);
         assertEquals("metropolis-local", r.summary().get("sampler").getAsString());
     }
+
+    /** The single-flip chains travel in the checkpoint: 2 steps + resume to 4 equals 4 uninterrupted steps. */
+    @Test
+    void metropolisLocalResumeContinuesExactly(@TempDir Path dir) throws Exception {
+        Vmc.Result full = Training.run(spec("metropolis", 4, 0.05), dir.resolve("full"), false, Device.cpu());
+        Training.run(spec("metropolis", 2, 0.05), dir.resolve("split"), false, Device.cpu());
+        Vmc.Result resumed = Training.run(spec("metropolis", 4, 0.05), dir.resolve("split"), true, Device.cpu());
+        assertEquals(full.energy(), resumed.energy(), 1e-10);
+        assertEquals(4, Files.readAllLines(dir.resolve("split/log.jsonl")).size());
+        // a different field is refused on resume
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Training.run(spec("metropolis", 6, 0.05).withHamiltonian("tfim", 1.0, 2.0, 1.0),
+                        dir.resolve("split"), true, Device.cpu()));
+        assertTrue(e.getMessage().contains("h (checkpoint 1.0, now 2.0)"), e.getMessage());
+    }
 }
