@@ -144,8 +144,8 @@ public final class Training {
     }
 
     /**
-     * On {@code --resume}: refuses when lattice, size, model, the Hamiltonian or its couplings (J2 for heisenberg,
-     * J2 and Δ for xxz, h and J for tfim) differ from the {@code config.json} in {@code out} (the CLI's
+     * On {@code --resume}: refuses when lattice, size, model, the Hamiltonian or its couplings (J2 and units for
+     * heisenberg, J2, Δ and units for xxz, h and J for tfim) differ from the {@code config.json} in {@code out} (the CLI's
      * {@code --allow-config-change} skips this check). A config written before the Hamiltonian choice existed is a
      * Heisenberg run.
      *
@@ -166,15 +166,18 @@ public final class Training {
         }
         List<String> keys = new ArrayList<>(List.of("lattice", "size", "model"));
         switch (nowKind) {
-            case "heisenberg" -> keys.add("j2");
-            case "xxz" -> keys.addAll(List.of("j2", "delta"));
+            case "heisenberg" -> keys.addAll(List.of("j2", "units"));
+            case "xxz" -> keys.addAll(List.of("j2", "delta", "units"));
             case "tfim" -> keys.addAll(List.of("h", "j"));
             default -> { }
         }
         for (String k : keys) {
             JsonElement a = old.get(k);
             JsonElement b = now.get(k);
-            boolean numeric = !List.of("lattice", "size", "model").contains(k);
+            if (k.equals("units") && a == null) {
+                a = new com.google.gson.JsonPrimitive("spin"); // the default before units were recorded
+            }
+            boolean numeric = !List.of("lattice", "size", "model", "units").contains(k);
             boolean same = numeric
                     ? a != null && b != null && a.isJsonPrimitive() && a.getAsJsonPrimitive().isNumber()
                             && a.getAsDouble() == b.getAsDouble()
