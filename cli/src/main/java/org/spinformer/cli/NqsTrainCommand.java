@@ -55,8 +55,8 @@ public final class NqsTrainCommand implements Callable<Integer> {
     int dim = D.dim();
     @Option(names = "--heads", description = "Attention heads (default: ${DEFAULT-VALUE}).")
     int heads = D.heads();
-    @Option(names = "--patch", description = "Patch side b; 0 = auto: 1 up to 20 sites, else 2 "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patch", description = "Patch side b; 0 = auto: 1 up to 20 sites, else 2; "
+            + "always 1 on a chain (default: ${DEFAULT-VALUE}).")
     int patch = D.patch();
     @Option(names = "--mlp-dim", description = "MLP hidden width (default: ${DEFAULT-VALUE}).")
     int mlpDim = D.mlpDim();

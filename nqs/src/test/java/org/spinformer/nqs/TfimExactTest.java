@@ -72,4 +72,20 @@ class TfimExactTest {
                 .energy();
         assertEquals(freeFermions(8, 0.5, 1.0), e, 1e-10);
     }
+
+    /** The operator's closed form (used beyond ED) equals Lanczos, including the gauge-equivalent signs. */
+    @Test
+    void knownGroundStateEnergyOfTheChainEqualsLanczos() {
+        for (double[] jh : new double[][] {{1.0, 0.5}, {-1.0, 0.7}, {0.8, -1.3}, {1.0, 0.0}}) {
+            TransverseFieldIsing op = new TransverseFieldIsing(Lattice.chain(10), jh[0], jh[1]);
+            assertEquals(new ExactDiagonalization(op).groundState().energy(), op.knownGroundStateEnergy(), 1e-10,
+                    "J = " + jh[0] + ", h = " + jh[1]);
+        }
+        TransverseFieldIsing odd = new TransverseFieldIsing(Lattice.chain(7), 1.0, 0.6);
+        assertEquals(new ExactDiagonalization(odd).groundState().energy(), odd.knownGroundStateEnergy(), 1e-10);
+        assertEquals(Double.NaN, new TransverseFieldIsing(Lattice.chain(7), -1.0, 0.6).knownGroundStateEnergy());
+        assertEquals(Double.NaN, new TransverseFieldIsing(Lattice.square(3), 1.0, 1.0).knownGroundStateEnergy());
+        assertEquals(freeFermions(24, 1.0, 1.0), new TransverseFieldIsing(Lattice.chain(24), 1.0, 1.0)
+                .knownGroundStateEnergy(), 1e-12);
+    }
 }

@@ -81,7 +81,10 @@ public final class Training {
         WaveFunction wf;
         switch (s.model().toLowerCase(Locale.ROOT)) {
             case "vit":
-                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), s.resolvedPatch(l.n()), s.mlpDim(),
+                // b×b patches do not fit a chain (Lx×1): auto is 1 there
+                int patch = l.kind() == Lattice.Kind.CHAIN && s.patch() == TrainSpec.AUTO_PATCH ? 1
+                        : s.resolvedPatch(l.n());
+                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), patch, s.mlpDim(),
                         s.headGain()), dt,
                         m, s.seed());
                 break;

@@ -124,6 +124,25 @@ public final class TransverseFieldIsing implements Operator {
         return new Connections(conn, mels);
     }
 
+    /**
+     * On a periodic chain (a {@code Lattice.chain} graph) the free-fermion ground-state energy (Pfeuty 1970)
+     * E0 = −Σ_k sqrt(J² + h² − 2Jh cos k), k = (2m+1)π/N, m = 0..N−1 (even sector of ∏σˣ); valid for J ≥ 0 and for
+     * even N (the signs of J and h are then gauge choices). Else NaN.
+     */
+    @Override
+    public double knownGroundStateEnergy() {
+        Lattice l = graph.lattice();
+        int n = graph.n();
+        if (l == null || l.kind() != Lattice.Kind.CHAIN || n < 3 || (j < 0 && n % 2 != 0)) {
+            return Double.NaN;
+        }
+        double e = 0;
+        for (int m = 0; m < n; m++) {
+            e -= Math.sqrt(j * j + h * h - 2 * j * h * Math.cos((2 * m + 1) * Math.PI / n));
+        }
+        return e;
+    }
+
     @Override
     public String kind() {
         return "tfim";
