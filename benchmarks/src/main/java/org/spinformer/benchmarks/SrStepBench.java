@@ -158,7 +158,9 @@ public final class SrStepBench {
                         long t1 = System.nanoTime();
                         t[0] = (t1 - t0) / 1e9;
                         progress("  sampling %.2f s (acceptance %.3f)", t[0], smp.acceptance());
-                        NDArray[] e = LocalEnergy.compute(h, vs, smp.sigma(), smp.logRe(), smp.logIm());
+                        org.spinformer.nqs.vqs.LocalEnergies le = LocalEnergy.compute(h, vs, smp.sigma(), smp.logRe(),
+                                smp.logIm());
+                        NDArray[] e = {le.re(), le.im()};
                         BenchSupport.sync(e[0]);
                         long t2 = System.nanoTime();
                         t[1] = (t2 - t1) / 1e9;

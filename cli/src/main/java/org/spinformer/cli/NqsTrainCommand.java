@@ -18,20 +18,34 @@ import java.util.concurrent.Callable;
 
 /** {@code spinformer nqs train}: VMC + SR training of a ViT (or Jastrow) wave function. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a transformer wave function for the J1-J2 Heisenberg model by VMC with SR. Writes "
+        description = "Train a transformer wave function for the J1-J2 Heisenberg model (or the XXZ or "
+                + "transverse-field Ising model, --hamiltonian) by VMC with SR. Writes "
                 + "config.json, log.jsonl, checkpoint/, summary.json and plots (energy, relative_error, "
                 + "vscore_vs_compute as PNG+SVG) into --out.")
 public final class NqsTrainCommand implements Callable<Integer> {
     private static final TrainSpec D = TrainSpec.defaults();
 
-    @Option(names = "--lattice", description = "square or triangular (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lattice", description = "chain, square or triangular (default: ${DEFAULT-VALUE}).")
     String lattice = D.lattice();
-    @Option(names = "--size", description = "Lattice size LxL, e.g. 4x4 or 6x6 (default: ${DEFAULT-VALUE}).")
-    String size = D.size();
-    @Option(names = "--j2", description = "Next-nearest coupling J2 (J1 = 1) (default: ${DEFAULT-VALUE}).")
-    double j2 = D.j2();
-    @Option(names = "--units", description = "Energy units: spin (S = sigma/2) or pauli (x4, NetKet/VarBench) "
+    @Option(names = "--size", description = "Lattice size LxL, e.g. 4x4 or 6x6; a chain's length L, e.g. 8 "
             + "(default: ${DEFAULT-VALUE}).")
+    String size = D.size();
+    @Option(names = "--hamiltonian", description = "heisenberg (J1 = 1, --j2), xxz (J1 = 1, --j2, --delta) or "
+            + "tfim (-J sum sz.sz - h sum sx over nearest neighbours, Pauli matrices, --j, --h; no Sz constraint) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String hamiltonian = D.hamiltonian();
+    @Option(names = "--j2", description = "Next-nearest coupling J2 (J1 = 1), heisenberg and xxz "
+            + "(default: ${DEFAULT-VALUE}).")
+    double j2 = D.j2();
+    @Option(names = "--delta", description = "XXZ anisotropy Delta of the Sz.Sz term (1 = Heisenberg) "
+            + "(default: ${DEFAULT-VALUE}).")
+    double delta = D.delta();
+    @Option(names = "--h", description = "TFIM transverse field h (default: ${DEFAULT-VALUE}).")
+    double field = D.field();
+    @Option(names = "--j", description = "TFIM Ising coupling J (default: ${DEFAULT-VALUE}).")
+    double isingJ = D.isingJ();
+    @Option(names = "--units", description = "Energy units of heisenberg and xxz: spin (S = sigma/2) or pauli "
+            + "(x4, NetKet/VarBench) (default: ${DEFAULT-VALUE}).")
     String units = D.units();
     @Option(names = "--model", description = "vit or jastrow (default: ${DEFAULT-VALUE}).")
     String model = D.model();
@@ -41,15 +55,17 @@ public final class NqsTrainCommand implements Callable<Integer> {
     int dim = D.dim();
     @Option(names = "--heads", description = "Attention heads (default: ${DEFAULT-VALUE}).")
     int heads = D.heads();
-    @Option(names = "--patch", description = "Patch side b; 0 = auto: 1 up to 20 sites, else 2 "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patch", description = "Patch side b; 0 = auto: 1 up to 20 sites, else 2; "
+            + "always 1 on a chain (default: ${DEFAULT-VALUE}).")
     int patch = D.patch();
     @Option(names = "--mlp-dim", description = "MLP hidden width (default: ${DEFAULT-VALUE}).")
     int mlpDim = D.mlpDim();
     @Option(names = "--head-gain", description = "Initial gain of the output LayerNorms (small: start near the "
             + "uniform state) (default: ${DEFAULT-VALUE}).")
     double headGain = D.headGain();
-    @Option(names = "--sampler", description = "exact (full sum over the basis, <= 20 sites), direct (M independent draws from |psi|^2, <= 20 sites) or metropolis (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sampler", description = "exact (full sum over the basis, <= 20 sites), direct (M independent "
+            + "draws from |psi|^2, <= 20 sites) or metropolis (exchange moves on the Sz = 0 sector of heisenberg and "
+            + "xxz, single-spin flips for tfim) (default: ${DEFAULT-VALUE}).")
     String sampler = D.sampler();
     @Option(names = "--samples", description = "Monte Carlo samples M per step (default: ${DEFAULT-VALUE}).")
     int samples = D.samples();
@@ -96,8 +112,8 @@ public final class NqsTrainCommand implements Callable<Integer> {
     Path out = Path.of("runs/nqs");
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
-    @Option(names = "--allow-config-change", description = "With --resume: continue even if lattice, size, J2 or "
-            + "model differ from the config.json in --out.")
+    @Option(names = "--allow-config-change", description = "With --resume: continue even if lattice, size, model, "
+            + "hamiltonian or its couplings differ from the config.json in --out.")
     boolean allowConfigChange;
     @Option(names = "--json", description = "Print the summary JSON as the last stdout line.")
     boolean json;
@@ -109,7 +125,8 @@ public final class NqsTrainCommand implements Callable<Integer> {
         Device dev = Devices.parse(device);
         TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
                 samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk,
-                marshall, checkpointEvery, thermalize, discard, maxMinutes, momentum);
+                marshall, checkpointEvery, thermalize, discard, maxMinutes, momentum, hamiltonian.trim().toLowerCase(Locale.ROOT),
+                delta, field, isingJ);
         Vmc.Result r = Training.run(spec, out, resume, allowConfigChange, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),
@@ -120,6 +137,28 @@ public final class NqsTrainCommand implements Callable<Integer> {
             System.out.println(new Gson().toJson(r.summary()));
         }
         return 0;
+    }
+
+    /**
+     * Checks --hamiltonian, --delta, --h and --j (shared with {@code nqs exact}).
+     *
+     * @throws IllegalArgumentException naming the bad option
+     */
+    static void validateHamiltonian(String hamiltonian, double delta, double field, double isingJ) {
+        String k = hamiltonian == null ? "" : hamiltonian.trim().toLowerCase(Locale.ROOT);
+        if (!Training.HAMILTONIANS.contains(k)) {
+            throw new IllegalArgumentException("--hamiltonian must be heisenberg, xxz or tfim, got '" + hamiltonian
+                    + "'");
+        }
+        if (!Double.isFinite(delta)) {
+            throw new IllegalArgumentException("--delta must be a finite number, got " + delta);
+        }
+        if (!Double.isFinite(field)) {
+            throw new IllegalArgumentException("--h must be a finite number, got " + field);
+        }
+        if (!Double.isFinite(isingJ)) {
+            throw new IllegalArgumentException("--j must be a finite number, got " + isingJ);
+        }
     }
 
     /**
@@ -151,6 +190,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
         if (!Double.isFinite(j2)) {
             throw new IllegalArgumentException("--j2 must be finite, got " + j2);
         }
+        validateHamiltonian(hamiltonian, delta, field, isingJ);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
         }

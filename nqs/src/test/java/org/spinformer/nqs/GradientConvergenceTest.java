@@ -15,6 +15,7 @@ import org.spinformer.nqs.sampler.ExactSampler;
 import org.spinformer.nqs.sampler.MetropolisExchange;
 import org.spinformer.nqs.sampler.Sampler;
 import org.spinformer.nqs.sampler.Samples;
+import org.spinformer.nqs.vqs.LocalEnergies;
 import org.spinformer.nqs.vqs.LocalEnergy;
 import org.spinformer.nqs.vqs.VariationalState;
 
@@ -85,8 +86,9 @@ class GradientConvergenceTest {
                                     double[] exactF) {
         try (NDManager s = m.newSubManager()) {
             Samples smp = sampler.sample(vs, s, 0);
-            NDArray[] e = smp.eLocRe() != null ? new NDArray[] {smp.eLocRe(), smp.eLocIm()}
+            LocalEnergies le = smp.eLocRe() != null ? new LocalEnergies(smp.eLocRe(), smp.eLocIm())
                     : LocalEnergy.compute(h, vs, smp.sigma(), smp.logRe(), smp.logIm());
+            NDArray[] e = {le.re(), le.im()};
             NDArray[] jac = vs.jacobian(smp.sigma());
             double[] f = StochasticReconfiguration.gradient(jac[0], jac[1], e[0], e[1], smp.weights())
                     .toDoubleArray();

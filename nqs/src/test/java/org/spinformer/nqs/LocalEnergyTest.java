@@ -13,6 +13,7 @@ import org.spinformer.nqs.model.ViT;
 import org.spinformer.nqs.operator.Heisenberg;
 import org.spinformer.nqs.sampler.ExactSampler;
 import org.spinformer.nqs.sampler.Samples;
+import org.spinformer.nqs.vqs.LocalEnergies;
 import org.spinformer.nqs.vqs.LocalEnergy;
 import org.spinformer.nqs.vqs.VariationalState;
 
@@ -63,9 +64,9 @@ class LocalEnergyTest {
                 sim[k] = im[rows[k]];
             }
             NDArray sigma = m.create(sub, new ai.djl.ndarray.types.Shape(rows.length, l.n()));
-            NDArray[] e = LocalEnergy.compute(h, vs, sigma, m.create(sre), m.create(sim));
-            double[] er = e[0].toDoubleArray();
-            double[] ei = e[1].toDoubleArray();
+            LocalEnergies e = LocalEnergy.compute(h, vs, sigma, m.create(sre), m.create(sim));
+            double[] er = e.re().toDoubleArray();
+            double[] ei = e.im().toDoubleArray();
             for (int k = 0; k < rows.length; k++) {
                 int r = rows[k];
                 double den = pr[r] * pr[r] + pi[r] * pi[r];

@@ -6,13 +6,28 @@ import com.google.gson.JsonObject;
  * Everything that defines a training run (the CLI options of {@code spinformer nqs train}); defaults are the
  * small-lattice setting that reaches ≤ 2e-3 relative error on 4×4 J2 = 0.5 with exact enumeration.
  * {@code maxMinutes} ≤ 0: no wall-clock budget; otherwise the run stops (checkpoint, summary, plots) after the
- * step that exceeds it. {@code momentum} μ: SR with SPRING momentum (0: plain SR).
+ * step that exceeds it. {@code momentum} μ: SR with SPRING momentum (0: plain SR). {@code hamiltonian}:
+ * {@code heisenberg} (J1 = 1, {@code j2}), {@code xxz} (J1 = 1, {@code j2}, anisotropy {@code delta}) or
+ * {@code tfim} (−J Σ σᶻσᶻ − h Σ σˣ with {@code isingJ} = J and {@code field} = h, Pauli matrices; {@code j2} and
+ * {@code units} do not apply).
  */
 public record TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
                         int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains, int steps,
                         double lr, String lrSchedule, double diagShift, double diagShiftFinal, String optimizer,
                         long seed, String dtype, int chunk, boolean marshall, int checkpointEvery, int thermalize,
-                        int discard, double maxMinutes, double momentum) {
+                        int discard, double maxMinutes, double momentum, String hamiltonian, double delta,
+                        double field, double isingJ) {
+    /** The Heisenberg model (the settings before the operator choice existed). */
+    public TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
+                     int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains,
+                     int steps, double lr, String lrSchedule, double diagShift, double diagShiftFinal,
+                     String optimizer, long seed, String dtype, int chunk, boolean marshall, int checkpointEvery,
+                     int thermalize, int discard, double maxMinutes, double momentum) {
+        this(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples, chains,
+                steps, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
+                checkpointEvery, thermalize, discard, maxMinutes, momentum, "heisenberg", 1.0, 1.0, 1.0);
+    }
+
     /** Without SR momentum (plain SR). */
     public TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
                      int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains,
@@ -44,7 +59,14 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
     public TrainSpec withSteps(int s) {
         return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples,
                 chains, s, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
-                checkpointEvery, thermalize, discard, maxMinutes, momentum);
+                checkpointEvery, thermalize, discard, maxMinutes, momentum, hamiltonian, delta, field, isingJ);
+    }
+
+    /** The same run with another Hamiltonian: kind {@code heisenberg|xxz|tfim}, XXZ Δ, TFIM field h and J. */
+    public TrainSpec withHamiltonian(String kind, double anisotropy, double h, double j) {
+        return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples,
+                chains, steps, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
+                checkpointEvery, thermalize, discard, maxMinutes, momentum, kind, anisotropy, h, j);
     }
 
     public JsonObject toJson() {
@@ -79,6 +101,10 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         o.addProperty("discard", discard);
         o.addProperty("max_minutes", maxMinutes);
         o.addProperty("momentum", momentum);
+        o.addProperty("hamiltonian", hamiltonian);
+        o.addProperty("delta", delta);
+        o.addProperty("h", field);
+        o.addProperty("j", isingJ);
         return o;
     }
 }

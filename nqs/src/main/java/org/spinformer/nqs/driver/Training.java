@@ -17,9 +17,13 @@ import org.spinformer.nqs.model.MarshallSign;
 import org.spinformer.nqs.model.ViT;
 import org.spinformer.nqs.model.WaveFunction;
 import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.operator.Operator;
+import org.spinformer.nqs.operator.TransverseFieldIsing;
+import org.spinformer.nqs.operator.Xxz;
 import org.spinformer.nqs.sampler.DirectSampler;
 import org.spinformer.nqs.sampler.ExactSampler;
 import org.spinformer.nqs.sampler.MetropolisExchange;
+import org.spinformer.nqs.sampler.MetropolisLocal;
 import org.spinformer.nqs.sampler.Sampler;
 import org.spinformer.nqs.vqs.VariationalState;
 
@@ -38,34 +42,49 @@ public final class Training {
 
     /** Exact ground-state energies per site (spin-½ units) known from the literature, for lattices beyond ED. */
     public static double referenceEnergyPerSite(Lattice l, double j2) {
-        if (l.kind() == Lattice.Kind.SQUARE && l.lx() == 6 && l.ly() == 6 && j2 == 0.5) {
-            return -0.5038096539; // VarBench, 6×6 J1-J2 at J2 = 0.5
-        }
-        return Double.NaN;
+        return Heisenberg.referenceEnergyPerSite(l, j2);
     }
 
     /** Exact energy (total, the Hamiltonian's units): ED up to 20 sites, else a literature value or NaN. */
-    public static double exactEnergy(Heisenberg h) {
-        Lattice l = h.lattice();
-        double scale = h.units() == Heisenberg.Units.PAULI ? 4.0 : 1.0;
-        if (l.n() <= 20 && l.n() % 2 == 0) {
-            return new ExactDiagonalization(h).groundState().energy();
+    public static double exactEnergy(Operator op) {
+        if (op.hilbert().sites() <= ExactSampler.MAX_SITES) {
+            return new ExactDiagonalization(op).groundState().energy();
         }
-        if (h.j1() != 1.0) {
-            return Double.NaN;
-        }
-        return referenceEnergyPerSite(l, h.j2()) * l.n() * scale;
+        return op.knownGroundStateEnergy();
     }
 
-    public static Heisenberg hamiltonian(TrainSpec s) {
-        return new Heisenberg(Lattice.parse(s.lattice(), s.size()), 1.0, s.j2(), Heisenberg.Units.parse(s.units()));
+    /** The Hamiltonian kinds {@code nqs train} and {@code nqs exact} accept. */
+    public static final List<String> HAMILTONIANS = List.of("heisenberg", "xxz", "tfim");
+
+    /**
+     * The operator of a run: {@code heisenberg} (J1 = 1, J2), {@code xxz} (J1 = 1, J2, Δ) or {@code tfim} (J, h;
+     * Pauli matrices, nearest-neighbour bonds).
+     */
+    public static Operator hamiltonian(TrainSpec s) {
+        return hamiltonian(s.hamiltonian(), Lattice.parse(s.lattice(), s.size()), s.j2(), s.units(), s.delta(),
+                s.field(), s.isingJ());
+    }
+
+    /** The operator of the given kind on a lattice (see {@link #hamiltonian(TrainSpec)}). */
+    public static Operator hamiltonian(String kind, Lattice l, double j2, String units, double delta, double h,
+                                       double j) {
+        String k = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
+        return switch (k) {
+            case "heisenberg" -> new Heisenberg(l, 1.0, j2, Heisenberg.Units.parse(units));
+            case "xxz" -> new Xxz(l, 1.0, j2, delta, Heisenberg.Units.parse(units));
+            case "tfim" -> new TransverseFieldIsing(l, j, h);
+            default -> throw new IllegalArgumentException("bad hamiltonian '" + kind + "': use heisenberg, xxz or tfim");
+        };
     }
 
     public static WaveFunction model(TrainSpec s, Lattice l, DataType dt, NDManager m) {
         WaveFunction wf;
         switch (s.model().toLowerCase(Locale.ROOT)) {
             case "vit":
-                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), s.resolvedPatch(l.n()), s.mlpDim(),
+                // b×b patches do not fit a chain (Lx×1): auto is 1 there
+                int patch = l.kind() == Lattice.Kind.CHAIN && s.patch() == TrainSpec.AUTO_PATCH ? 1
+                        : s.resolvedPatch(l.n());
+                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), patch, s.mlpDim(),
                         s.headGain()), dt,
                         m, s.seed());
                 break;
@@ -78,14 +97,21 @@ public final class Training {
         return s.marshall() ? new MarshallSign(wf, l, dt, m) : wf;
     }
 
-    public static Sampler sampler(TrainSpec s, Heisenberg h, WaveFunction wf, DataType dt, NDManager m) {
+    /**
+     * The sampler of a run; {@code metropolis} is exchange moves on an Sz = 0 Hilbert space and single-spin flips on
+     * an unconstrained one.
+     */
+    public static Sampler sampler(TrainSpec s, Operator h, WaveFunction wf, DataType dt, NDManager m) {
         switch (s.sampler().toLowerCase(Locale.ROOT)) {
             case "exact":
                 return new ExactSampler(h, wf.symmetries(), dt, m);
             case "direct":
                 return new DirectSampler(h, wf.symmetries(), s.samples(), s.seed(), dt, m);
             case "metropolis":
-                return new MetropolisExchange(h, s.samples(), s.chains(), s.thermalize(), s.discard(), s.seed(), dt, m);
+                return h.hilbert().constrained()
+                        ? new MetropolisExchange(h, s.samples(), s.chains(), s.thermalize(), s.discard(), s.seed(), dt, m)
+                        : new MetropolisLocal(h.hilbert(), s.samples(), s.chains(), s.thermalize(), s.discard(),
+                                s.seed(), dt, m);
             default:
                 throw new IllegalArgumentException("bad sampler '" + s.sampler() + "': use exact, direct or metropolis");
         }
@@ -115,14 +141,16 @@ public final class Training {
         }
     }
 
-    /** Validates, builds and runs; a resume must keep lattice, size, J2 and model. */
+    /** Validates, builds and runs; a resume must keep lattice, size, model, Hamiltonian and couplings. */
     public static Vmc.Result run(TrainSpec s, Path out, boolean resume, Device device) throws IOException {
         return run(s, out, resume, false, device);
     }
 
     /**
-     * On {@code --resume}: refuses when lattice, size, J2 or model differ from the {@code config.json} in
-     * {@code out} (the CLI's {@code --allow-config-change} skips this check).
+     * On {@code --resume}: refuses when lattice, size, model, the Hamiltonian or its couplings (J2 and units for
+     * heisenberg, J2, Δ and units for xxz, h and J for tfim) differ from the {@code config.json} in {@code out} (the CLI's
+     * {@code --allow-config-change} skips this check). A config written before the Hamiltonian choice existed is a
+     * Heisenberg run.
      *
      * @throws IllegalArgumentException naming each setting that differs
      */
@@ -134,11 +162,28 @@ public final class Training {
         JsonObject old = JsonParser.parseString(Files.readString(cfgFile)).getAsJsonObject();
         JsonObject now = spec.toJson();
         List<String> diffs = new ArrayList<>();
-        for (String k : List.of("lattice", "size", "j2", "model")) {
+        String oldKind = hamiltonianKind(old.get("hamiltonian"));
+        String nowKind = hamiltonianKind(now.get("hamiltonian"));
+        if (!oldKind.equals(nowKind)) {
+            diffs.add("hamiltonian (checkpoint " + oldKind + ", now " + nowKind + ")");
+        }
+        List<String> keys = new ArrayList<>(List.of("lattice", "size", "model"));
+        switch (nowKind) {
+            case "heisenberg" -> keys.addAll(List.of("j2", "units"));
+            case "xxz" -> keys.addAll(List.of("j2", "delta", "units"));
+            case "tfim" -> keys.addAll(List.of("h", "j"));
+            default -> { }
+        }
+        for (String k : keys) {
             JsonElement a = old.get(k);
             JsonElement b = now.get(k);
-            boolean same = k.equals("j2")
-                    ? a != null && b != null && a.getAsDouble() == b.getAsDouble()
+            if (k.equals("units") && a == null) {
+                a = new com.google.gson.JsonPrimitive("spin"); // the default before units were recorded
+            }
+            boolean numeric = !List.of("lattice", "size", "model", "units").contains(k);
+            boolean same = numeric
+                    ? a != null && b != null && a.isJsonPrimitive() && a.getAsJsonPrimitive().isNumber()
+                            && a.getAsDouble() == b.getAsDouble()
                     : java.util.Objects.equals(a, b);
             if (!same) {
                 diffs.add(k + " (checkpoint " + a + ", now " + b + ")");
@@ -148,6 +193,15 @@ public final class Training {
             throw new IllegalArgumentException("--resume: settings differ from " + cfgFile + ": "
                     + String.join(", ", diffs) + "; pass --allow-config-change to continue anyway");
         }
+    }
+
+    /** The Hamiltonian kind of a config entry: absent or an old description string "Heisenberg(...)": heisenberg. */
+    private static String hamiltonianKind(JsonElement e) {
+        if (e == null || e.isJsonNull() || !e.isJsonPrimitive()) {
+            return "heisenberg";
+        }
+        String v = e.getAsString().trim().toLowerCase(Locale.ROOT);
+        return v.startsWith("heisenberg") ? "heisenberg" : v;
     }
 
     /**
@@ -169,7 +223,8 @@ public final class Training {
         if (dt != DataType.FLOAT32 && dt != DataType.FLOAT64) {
             throw new IllegalArgumentException("dtype must be float32 or float64, got " + s.dtype());
         }
-        Heisenberg h = hamiltonian(s);
+        Lattice lattice = Lattice.parse(s.lattice(), s.size());
+        Operator h = hamiltonian(s);
         Vmc.Method method = switch (s.optimizer().toLowerCase(Locale.ROOT)) {
             case "sr" -> Vmc.Method.SR;
             case "adam" -> Vmc.Method.ADAM;
@@ -177,16 +232,16 @@ public final class Training {
         };
         double exact = exactEnergy(h);
         try (NDManager m = Devices.manager(device)) {
-            WaveFunction wf = model(s, h.lattice(), dt, m);
+            WaveFunction wf = model(s, lattice, dt, m);
             Sampler sampler = sampler(s, h, wf, dt, m);
             VariationalState vs = new VariationalState(wf, s.chunk());
             JsonObject cfg = s.toJson();
             cfg.add("model_config", wf.config());
-            cfg.addProperty("hamiltonian", h.toString());
+            cfg.addProperty("hamiltonian_description", h.toString());
             cfg.addProperty("exact_energy", exact);
             cfg.addProperty("device", device.toString());
             LOG.info("{}; {} with {} parameters, {} sampler; exact E/N = {}", h, s.model(), wf.parameters().numel(),
-                    sampler.name(), exact / h.lattice().n());
+                    sampler.name(), exact / h.graph().n());
             Vmc vmc = new Vmc(h, vs, sampler, new Vmc.Options(s.steps(), method, lrSchedule(s), shiftSchedule(s),
                     s.checkpointEvery(), exact, cfg, s.maxMinutes() * 60, s.momentum()), m);
             return vmc.run(out, resume);

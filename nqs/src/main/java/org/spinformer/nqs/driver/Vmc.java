@@ -19,10 +19,11 @@ import org.spinformer.core.train.MetricsLog;
 import org.spinformer.core.train.NonFiniteException;
 import org.spinformer.core.train.Progress;
 import org.spinformer.core.train.Schedule;
-import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.operator.Operator;
 import org.spinformer.nqs.optimizer.StochasticReconfiguration;
 import org.spinformer.nqs.sampler.Sampler;
 import org.spinformer.nqs.sampler.Samples;
+import org.spinformer.nqs.vqs.LocalEnergies;
 import org.spinformer.nqs.vqs.LocalEnergy;
 import org.spinformer.nqs.vqs.VariationalState;
 
@@ -82,7 +83,7 @@ public final class Vmc {
     public record Result(double energy, double energyPerSite, double error, double variance, double vScore,
                          double exactEnergy, double relativeError, long steps, double seconds, JsonObject summary) {}
 
-    private final Heisenberg h;
+    private final Operator h;
     private final VariationalState vs;
     private final Sampler sampler;
     private final Options o;
@@ -91,13 +92,13 @@ public final class Vmc {
     private NDArray previousDelta; // the last SR direction δ (SPRING momentum), on the run's manager
     private static final String PREVIOUS_DELTA = "sr.previous_delta";
 
-    public Vmc(Heisenberg h, VariationalState vs, Sampler sampler, Options o, NDManager manager) {
+    public Vmc(Operator h, VariationalState vs, Sampler sampler, Options o, NDManager manager) {
         this.h = h;
         this.vs = vs;
         this.sampler = sampler;
         this.o = o;
         this.manager = manager;
-        this.sites = h.lattice().n();
+        this.sites = h.graph().n();
     }
 
     /** One step's measured quantities. */
@@ -225,7 +226,7 @@ public final class Vmc {
             try (NDManager sm = manager.newSubManager()) {
                 Map<String, NDArray> chains = snapshot(sm);
                 Samples smp = sampler.sample(vs, sm, done + 1_000_000L);
-                NDArray[] e = localEnergies(smp);
+                LocalEnergies e = localEnergies(smp);
                 fin = stats(smp, e);
                 checkFinite(done + 1, fin);
                 if (done > start || !Checkpoint.exists(ckpt)) {
@@ -278,7 +279,7 @@ public final class Vmc {
         long t0 = System.nanoTime();
         Samples smp = sampler.sample(vs, sm, step);
         long t1 = System.nanoTime();
-        NDArray[] e = localEnergies(smp);
+        LocalEnergies e = localEnergies(smp);
         Statistics stats = stats(smp, e);
         checkFinite(step + 1, stats);
         if (beforeUpdate != null) {
@@ -291,7 +292,7 @@ public final class Vmc {
         Parameters params = vs.model().parameters();
         String solver;
         if (adam == null) {
-            StochasticReconfiguration.Update u = StochasticReconfiguration.compute(jac[0], jac[1], e[0], e[1],
+            StochasticReconfiguration.Update u = StochasticReconfiguration.compute(jac[0], jac[1], e.re(), e.im(),
                     smp.weights(), shift, previousDelta, o.momentum());
             NonFiniteException.check(step + 1, "SR update max|δ|", maxAbs(u.delta()), HINT);
             apply(params, u.delta(), lr);
@@ -305,7 +306,7 @@ public final class Vmc {
             }
             solver = u.method().name().toLowerCase(java.util.Locale.ROOT) + (u.sampleSpace() ? "/sample" : "/param");
         } else {
-            NDArray g = StochasticReconfiguration.gradient(jac[0], jac[1], e[0], e[1], smp.weights());
+            NDArray g = StochasticReconfiguration.gradient(jac[0], jac[1], e.re(), e.im(), smp.weights());
             NonFiniteException.check(step + 1, "energy gradient max|g|", maxAbs(g), HINT);
             Map<String, NDArray> grads = new LinkedHashMap<>();
             long off = 0;
@@ -340,16 +341,16 @@ public final class Vmc {
         }
     }
 
-    private NDArray[] localEnergies(Samples smp) {
+    private LocalEnergies localEnergies(Samples smp) {
         if (smp.eLocRe() != null) {
-            return new NDArray[] {smp.eLocRe(), smp.eLocIm()};
+            return new LocalEnergies(smp.eLocRe(), smp.eLocIm());
         }
         return LocalEnergy.compute(h, vs, smp.sigma(), smp.logRe(), smp.logIm());
     }
 
-    private static Statistics stats(Samples smp, NDArray[] e) {
-        double[] re = e[0].toType(DataType.FLOAT64, false).toDoubleArray();
-        double[] im = e[1].toType(DataType.FLOAT64, false).toDoubleArray();
+    private static Statistics stats(Samples smp, LocalEnergies e) {
+        double[] re = e.re().toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] im = e.im().toType(DataType.FLOAT64, false).toDoubleArray();
         double[] w = smp.weights().toType(DataType.FLOAT64, false).toDoubleArray();
         return Statistics.of(re, im, w, smp.chains(), smp.exact());
     }

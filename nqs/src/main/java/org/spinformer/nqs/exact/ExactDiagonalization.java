@@ -1,49 +1,57 @@
 package org.spinformer.nqs.exact;
 
-import org.spinformer.nqs.hilbert.SzZeroBasis;
-import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.hilbert.Hilbert;
+import org.spinformer.nqs.operator.Operator;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Ground state of a {@link Heisenberg} Hamiltonian in the total Sz = 0 sector by the Lanczos method in double
- * precision (plain Java, matrix free; a reference tool). Two passes: the first builds the tridiagonal matrix until
- * the lowest Ritz value is has a residual estimate β_k|c_k| below 1e-11, the second regenerates the Lanczos vectors to assemble the
- * ground-state vector (memory: a few vectors of C(N, N/2) doubles). The energy reported is the Rayleigh quotient of
- * the assembled vector; the residual ‖Hv − Ev‖ is reported too.
+ * Ground state of an {@link Operator} on its Hilbert space (the total Sz = 0 sector or all 2^N states) by the
+ * Lanczos method in double precision (plain Java, matrix free, from the operator's plain-Java matrix elements; a
+ * reference tool). Two passes: the first builds the tridiagonal matrix until the lowest Ritz value has a residual
+ * estimate β_k|c_k| below 1e-11, the second regenerates the Lanczos vectors to assemble the ground-state vector
+ * (memory: a few vectors of the basis dimension). The energy reported is the Rayleigh quotient of the assembled
+ * vector; the residual ‖Hv − Ev‖ is reported too.
  *
- * <p>Ranking uses two lookup tables (low and high halves of the bit string), so a connection costs a few
- * operations; 24 sites (2.7 M states) take about a minute on two cores.
+ * <p>Sz = 0 ranking uses two lookup tables (low and high halves of the bit string), so a connection costs a few
+ * operations; 24 sites (2.7 M states) take about a minute on two cores. The full space ranks by the bit string.
  */
 public final class ExactDiagonalization {
     /** The result: energy (total), the normalised ground state in rank order, residual, iterations. */
-    public record Result(double energy, double[] vector, double residual, int iterations, SzZeroBasis basis) {
+    public record Result(double energy, double[] vector, double residual, int iterations, Hilbert basis) {
         public double energyPerSite() {
             return energy / basis.sites();
         }
     }
 
-    private final Heisenberg h;
-    private final SzZeroBasis basis;
+    /** Rows per parallel block of {@link #apply} (each block owns its connection buffers). */
+    private static final int BLOCK = 4096;
+    private final Operator h;
+    private final Hilbert basis;
     private final double[] diag;
     private final int half;
     private final long[] lowRank;
     private final long[][] highRank;
 
-    public ExactDiagonalization(Heisenberg h) {
-        int n = h.lattice().n();
-        if (n % 2 != 0) {
-            throw new IllegalArgumentException("exact diagonalisation needs an even number of sites, got " + n);
-        }
-        if (n > 32) {
-            throw new IllegalArgumentException("exact diagonalisation is limited to 32 sites, got " + n);
+    public ExactDiagonalization(Operator h) {
+        Hilbert hilbert = h.hilbert();
+        int n = hilbert.sites();
+        if (hilbert.constrained() ? n > 32 : n > Hilbert.MAX_FULL_SITES) {
+            throw new IllegalArgumentException("exact diagonalisation is limited to "
+                    + (hilbert.constrained() ? 32 : Hilbert.MAX_FULL_SITES) + " sites on " + hilbert + ", got " + n);
         }
         this.h = h;
-        this.basis = new SzZeroBasis(n);
+        this.basis = hilbert;
         this.diag = new double[basis.size()];
         IntStream.range(0, basis.size()).parallel().forEach(r -> diag[r] = h.diagonal(basis.state(r)));
+        if (!hilbert.constrained()) {
+            half = 0;
+            lowRank = null;
+            highRank = null;
+            return;
+        }
         this.half = n / 2;
         long[][] binom = new long[n + 1][n + 2];
         for (int i = 0; i <= n; i++) {
@@ -79,33 +87,36 @@ public final class ExactDiagonalization {
         }
     }
 
-    public SzZeroBasis basis() {
+    /** The Hilbert space (basis in rank order). */
+    public Hilbert basis() {
         return basis;
     }
 
     private int rank(long s) {
+        if (lowRank == null) {
+            return (int) s;
+        }
         int lo = (int) (s & ((1L << half) - 1));
         return (int) (lowRank[lo] + highRank[Integer.bitCount(lo)][(int) (s >>> half)]);
     }
 
-    /** y = H x (matrix free, parallel over rows). */
+    /** y = H x (matrix free, parallel over blocks of rows). */
     public void apply(double[] x, double[] y) {
-        int[][] bonds = h.bonds();
-        double[] ex = new double[bonds.length];
-        for (int b = 0; b < bonds.length; b++) {
-            ex[b] = h.exchange(b);
-        }
-        IntStream.range(0, basis.size()).parallel().forEach(r -> {
-            long s = basis.state(r);
-            double acc = diag[r] * x[r];
-            for (int b = 0; b < bonds.length; b++) {
-                long mask = (1L << bonds[b][0]) | (1L << bonds[b][1]);
-                long both = s & mask;
-                if (both != 0 && both != mask) {
-                    acc += ex[b] * x[rank(s ^ mask)];
+        int dim = basis.size();
+        int k = h.maxConnections();
+        IntStream.range(0, (dim + BLOCK - 1) / BLOCK).parallel().forEach(blk -> {
+            long[] to = new long[k];
+            double[] mel = new double[k];
+            int end = Math.min(dim, (blk + 1) * BLOCK);
+            for (int r = blk * BLOCK; r < end; r++) {
+                long s = basis.state(r);
+                double acc = diag[r] * x[r];
+                int c = h.connected(s, to, mel);
+                for (int j = 0; j < c; j++) {
+                    acc += mel[j] * x[rank(to[j])];
                 }
+                y[r] = acc;
             }
-            y[r] = acc;
         });
     }
 
@@ -117,7 +128,7 @@ public final class ExactDiagonalization {
     /**
      * The lowest state orthogonal to the given normalised states (Lanczos on H restricted to their orthogonal
      * complement: the start vector and every H v are projected). With the ground state as {@code deflate} this is
-     * the first excited state of the Sz = 0 sector, which shows whether the ground state is degenerate.
+     * the first excited state of the Hilbert space, which shows whether the ground state is degenerate.
      */
     public Result lowestOrthogonalTo(double[][] deflate, int maxIter, long seed) {
         int dim = basis.size();
@@ -152,7 +163,7 @@ public final class ExactDiagonalization {
         return new Result(e, gs, Math.sqrt(res), k, basis);
     }
 
-    /** The {@code k} lowest states of the Sz = 0 sector by successive deflation (k small). */
+    /** The {@code k} lowest states of the Hilbert space by successive deflation (k small). */
     public Result[] lowestStates(int k) {
         Result[] out = new Result[k];
         double[][] found = new double[0][];

@@ -7,9 +7,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A periodic two-dimensional Bravais lattice with Lx×Ly sites numbered i = x·Ly + y (the numbering of
- * {@code core.nn.FactoredAttention.torusIndex}). J1 bonds join nearest neighbours, J2 bonds next-nearest ones:
+ * A periodic Bravais lattice with Lx×Ly sites numbered i = x·Ly + y (the numbering of
+ * {@code core.nn.FactoredAttention.torusIndex}); the one-dimensional chain is Lx×1. J1 bonds join nearest
+ * neighbours, J2 bonds next-nearest ones:
  * <pre>
+ *   chain:       J1 (1,0)                    J2 (2,0)
  *   square:      J1 (1,0),(0,1)              J2 (1,1),(1,−1)
  *   triangular:  J1 (1,0),(0,1),(1,−1)       J2 (1,1),(2,−1),(1,−2)     (rhombic coordinates, a1=(1,0),
  *                                                                        a2=(½,√3/2))
@@ -18,7 +20,7 @@ import java.util.Set;
  */
 public final class Lattice {
     /** Lattice geometry. */
-    public enum Kind { SQUARE, TRIANGULAR }
+    public enum Kind { CHAIN, SQUARE, TRIANGULAR }
 
     private final Kind kind;
     private final int lx;
@@ -27,16 +29,30 @@ public final class Lattice {
     private final int[][] j2;
 
     private Lattice(Kind kind, int lx, int ly) {
-        if (lx < 2 || ly < 2) {
-            throw new IllegalArgumentException("lattice sides must be >= 2, got " + lx + "x" + ly);
+        if (kind == Kind.CHAIN ? lx < 2 || ly != 1 : lx < 2 || ly < 2) {
+            throw new IllegalArgumentException(kind == Kind.CHAIN ? "chain length must be >= 2, got " + lx
+                    : "lattice sides must be >= 2, got " + lx + "x" + ly);
         }
         this.kind = kind;
         this.lx = lx;
         this.ly = ly;
-        int[][] v1 = kind == Kind.SQUARE ? new int[][] {{1, 0}, {0, 1}} : new int[][] {{1, 0}, {0, 1}, {1, -1}};
-        int[][] v2 = kind == Kind.SQUARE ? new int[][] {{1, 1}, {1, -1}} : new int[][] {{1, 1}, {2, -1}, {1, -2}};
+        int[][] v1 = switch (kind) {
+            case CHAIN -> new int[][] {{1, 0}};
+            case SQUARE -> new int[][] {{1, 0}, {0, 1}};
+            case TRIANGULAR -> new int[][] {{1, 0}, {0, 1}, {1, -1}};
+        };
+        int[][] v2 = switch (kind) {
+            case CHAIN -> new int[][] {{2, 0}};
+            case SQUARE -> new int[][] {{1, 1}, {1, -1}};
+            case TRIANGULAR -> new int[][] {{1, 1}, {2, -1}, {1, -2}};
+        };
         this.j1 = bonds(v1);
         this.j2 = bonds(v2);
+    }
+
+    /** Periodic chain of L sites (an L×1 lattice). */
+    public static Lattice chain(int l) {
+        return new Lattice(Kind.CHAIN, l, 1);
     }
 
     /** Square L×L lattice. */
@@ -49,10 +65,23 @@ public final class Lattice {
         return new Lattice(Kind.TRIANGULAR, lx, ly);
     }
 
-    /** Parses {@code square|triangular} and {@code LxL} (e.g. {@code 4x4}; a bare {@code 4} is refused). */
+    /**
+     * Parses {@code square|triangular} with {@code LxL} (e.g. {@code 4x4}; a bare {@code 4} is refused), or
+     * {@code chain} with {@code L} (or {@code Lx1}).
+     */
     public static Lattice parse(String kind, String size) {
         String k = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
         String[] p = size == null ? new String[0] : size.trim().toLowerCase(Locale.ROOT).split("x");
+        if (k.equals("chain")) {
+            try {
+                if (p.length == 1 || (p.length == 2 && p[1].equals("1"))) {
+                    return chain(Integer.parseInt(p[0]));
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException("bad chain size '" + size + "': use L, e.g. 8");
+        }
         int a;
         int b;
         try {
@@ -74,7 +103,7 @@ public final class Lattice {
             case "triangular":
                 return triangular(a, b);
             default:
-                throw new IllegalArgumentException("bad lattice '" + kind + "': use square or triangular");
+                throw new IllegalArgumentException("bad lattice '" + kind + "': use chain, square or triangular");
         }
     }
 
@@ -159,9 +188,9 @@ public final class Lattice {
         return out;
     }
 
-    /** Short description, e.g. {@code square 4x4}. */
+    /** Short description, e.g. {@code square 4x4} or {@code chain 8}. */
     @Override
     public String toString() {
-        return kind.name().toLowerCase(Locale.ROOT) + " " + lx + "x" + ly;
+        return kind.name().toLowerCase(Locale.ROOT) + " " + lx + (kind == Kind.CHAIN ? "" : "x" + ly);
     }
 }

@@ -1,22 +1,19 @@
 package org.spinformer.nqs.operator;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import org.spinformer.nqs.lattice.Lattice;
 
 import java.util.Locale;
 
 /**
- * The J1-J2 Heisenberg model H = J1 Σ⟨ij⟩ S_i·S_j + J2 Σ⟨⟨ij⟩⟩ S_i·S_j on a {@link Lattice}, in spin-½ units
- * (S = σ/2) by default; {@link Units#PAULI} multiplies every coupling by 4 (the convention of NetKet and VarBench,
- * whose energies are 4× larger).
+ * The J1-J2 Heisenberg model H = J1 Σ⟨ij⟩ S_i·S_j + J2 Σ⟨⟨ij⟩⟩ S_i·S_j on a {@link Lattice} (J1 on the graph's
+ * colour-0 edges, J2 on colour 1), in spin-½ units (S = σ/2) by default; {@link Units#PAULI} multiplies every
+ * coupling by 4 (the convention of NetKet and VarBench, whose energies are 4× larger).
  *
  * <p>With σ_i = ±1: S_i·S_j = ¼σ_iσ_j on the diagonal and, for anti-aligned spins, ½ times the exchange
- * |…σ_i…σ_j…⟩ → |…σ_j…σ_i…⟩. Bonds with J = 0 are dropped.
+ * |…σ_i…σ_j…⟩ → |…σ_j…σ_i…⟩. Bonds with J = 0 are dropped. The {@link Xxz} model at Δ = 1. Acts on the Sz = 0
+ * sector (even N) or the full space (odd N).
  */
-public final class Heisenberg {
+public final class Heisenberg extends SpinExchange {
     /** Energy units. */
     public enum Units {
         /** S = σ/2 (the physics convention; literature values in the issue). */
@@ -33,43 +30,20 @@ public final class Heisenberg {
         }
     }
 
-    private final Lattice lattice;
     private final double j1;
     private final double j2;
     private final Units units;
-    private final int[][] bonds;
-    private final double[] coupling;
 
     public Heisenberg(Lattice lattice, double j1, double j2, Units units) {
-        if (!Double.isFinite(j1) || !Double.isFinite(j2)) {
-            throw new IllegalArgumentException("couplings must be finite, got J1=" + j1 + " J2=" + j2);
-        }
-        this.lattice = lattice;
+        super(lattice, j1, j2, 1.0, units);
         this.j1 = j1;
         this.j2 = j2;
         this.units = units;
-        double scale = units == Units.PAULI ? 4.0 : 1.0;
-        int n1 = j1 == 0 ? 0 : lattice.j1Bonds().length;
-        int n2 = j2 == 0 ? 0 : lattice.j2Bonds().length;
-        bonds = new int[n1 + n2][];
-        coupling = new double[n1 + n2];
-        for (int b = 0; b < n1; b++) {
-            bonds[b] = lattice.j1Bonds()[b];
-            coupling[b] = scale * j1;
-        }
-        for (int b = 0; b < n2; b++) {
-            bonds[n1 + b] = lattice.j2Bonds()[b];
-            coupling[n1 + b] = scale * j2;
-        }
     }
 
     /** J1 = 1, spin units. */
     public Heisenberg(Lattice lattice, double j2) {
         this(lattice, 1.0, j2, Units.SPIN);
-    }
-
-    public Lattice lattice() {
-        return lattice;
     }
 
     public double j1() {
@@ -84,53 +58,31 @@ public final class Heisenberg {
         return units;
     }
 
-    /** Bonds with non-zero coupling [NB][2]. */
-    public int[][] bonds() {
-        return bonds;
-    }
-
-    /** Coupling of each bond (units applied). */
-    public double[] couplings() {
-        return coupling.clone();
-    }
-
-    /** Diagonal element ⟨s|H|s⟩ of a bit-string state (bit i set = up). */
-    public double diagonal(long s) {
-        double e = 0;
-        for (int b = 0; b < bonds.length; b++) {
-            boolean same = (((s >>> bonds[b][0]) ^ (s >>> bonds[b][1])) & 1L) == 0;
-            e += same ? 0.25 * coupling[b] : -0.25 * coupling[b];
+    /** Exact ground-state energies per site (spin-½ units, J1 = 1) known from the literature, or NaN. */
+    public static double referenceEnergyPerSite(Lattice l, double j2) {
+        if (l.kind() == Lattice.Kind.SQUARE && l.lx() == 6 && l.ly() == 6 && j2 == 0.5) {
+            return -0.5038096539; // VarBench, 6×6 J1-J2 at J2 = 0.5
         }
-        return e;
+        return Double.NaN;
     }
 
-    /** Off-diagonal element of an exchange on bond b (½J, units applied). */
-    public double exchange(int b) {
-        return 0.5 * coupling[b];
-    }
-
-    /**
-     * Bond difference matrix D [NB,N] with D_b = e_i − e_j: for spins σ [.., N], c = σ Dᵀ = σ_i − σ_j and the
-     * exchanged configuration is σ − c·D_b.
-     */
-    public NDArray bondMatrix(NDManager m, DataType dtype) {
-        int n = lattice.n();
-        double[] d = new double[bonds.length * n];
-        for (int b = 0; b < bonds.length; b++) {
-            d[b * n + bonds[b][0]] = 1;
-            d[b * n + bonds[b][1]] = -1;
+    /** {@link #referenceEnergyPerSite} × N in this model's units (J1 = 1 only), else NaN. */
+    @Override
+    public double knownGroundStateEnergy() {
+        if (j1 != 1.0) {
+            return Double.NaN;
         }
-        return m.create(d, new Shape(bonds.length, n)).toType(dtype, false);
+        return referenceEnergyPerSite(lattice(), j2) * lattice().n() * (units == Units.PAULI ? 4.0 : 1.0);
     }
 
-    /** Couplings as a [NB] tensor (units applied). */
-    public NDArray couplingTensor(NDManager m, DataType dtype) {
-        return m.create(coupling).toType(dtype, false);
+    @Override
+    public String kind() {
+        return "heisenberg";
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Heisenberg(%s, J1=%g, J2=%g, %s units)", lattice, j1, j2,
+        return String.format(Locale.ROOT, "Heisenberg(%s, J1=%g, J2=%g, %s units)", lattice(), j1, j2,
                 units.name().toLowerCase(Locale.ROOT));
     }
 }

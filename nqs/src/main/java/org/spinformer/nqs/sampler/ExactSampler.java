@@ -4,46 +4,50 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.spinformer.nqs.hilbert.SzZeroBasis;
-import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.hilbert.Hilbert;
+import org.spinformer.nqs.operator.Operator;
+import org.spinformer.nqs.vqs.LocalEnergies;
 import org.spinformer.nqs.vqs.LocalEnergy;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.util.List;
 
 /**
- * Exact enumeration of the Sz = 0 sector (up to 20 sites): weights |ψ|², no noise. When the model is invariant
- * under a group of site permutations ({@code WaveFunction.symmetries()}) only one representative per orbit is
+ * Exact enumeration of the operator's Hilbert space (the Sz = 0 sector or all 2^N configurations, up to 20 sites):
+ * weights |ψ|², no noise. When the model is invariant under a group of site permutations
+ * ({@code WaveFunction.symmetries()}, which must commute with the operator) only one representative per orbit is
  * kept, with its orbit size as multiplicity, which makes every average exact at a fraction of the cost. Local
- * energies come from a connection table built once (rows of connected configurations), so a step needs one
- * forward pass over the representatives.
+ * energies come from a connection table built once from the operator's plain-Java matrix elements (rows of
+ * connected configurations), so a step needs one forward pass over the representatives.
  */
 public final class ExactSampler implements Sampler {
+    /** Largest number of sites enumerated. */
+    public static final int MAX_SITES = 20;
     private final NDArray sigma; // [R,N]
     private final NDArray mult; // [R]
-    private final NDArray idx; // [R,NB] int64
-    private final NDArray coef; // [R,NB]
+    private final NDArray idx; // [R,K] int64
+    private final NDArray coef; // [R,K]
     private final NDArray diag; // [R]
     private final int basisSize;
 
     /**
      * @param symmetries site permutations leaving ψ invariant (may be empty); the identity is implied
      */
-    public ExactSampler(Heisenberg h, List<int[]> symmetries, DataType dtype, NDManager m) {
-        int n = h.lattice().n();
-        if (n > 20) {
-            throw new IllegalArgumentException("exact enumeration is limited to 20 sites, got " + n
+    public ExactSampler(Operator op, List<int[]> symmetries, DataType dtype, NDManager m) {
+        Hilbert hilbert = op.hilbert();
+        int n = hilbert.sites();
+        if (n > MAX_SITES) {
+            throw new IllegalArgumentException("exact enumeration is limited to " + MAX_SITES + " sites, got " + n
                     + " (use --sampler metropolis)");
         }
-        SzZeroBasis basis = new SzZeroBasis(n);
-        basisSize = basis.size();
+        basisSize = hilbert.size();
         int[] repOf = new int[basisSize];
         int[] count = new int[basisSize];
         int reps = 0;
         int[] rowOfRep = new int[basisSize];
         java.util.Arrays.fill(rowOfRep, -1);
         for (int r = 0; r < basisSize; r++) {
-            long s = basis.state(r);
+            long s = hilbert.state(r);
             int best = r;
             for (int[] g : symmetries) {
                 long t = 0;
@@ -52,7 +56,7 @@ public final class ExactSampler implements Sampler {
                         t |= 1L << g[i];
                     }
                 }
-                best = Math.min(best, basis.rank(t));
+                best = Math.min(best, hilbert.rank(t));
             }
             repOf[r] = best;
         }
@@ -62,8 +66,9 @@ public final class ExactSampler implements Sampler {
             }
             count[rowOfRep[repOf[r]]]++;
         }
-        int[][] bonds = h.bonds();
-        int nb = bonds.length;
+        int nb = op.maxConnections();
+        long[] to = new long[nb];
+        double[] mel = new double[nb];
         double[] spins = new double[reps * n];
         double[] mu = new double[reps];
         long[] ix = new long[reps * nb];
@@ -74,18 +79,20 @@ public final class ExactSampler implements Sampler {
                 continue;
             }
             int row = rowOfRep[r];
-            long s = basis.state(r);
+            long s = hilbert.state(r);
             for (int i = 0; i < n; i++) {
                 spins[row * n + i] = (s >>> i & 1L) != 0 ? 1 : -1;
             }
             mu[row] = count[row];
-            dg[row] = h.diagonal(s);
+            dg[row] = op.diagonal(s);
+            int k = op.connected(s, to, mel);
             for (int b = 0; b < nb; b++) {
-                long mask = (1L << bonds[b][0]) | (1L << bonds[b][1]);
-                long both = s & mask;
-                if (both != 0 && both != mask) {
-                    ix[row * nb + b] = rowOfRep[repOf[basis.rank(s ^ mask)]];
-                    cf[row * nb + b] = h.exchange(b);
+                if (b < k) {
+                    if (!hilbert.allowed(to[b])) {
+                        throw new IllegalStateException(op + " leaves its Hilbert space " + hilbert);
+                    }
+                    ix[row * nb + b] = rowOfRep[repOf[hilbert.rank(to[b])]];
+                    cf[row * nb + b] = mel[b];
                 } else {
                     ix[row * nb + b] = row;
                 }
@@ -103,7 +110,7 @@ public final class ExactSampler implements Sampler {
         return sigma.getShape().get(0);
     }
 
-    /** Size of the full Sz = 0 basis. */
+    /** Size of the enumerated basis (before orbit reduction). */
     public int basisSize() {
         return basisSize;
     }
@@ -125,8 +132,8 @@ public final class ExactSampler implements Sampler {
         NDArray lw = lp[0].mul(2).sub(lp[0].max().mul(2));
         NDArray w = lw.exp().mul(mult);
         w = w.div(w.sum());
-        NDArray[] e = LocalEnergy.fromTable(local(idx, step), local(coef, step), local(diag, step), lp[0], lp[1]);
-        return new Samples(s, w, lp[0], lp[1], 1, true, Double.NaN, e[0], e[1]);
+        LocalEnergies e = LocalEnergy.fromTable(local(idx, step), local(coef, step), local(diag, step), lp[0], lp[1]);
+        return new Samples(s, w, lp[0], lp[1], 1, true, Double.NaN, e.re(), e.im());
     }
 
     /** Draws per [chunk, rows] comparison block of {@link #draw}. */

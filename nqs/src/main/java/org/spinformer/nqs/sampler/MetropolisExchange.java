@@ -6,22 +6,25 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import org.spinformer.nqs.operator.Heisenberg;
+import org.spinformer.nqs.graph.Graph;
+import org.spinformer.nqs.hilbert.Hilbert;
+import org.spinformer.nqs.operator.Operator;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Metropolis–Hastings with exchange moves: a proposal picks one of the K(σ) anti-aligned bonds (i, j) of the
- * Hamiltonian (J1 and J2 bonds) uniformly per chain and swaps σ_i and σ_j (Sz is conserved; no null moves), accepted
+ * Metropolis–Hastings with exchange moves for an Sz-conserving operator on the Sz = 0 sector: a proposal picks one
+ * of the K(σ) anti-aligned edges (i, j) of the operator's graph (all colours: J1 and J2 bonds) uniformly per chain and swaps σ_i and σ_j (Sz is conserved; no null moves), accepted
  * with probability min(1, |ψ(σ')/ψ(σ)|² K(σ)/K(σ')) (the Hastings factor of the state-dependent proposal). All C chains advance together as one batched tensor [C,N]; a sweep
  * is N proposals. Chains persist across steps; the first step thermalises for {@code thermalize} sweeps, every
  * step discards {@code discard} sweeps and then records one sample per chain after every sweep, M/C per chain.
  * Random numbers come from a host stream seeded by (seed, step), so a resumed run continues identically.
  */
 public final class MetropolisExchange implements Sampler {
-    private final Heisenberg h;
+    private final int[][] edges;
+    private final int n;
     private final int samples;
     private final int chains;
     private final int thermalize;
@@ -32,16 +35,31 @@ public final class MetropolisExchange implements Sampler {
     private NDArray state; // [C,N] ±1, on manager
     private boolean thermalized;
 
-    public MetropolisExchange(Heisenberg h, int samples, int chains, int thermalize, int discard, long seed,
+    /** Exchange moves on the operator's graph over its Hilbert space (which must be the Sz = 0 sector). */
+    public MetropolisExchange(Operator op, int samples, int chains, int thermalize, int discard, long seed,
                               DataType dtype, NDManager manager) {
+        this(op.graph(), op.hilbert(), samples, chains, thermalize, discard, seed, dtype, manager);
+    }
+
+    /** Exchange moves on the edges of {@code graph} (all colours) over {@code hilbert} (the Sz = 0 sector). */
+    public MetropolisExchange(Graph graph, Hilbert hilbert, int samples, int chains, int thermalize, int discard,
+                              long seed, DataType dtype, NDManager manager) {
         if (samples <= 0 || chains <= 0 || samples % chains != 0) {
             throw new IllegalArgumentException("samples (" + samples + ") must be a positive multiple of chains ("
                     + chains + ")");
         }
-        if (h.lattice().n() % 2 != 0) {
-            throw new IllegalArgumentException("the Sz = 0 sampler needs an even number of sites");
+        if (!hilbert.constrained()) {
+            throw new IllegalArgumentException("exchange moves conserve Sz and need the Sz = 0 sector, got "
+                    + hilbert + " (use MetropolisLocal)");
         }
-        this.h = h;
+        if (hilbert.sites() != graph.n()) {
+            throw new IllegalArgumentException(hilbert + " does not match the " + graph.n() + "-site graph");
+        }
+        this.edges = graph.edges();
+        if (edges.length == 0) {
+            throw new IllegalArgumentException("exchange moves need a graph with edges, got " + graph);
+        }
+        this.n = graph.n();
         this.samples = samples;
         this.chains = chains;
         this.thermalize = thermalize;
@@ -49,7 +67,6 @@ public final class MetropolisExchange implements Sampler {
         this.seed = seed;
         this.dtype = dtype;
         this.manager = manager;
-        int n = h.lattice().n();
         SplittableRandom r = new SplittableRandom(seed);
         double[] init = new double[chains * n];
         for (int c = 0; c < chains; c++) {
@@ -76,9 +93,8 @@ public final class MetropolisExchange implements Sampler {
 
     @Override
     public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
-        int n = h.lattice().n();
         SplittableRandom rnd = new SplittableRandom(StreamSeeds.of(seed, stepIndex));
-        NDArray d = h.bondMatrix(step, dtype); // [NB,N]
+        NDArray d = edgeMatrix(step); // [NB,N]
         NDArray s = state.duplicate();
         s.attach(step);
         NDArray[] lp = vs.logPsi(s);
@@ -158,6 +174,16 @@ public final class MetropolisExchange implements Sampler {
         double acceptance = accepted.sum().toType(DataType.FLOAT64, false).getDouble() / proposals;
         return new Samples(sigma, w, NDArrays.concat(outRe), NDArrays.concat(outIm), chains, false, acceptance,
                 null, null);
+    }
+
+    /** Edge difference matrix D [NB,N], D_b = e_i − e_j (c = σDᵀ = σ_i − σ_j). */
+    private NDArray edgeMatrix(NDManager m) {
+        double[] d = new double[edges.length * n];
+        for (int b = 0; b < edges.length; b++) {
+            d[b * n + edges[b][0]] = 1;
+            d[b * n + edges[b][1]] = -1;
+        }
+        return m.create(d, new Shape(edges.length, n)).toType(dtype, false);
     }
 
     @Override
