@@ -92,7 +92,12 @@ public abstract class Block {
         }
     }
 
-    /** Creates parameter {@code prefix + local} of the given shape, or adopts an existing one. */
+    /**
+     * Creates parameter {@code prefix + local} of the given shape, or adopts an existing one. On a
+     * {@linkplain Parameters#freeze() frozen} map (weights loaded from a file) nothing is created: a missing
+     * name is recorded in {@link Parameters#missing()} and null is returned; the model reports all of them
+     * together through {@link Parameters#requireComplete(String)}.
+     */
     protected NDArray param(String local, Shape shape, Init init) {
         return param(local, shape, init, initStd);
     }
@@ -113,6 +118,10 @@ public abstract class Block {
                 existing = params.put(name, c);
             }
             return existing;
+        }
+        if (params.frozen()) {
+            params.recordMissing(name, shape);
+            return null;
         }
         if (manager == null) {
             throw new IllegalArgumentException("parameter '" + name + "' missing and no manager to create it");

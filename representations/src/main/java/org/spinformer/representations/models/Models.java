@@ -72,6 +72,9 @@ public final class Models {
             Parameters p = om.huggingFaceParameters(m);
             Parameters cast = new Parameters();
             for (var e : p) {
+                if (rename(e.getKey(), "bert") == null) {
+                    continue; // buffers such as embeddings.position_ids: not weights
+                }
                 NDArray a = e.getValue();
                 if (a.getDataType().isFloating() && a.getDataType() != dtype) {
                     NDArray c = a.toType(dtype, true);
@@ -85,7 +88,9 @@ public final class Models {
             try (InputStream in = resource(MINILM_TOKENIZER)) {
                 tok = TextTokenizer.of(in, 512);
             }
-            return new BertEncoder("minilm", MINILM, cast, m, tok);
+            BertEncoder model = new BertEncoder("minilm", MINILM, cast.freeze(), m, tok);
+            cast.requireComplete("minilm (" + MINILM_ONNX.substring(1) + ")");
+            return model;
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -126,7 +131,9 @@ public final class Models {
                             dbl(c, "layer_norm_eps", 1e-12), str(c, "hidden_act", "gelu"), offset);
                     Parameters p = loadWeights(dir, m, dtype, type);
                     tok = TextTokenizer.of(tokFile, (int) (integer(c, "max_position_embeddings", 512) - offset));
-                    return new BertEncoder(name, cfg, p, m, tok);
+                    BertEncoder model = new BertEncoder(name, cfg, p, m, tok);
+                    p.requireComplete("model " + dir);
+                    return model;
                 }
                 case "gpt2": {
                     long d = integer(c, "n_embd", -1);
@@ -142,7 +149,9 @@ public final class Models {
                             (int) integer(c, "n_layer", -1), hidden, dbl(c, "layer_norm_epsilon", 1e-5), null);
                     Parameters p = loadWeights(dir, m, dtype, type);
                     tok = TextTokenizer.of(tokFile, (int) integer(c, "n_positions", 1024));
-                    return new DecoderModel(name, cfg, p, m, tok);
+                    DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
+                    p.requireComplete("model " + dir);
+                    return model;
                 }
                 case "llama": case "qwen2": case "mistral": {
                     DecoderModel.Family fam = type.equals("llama") ? DecoderModel.Family.LLAMA
@@ -162,7 +171,9 @@ public final class Models {
                             dbl(c, "rms_norm_eps", 1e-6), rope);
                     Parameters p = loadWeights(dir, m, dtype, type);
                     tok = TextTokenizer.of(tokFile, (int) integer(c, "max_position_embeddings", 4096));
-                    return new DecoderModel(name, cfg, p, m, tok);
+                    DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
+                    p.requireComplete("model " + dir);
+                    return model;
                 }
                 default:
                     throw new IllegalArgumentException(dir + ": model_type '" + type + "' not supported (bert, roberta, "
@@ -193,7 +204,9 @@ public final class Models {
 
     /**
      * Reads the weights one tensor at a time (shard by shard), renaming to the core blocks' names and
-     * dropping what hidden states do not need (the LM head, GPT-2's causal-mask buffers, RoPE caches).
+     * dropping what hidden states do not need (the LM head, GPT-2's causal-mask buffers, RoPE caches, BERT's
+     * position and token-type id buffers). The map is {@linkplain Parameters#freeze() frozen}: a tensor the model
+     * needs and the file lacks is an error, not a random stand-in.
      */
     static Parameters loadWeights(Path dir, NDManager m, DataType dtype, String type) throws IOException {
         Parameters p = new Parameters();
@@ -223,12 +236,13 @@ public final class Models {
             throw e;
         }
         LOG.info("{}: {} tensors, {} parameters", dir, p.size(), p.numel());
-        return p;
+        return p.freeze(); // loaded from a file: a block that misses a name fails instead of drawing it at random
     }
 
     static String rename(String name, String type) {
         if (name.startsWith("lm_head.") || name.endsWith(".attn.masked_bias") || name.endsWith("rotary_emb.inv_freq")
-                || name.startsWith("cls.") || name.startsWith("pooler.") || name.contains(".pooler.")) {
+                || name.startsWith("cls.") || name.startsWith("pooler.") || name.contains(".pooler.")
+                || name.endsWith("embeddings.position_ids") || name.endsWith("embeddings.token_type_ids")) {
             return null;
         }
         if (type.equals("gpt2")) {
