@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The arrays are owned by whatever manager created them; this class never closes them.
  *
- * <p>A map {@linkplain #freeze() frozen} after loading a file is strict: a block that needs a name the file
- * lacks records it as {@linkplain #missing() missing} instead of creating a random parameter, and
- * {@link #requireComplete(String)} then fails listing every missing name and warns about loaded tensors no block
+ * <p>A map {@linkplain #freeze(String) frozen} after loading a file is strict: a block that needs a name the
+ * file lacks records it as {@linkplain #missing() missing} instead of creating a random parameter, and
+ * {@link #requireComplete()} then fails listing every missing name and warns about loaded tensors no block
  * looked up ({@link #unused()}).
  */
 public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
@@ -35,6 +35,7 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
     private final Set<String> used = ConcurrentHashMap.newKeySet();
     private final LinkedHashSet<String> missing = new LinkedHashSet<>();
     private boolean frozen;
+    private String source;
 
     /** Adds or replaces a parameter; returns the array for chaining. */
     public NDArray put(String name, NDArray value) {
@@ -54,8 +55,9 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
 
     /**
      * The tensor {@code name}, whose shape must equal {@code shape} unless that is null (for a model's own
-     * tensors outside blocks: embeddings, final norms). Missing from a {@linkplain #freeze() frozen} map: recorded
-     * in {@link #missing()} and null returned; missing otherwise: thrown as by {@link #get(String)}.
+     * tensors outside blocks: embeddings, final norms) and which must be floating point. Missing from a
+     * {@linkplain #freeze(String) frozen} map: recorded in {@link #missing()} and null returned; missing
+     * otherwise: thrown as by {@link #get(String)}.
      */
     public NDArray need(String name, Shape shape) {
         NDArray a = lookup(name);
@@ -67,9 +69,10 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
             return get(name);
         }
         if (shape != null && !a.getShape().equals(shape)) {
-            throw new IllegalArgumentException("tensor '" + name + "' has shape " + a.getShape()
+            throw new IllegalArgumentException(origin() + "tensor '" + name + "' has shape " + a.getShape()
                     + " but the model needs " + shape);
         }
+        requireFloating(name, a);
         return a;
     }
 
@@ -92,15 +95,30 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
     }
 
     /**
-     * Marks the map as loaded from a file: from now on blocks never create a parameter here; a name they need
-     * and do not find is recorded in {@link #missing()}. Returns this map.
+     * Marks the map as loaded from {@code source} (e.g. {@code "model DIR"}, which prefixes every error about
+     * its tensors): from now on blocks never create a parameter here; a name they need and do not find is
+     * recorded in {@link #missing()}. Returns this map.
      */
-    public Parameters freeze() {
-        frozen = true;
+    public Parameters freeze(String source) {
+        this.frozen = true;
+        this.source = source;
         return this;
     }
 
-    /** Whether {@link #freeze()} was called. */
+    /** {@code "SOURCE: "} of a frozen map, else "" (the start of an error message about a tensor). */
+    String origin() {
+        return source == null ? "" : source + ": ";
+    }
+
+    /** Throws unless {@code a} (tensor {@code name}) is floating point: weights are never cast from integers. */
+    void requireFloating(String name, NDArray a) {
+        if (!a.getDataType().isFloating()) {
+            throw new IllegalArgumentException(origin() + "tensor '" + name + "' is " + a.getDataType()
+                    + " but a weight must be floating point (F16, BF16, F32 or F64)");
+        }
+    }
+
+    /** Whether {@link #freeze(String)} was called. */
     public boolean frozen() {
         return frozen;
     }
@@ -127,20 +145,21 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
     }
 
     /**
-     * After a model has built all its blocks on this map: throws an IllegalArgumentException naming
-     * {@code source} and the first missing names with their count, if any block found its tensor missing;
-     * otherwise logs one warning listing the tensors no block looked up, if any. Returns the unused names.
+     * After a model has built all its blocks on this map: throws an IllegalArgumentException naming the
+     * {@linkplain #freeze(String) source} and the first missing names with their count, if any block found its
+     * tensor missing; otherwise logs one warning listing the tensors no block looked up, if any. Returns the
+     * unused names.
      */
-    public List<String> requireComplete(String source) {
+    public List<String> requireComplete() {
         if (!missing.isEmpty()) {
             List<String> unused = unused();
-            throw new IllegalArgumentException(source + ": " + missing.size() + " tensor"
+            throw new IllegalArgumentException(origin() + missing.size() + " tensor"
                     + (missing.size() == 1 ? "" : "s") + " missing from the weights: " + listed(missing())
                     + (unused.isEmpty() ? "" : "; present but unused: " + listed(unused)));
         }
         List<String> unused = unused();
         if (!unused.isEmpty()) {
-            LOG.warn("{}: {} tensor{} in the weights not used by the model: {}", source, unused.size(),
+            LOG.warn("{}{} tensor{} in the weights not used by the model: {}", origin(), unused.size(),
                     unused.size() == 1 ? "" : "s", listed(unused));
         }
         return unused;

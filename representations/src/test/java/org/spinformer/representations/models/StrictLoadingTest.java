@@ -104,7 +104,7 @@ class StrictLoadingTest {
         try (DecoderModel model = new DecoderModel("x", new DecoderModel.Config(DecoderModel.Family.GPT2,
                 TinyDecoderTest.V, d, h, h, d / h, 1, TinyDecoderTest.F, 1e-5, null), p, mm,
                 TextTokenizer.of(dir.resolve("tokenizer.json"), 16))) {
-            List<String> unused = p.requireComplete("model " + dir);
+            List<String> unused = p.requireComplete();
             assertEquals(12, unused.size(), unused.toString());
             assertTrue(unused.stream().allMatch(n -> n.startsWith("h.1.")), unused.toString());
         }
