@@ -155,6 +155,8 @@ public final class Models {
                     tok = TextTokenizer.of(tokFile, (int) Math.min(maxLength, Integer.MAX_VALUE));
                     BertEncoder model = new BertEncoder(name, cfg, p, m, tok);
                     p.requireComplete();
+                    checkTables(dir, p, tok, "embeddings.word_embeddings.weight",
+                            "embeddings.position_embeddings.weight", maxLength + offset, "max_position_embeddings");
                     return model;
                 }
                 case "gpt2": {
@@ -173,6 +175,7 @@ public final class Models {
                     tok = TextTokenizer.of(tokFile, maxLength);
                     DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
                     p.requireComplete();
+                    checkTables(dir, p, tok, "wte.weight", "wpe.weight", maxLength, "n_positions");
                     return model;
                 }
                 case "llama": case "qwen2": case "mistral": {
@@ -195,6 +198,7 @@ public final class Models {
                     tok = TextTokenizer.of(tokFile, maxLength);
                     DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
                     p.requireComplete();
+                    checkTables(dir, p, tok, "model.embed_tokens.weight", null, 0, null); // RoPE: no position table
                     return model;
                 }
                 default:
@@ -207,6 +211,32 @@ public final class Models {
             }
             m.close();
             throw e;
+        }
+    }
+
+    /**
+     * Every token id the tokenizer can produce must have a row in the embedding table {@code word}, and every
+     * position up to the truncation length {@code positions} (config key {@code key}) a row in {@code pos}
+     * (null: none, RoPE); otherwise the forward would fail deep in PyTorch with "index out of range in self".
+     */
+    private static void checkTables(Path dir, Parameters p, TextTokenizer tok, String word, String pos,
+            long positions, String key) {
+        long rows = p.get(word).getShape().get(0);
+        if (tok.idLimit() > rows) {
+            throw new IllegalArgumentException("model " + dir + ": tokenizer.json has token ids up to "
+                    + (tok.idLimit() - 1) + " but the embedding table '" + word + "' has only " + rows + " rows");
+        }
+        if (pos != null) {
+            ai.djl.ndarray.types.Shape s = p.get(pos).getShape();
+            long d = p.get(word).getShape().get(1);
+            if (s.dimension() != 2 || s.get(1) != d) {
+                throw new IllegalArgumentException("model " + dir + ": tensor '" + pos + "' has shape " + s
+                        + " but the model needs (positions, " + d + ")");
+            }
+            if (s.get(0) < positions) {
+                throw new IllegalArgumentException("model " + dir + ": config.json " + key + " is " + positions
+                        + " but the position table '" + pos + "' has only " + s.get(0) + " rows");
+            }
         }
     }
 

@@ -109,4 +109,30 @@ class StrictLoadingTest {
             assertTrue(unused.stream().allMatch(n -> n.startsWith("h.1.")), unused.toString());
         }
     }
+
+    @Test
+    void aVocabularyLargerThanTheEmbeddingTableIsRefused(@TempDir Path dir) throws Exception {
+        TinyDecoderTest.gpt2(dir);
+        config(dir, "\"vocab_size\": 12", "\"vocab_size\": 20");
+        assertEquals("model " + dir + ": tensor 'wte.weight' has shape (12, 16) but the model needs (20, 16)",
+                loadFails(dir));
+    }
+
+    @Test
+    void tokenizerIdsBeyondTheEmbeddingTableAreRefused(@TempDir Path dir) throws Exception {
+        TinyDecoderTest.W w = TinyDecoderTest.gpt2(dir);
+        w.add("transformer.wte.weight", 0.5, 0, 8, TinyDecoderTest.D); // 8 rows, the tokenizer has ids 0 … 11
+        rewrite(dir, w, "lm_head.weight", null);
+        config(dir, "\"vocab_size\": 12", "\"vocab_size\": 8");
+        assertEquals("model " + dir + ": tokenizer.json has token ids up to 11 but the embedding table 'wte.weight' "
+                + "has only 8 rows", loadFails(dir));
+    }
+
+    @Test
+    void aTruncationLengthBeyondThePositionTableIsRefused(@TempDir Path dir) throws Exception {
+        TinyDecoderTest.gpt2(dir);
+        config(dir, "\"n_positions\": 16", "\"n_positions\": 32");
+        assertEquals("model " + dir + ": config.json n_positions is 32 but the position table 'wpe.weight' has only "
+                + "16 rows", loadFails(dir));
+    }
 }
