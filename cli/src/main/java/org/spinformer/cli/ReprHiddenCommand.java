@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.Npy;
+import org.spinformer.core.io.Utf8Lines;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.HiddenStates;
 import org.spinformer.representations.models.Models;
@@ -14,7 +15,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -64,7 +64,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("texts file not found: " + file);
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = new java.util.ArrayList<>(Utf8Lines.read(file, "--texts " + file));
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
             lines.remove(lines.size() - 1);
         }

@@ -100,4 +100,23 @@ class ReprCommandTest {
         }
         assertEquals(8, Files.readAllLines(out.resolve("layers.csv")).size());
     }
+
+    @Test
+    void invalidUtf8InTextsOrPairsNamesTheLineAndOffset(@TempDir Path dir) throws Exception {
+        Path texts = dir.resolve("t.txt");
+        Files.write(texts, new byte[] {'o', 'k', '\n', 'b', (byte) 0xFF, 'd', '\n'});
+        CliRun run = CliRun.of("repr", "hidden", "--model", "minilm", "--texts", texts.toString(),
+                "--out", dir.resolve("h.npy").toString(), "--device", "cpu");
+        assertEquals(1, run.code(), run.err());
+        assertTrue(run.err().startsWith("error: --texts " + texts + ": invalid UTF-8 at line 2 (byte offset 4)"),
+                run.err());
+        assertFalse(run.err().contains("Input length"), run.err());
+        assertFalse(Files.exists(dir.resolve("h.npy")));
+        Path pairs = dir.resolve("p.tsv");
+        Files.write(pairs, new byte[] {'a', '\t', 'b', '\n', 'c', '\t', (byte) 0xC3, '\n'});
+        CliRun layers = CliRun.of("repr", "layers", "--pairs", pairs.toString(), "--out",
+                dir.resolve("x").toString(), "--device", "cpu");
+        assertEquals(1, layers.code(), layers.err());
+        assertTrue(layers.err().startsWith("error: p.tsv: invalid UTF-8 at line 2 (byte offset 6)"), layers.err());
+    }
 }

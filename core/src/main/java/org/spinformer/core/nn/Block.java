@@ -92,7 +92,13 @@ public abstract class Block {
         }
     }
 
-    /** Creates parameter {@code prefix + local} of the given shape, or adopts an existing one. */
+    /**
+     * Creates parameter {@code prefix + local} of the given shape, or adopts an existing one (which must be
+     * floating point: an integer tensor is never cast silently into a weight). On a
+     * {@linkplain Parameters#freeze(String) frozen} map (weights loaded from a file) nothing is created: a
+     * missing name is recorded in {@link Parameters#missing()} and null is returned; the model reports all of
+     * them together through {@link Parameters#requireComplete()}.
+     */
     protected NDArray param(String local, Shape shape, Init init) {
         return param(local, shape, init, initStd);
     }
@@ -103,9 +109,10 @@ public abstract class Block {
         NDArray existing = params.getOrNull(name);
         if (existing != null) {
             if (!existing.getShape().equals(shape)) {
-                throw new IllegalArgumentException("parameter '" + name + "' has shape " + existing.getShape()
-                        + " but the block needs " + shape);
+                throw new IllegalArgumentException(params.origin() + "parameter '" + name + "' has shape "
+                        + existing.getShape() + " but the block needs " + shape);
             }
+            params.requireFloating(name, existing);
             if (existing.getDataType() != dtype) {
                 LOG.debug("converting parameter {} from {} to {}", name, existing.getDataType(), dtype);
                 NDArray c = existing.toType(dtype, true);
@@ -113,6 +120,10 @@ public abstract class Block {
                 existing = params.put(name, c);
             }
             return existing;
+        }
+        if (params.frozen()) {
+            params.recordMissing(name, shape);
+            return null;
         }
         if (manager == null) {
             throw new IllegalArgumentException("parameter '" + name + "' missing and no manager to create it");

@@ -48,4 +48,51 @@ class ParametersTest {
             assertArrayEquals(new double[] {0, 1}, p.get("w").getGradient().toDoubleArray());
         }
     }
+
+    @Test
+    void aFrozenMapNeverCreatesAndReportsEveryMissingNameTogether() {
+        try (NDManager m = NnTesting.manager()) {
+            Parameters p = new Parameters();
+            p.put("a.weight", m.zeros(new Shape(3, 2)));
+            p.put("a.bias", m.zeros(new Shape(3)));
+            p.put("b.wieght", m.zeros(new Shape(3, 3)));
+            p.freeze("model X");
+            Linear.builder().setManager(m).optParameters(p).optPrefix("a.").setIn(2).setOut(3).build();
+            Linear.builder().setManager(m).optParameters(p).optPrefix("b.").setIn(3).setOut(3).build();
+            assertEquals(3, p.size(), "nothing created");
+            assertEquals(List.of("'b.weight' (3, 3)", "'b.bias' (3)"), p.missing());
+            assertEquals(List.of("b.wieght"), p.unused());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> p.requireComplete());
+            assertTrue(e.getMessage().startsWith("model X: 2 tensors missing from the weights: 'b.weight' (3, 3)"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("unused: b.wieght"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anOrdinaryMapStillCreatesFreshParametersAndACompleteFrozenOneListsUnused() {
+        try (NDManager m = NnTesting.manager()) {
+            Parameters p = new Parameters();
+            Linear.builder().setManager(m).optParameters(p).setIn(2).setOut(3).build();
+            assertEquals(List.of("weight", "bias"), p.names());
+            assertTrue(p.missing().isEmpty());
+            p.put("extra", m.zeros(new Shape(1)));
+            p.freeze("model X");
+            Linear.builder().setManager(m).optParameters(p).setIn(2).setOut(3).build();
+            assertEquals(List.of("extra"), p.requireComplete());
+        }
+    }
+
+    @Test
+    void anIntegerTensorIsNeverAdoptedAsAWeight() {
+        try (NDManager m = NnTesting.manager()) {
+            Parameters p = new Parameters();
+            p.put("weight", m.zeros(new Shape(3, 2), DataType.INT32));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Linear.builder().setManager(m).optParameters(p).setIn(2).setOut(3).build());
+            assertTrue(e.getMessage().startsWith("tensor 'weight' is int32 but a weight must be floating point"),
+                    e.getMessage());
+        }
+    }
 }

@@ -1,10 +1,9 @@
 package org.spinformer.representations.data;
 
-import java.io.BufferedReader;
+import org.spinformer.core.io.Utf8Lines;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +73,8 @@ public record Pairs(String nameA, String nameB, List<String> ids, List<String> a
     }
 
     private static Pairs read(InputStream in, String source, String cols) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        // strict UTF-8: a bad byte fails with its line and offset instead of becoming U+FFFD
+        java.util.Iterator<String> r = Utf8Lines.read(in, source).iterator();
         int ia;
         int ib;
         int iid = -1;
@@ -86,7 +86,7 @@ public record Pairs(String nameA, String nameB, List<String> ids, List<String> a
         List<String> a = new ArrayList<>();
         List<String> b = new ArrayList<>();
         if (cols != null) {
-            String header = r.readLine();
+            String header = r.hasNext() ? r.next() : null;
             lineNo++;
             if (header == null) {
                 throw new IllegalArgumentException(source + " is empty");
@@ -111,7 +111,8 @@ public record Pairs(String nameA, String nameB, List<String> ids, List<String> a
             nameA = "a";
             nameB = "b";
         }
-        while ((line = r.readLine()) != null) {
+        while (r.hasNext()) {
+            line = r.next();
             lineNo++;
             String[] f = line.split("\t", -1);
             if (cols == null && f.length != 2) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.spinformer.core.nn.EncoderLayer;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
@@ -54,12 +55,14 @@ public final class BertEncoder implements HiddenStateModel {
                     .optPrefix("encoder.layer." + l + ".").setDim(cfg.dim()).setHeads(cfg.heads())
                     .setHidden(cfg.hidden()).optEps(cfg.eps()).optActivation(act).build());
         }
+        // optional: some converted checkpoints carry no token-type table (then no type row is added)
         NDArray type = params.getOrNull("embeddings.token_type_embeddings.weight");
         this.typeRow = type == null ? null : type.get(0); // token type 0, owned by the model's manager
-        for (String p : new String[] {"embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight",
-            "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"}) {
-            params.get(p); // fail early with the list of names
-        }
+        // fail early (or, on weights loaded from a file, record as missing) with the names
+        params.need("embeddings.word_embeddings.weight", new Shape(cfg.vocab(), cfg.dim()));
+        params.need("embeddings.position_embeddings.weight", null);
+        params.need("embeddings.LayerNorm.weight", new Shape(cfg.dim()));
+        params.need("embeddings.LayerNorm.bias", new Shape(cfg.dim()));
     }
 
     @Override

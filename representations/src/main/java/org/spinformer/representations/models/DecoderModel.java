@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.spinformer.core.nn.DecoderLayer;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
@@ -73,8 +74,15 @@ public final class DecoderModel implements HiddenStateModel {
             }
             layers.add(b.build());
         }
-        params.get(embeddingName());
-        params.get(cfg.family() == Family.GPT2 ? "ln_f.weight" : "model.norm.weight");
+        // fail early (or, on weights loaded from a file, record as missing) with the names
+        params.need(embeddingName(), new Shape(cfg.vocab(), cfg.dim()));
+        if (cfg.family() == Family.GPT2) {
+            params.need("wpe.weight", null);
+            params.need("ln_f.weight", new Shape(cfg.dim()));
+            params.need("ln_f.bias", new Shape(cfg.dim()));
+        } else {
+            params.need("model.norm.weight", new Shape(cfg.dim()));
+        }
     }
 
     private String embeddingName() {

@@ -72,6 +72,9 @@ public final class Models {
             Parameters p = om.huggingFaceParameters(m);
             Parameters cast = new Parameters();
             for (var e : p) {
+                if (rename(e.getKey(), "bert") == null) {
+                    continue; // buffers such as embeddings.position_ids: not weights
+                }
                 NDArray a = e.getValue();
                 if (a.getDataType().isFloating() && a.getDataType() != dtype) {
                     NDArray c = a.toType(dtype, true);
@@ -85,7 +88,10 @@ public final class Models {
             try (InputStream in = resource(MINILM_TOKENIZER)) {
                 tok = TextTokenizer.of(in, 512);
             }
-            return new BertEncoder("minilm", MINILM, cast, m, tok);
+            cast.freeze("minilm (" + MINILM_ONNX.substring(1) + ")");
+            BertEncoder model = new BertEncoder("minilm", MINILM, cast, m, tok);
+            cast.requireComplete();
+            return model;
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -111,58 +117,89 @@ public final class Models {
         if (!Files.isRegularFile(tokFile)) {
             throw new IllegalArgumentException(dir + ": no tokenizer.json");
         }
-        JsonObject c = JsonParser.parseString(Files.readString(cfgFile, StandardCharsets.UTF_8)).getAsJsonObject();
-        String type = str(c, "model_type", "").toLowerCase(Locale.ROOT);
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(Files.readString(cfgFile, StandardCharsets.UTF_8));
+        } catch (com.google.gson.JsonParseException e) {
+            throw new IllegalArgumentException(cfgFile + ": not valid JSON (" + e.getMessage() + ")");
+        }
+        if (!root.isJsonObject()) {
+            throw new IllegalArgumentException(cfgFile + ": must be a JSON object");
+        }
+        Json c = new Json(cfgFile.toString(), root.getAsJsonObject());
+        String type = c.str("model_type", "").toLowerCase(Locale.ROOT);
         String name = dir.getFileName().toString();
         NDManager m = Devices.manager(device);
         TextTokenizer tok = null;
         try {
             switch (type) {
                 case "bert": case "roberta": case "xlm-roberta": {
-                    long offset = type.equals("bert") ? 0 : integer(c, "pad_token_id", 1) + 1;
-                    BertEncoder.Config cfg = new BertEncoder.Config(integer(c, "vocab_size", -1),
-                            integer(c, "hidden_size", -1), (int) integer(c, "num_attention_heads", -1),
-                            (int) integer(c, "num_hidden_layers", -1), integer(c, "intermediate_size", -1),
-                            dbl(c, "layer_norm_eps", 1e-12), str(c, "hidden_act", "gelu"), offset);
+                    long offset = 0;
+                    if (!type.equals("bert")) {
+                        offset = c.integer("pad_token_id", 1L) + 1;
+                        if (offset < 1) {
+                            throw new IllegalArgumentException(cfgFile + ": pad_token_id must be ≥ 0, got "
+                                    + (offset - 1));
+                        }
+                    }
+                    BertEncoder.Config cfg = new BertEncoder.Config(c.positive("vocab_size", null),
+                            c.positive("hidden_size", null), c.count("num_attention_heads", null),
+                            c.count("num_hidden_layers", null), c.positive("intermediate_size", null),
+                            c.dbl("layer_norm_eps", 1e-12), c.str("hidden_act", "gelu"), offset);
+                    long maxLength = c.positive("max_position_embeddings", 512L) - offset;
+                    if (maxLength < 1) {
+                        throw new IllegalArgumentException(cfgFile + ": max_position_embeddings "
+                                + (maxLength + offset) + " leaves no position after the offset " + offset);
+                    }
                     Parameters p = loadWeights(dir, m, dtype, type);
-                    tok = TextTokenizer.of(tokFile, (int) (integer(c, "max_position_embeddings", 512) - offset));
-                    return new BertEncoder(name, cfg, p, m, tok);
+                    tok = TextTokenizer.of(tokFile, (int) Math.min(maxLength, Integer.MAX_VALUE));
+                    BertEncoder model = new BertEncoder(name, cfg, p, m, tok);
+                    p.requireComplete();
+                    checkTables(dir, p, tok, "embeddings.word_embeddings.weight",
+                            "embeddings.position_embeddings.weight", maxLength + offset, "max_position_embeddings");
+                    return model;
                 }
                 case "gpt2": {
-                    long d = integer(c, "n_embd", -1);
-                    JsonElement inner = c.get("n_inner");
-                    long hidden = inner == null || inner.isJsonNull() ? 4 * d : inner.getAsLong();
-                    String act = str(c, "activation_function", "gelu_new");
+                    long d = c.positive("n_embd", null);
+                    long hidden = c.positive("n_inner", 4 * d);
+                    String act = c.str("activation_function", "gelu_new");
                     if (!act.startsWith("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
                         throw new IllegalArgumentException("GPT-2 activation '" + act + "' not supported (gelu_new)");
                     }
+                    int heads = c.count("n_head", null);
                     DecoderModel.Config cfg = new DecoderModel.Config(DecoderModel.Family.GPT2,
-                            integer(c, "vocab_size", -1), d, (int) integer(c, "n_head", -1),
-                            (int) integer(c, "n_head", -1), d / integer(c, "n_head", -1),
-                            (int) integer(c, "n_layer", -1), hidden, dbl(c, "layer_norm_epsilon", 1e-5), null);
+                            c.positive("vocab_size", null), d, heads, heads, d / heads, c.count("n_layer", null),
+                            hidden, c.dbl("layer_norm_epsilon", 1e-5), null);
+                    int maxLength = c.count("n_positions", 1024L);
                     Parameters p = loadWeights(dir, m, dtype, type);
-                    tok = TextTokenizer.of(tokFile, (int) integer(c, "n_positions", 1024));
-                    return new DecoderModel(name, cfg, p, m, tok);
+                    tok = TextTokenizer.of(tokFile, maxLength);
+                    DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
+                    p.requireComplete();
+                    checkTables(dir, p, tok, "wte.weight", "wpe.weight", maxLength, "n_positions");
+                    return model;
                 }
                 case "llama": case "qwen2": case "mistral": {
                     DecoderModel.Family fam = type.equals("llama") ? DecoderModel.Family.LLAMA
                             : type.equals("qwen2") ? DecoderModel.Family.QWEN2 : DecoderModel.Family.MISTRAL;
-                    long d = integer(c, "hidden_size", -1);
-                    int h = (int) integer(c, "num_attention_heads", -1);
-                    int kv = (int) integer(c, "num_key_value_heads", h);
-                    JsonElement hd = c.get("head_dim");
-                    long headDim = hd == null || hd.isJsonNull() ? d / h : hd.getAsLong();
-                    String act = str(c, "hidden_act", "silu");
+                    long d = c.positive("hidden_size", null);
+                    int h = c.count("num_attention_heads", null);
+                    int kv = c.count("num_key_value_heads", (long) h);
+                    long headDim = c.positive("head_dim", d / h);
+                    String act = c.str("hidden_act", "silu");
                     if (!act.equals("silu") && !act.equals("swish")) {
                         throw new IllegalArgumentException(type + " activation '" + act + "' not supported (silu)");
                     }
-                    Rope rope = new Rope((int) headDim, dbl(c, "rope_theta", 10000.0), ropeScaling(c));
-                    DecoderModel.Config cfg = new DecoderModel.Config(fam, integer(c, "vocab_size", -1), d, h, kv,
-                            headDim, (int) integer(c, "num_hidden_layers", -1), integer(c, "intermediate_size", -1),
-                            dbl(c, "rms_norm_eps", 1e-6), rope);
+                    Rope rope = new Rope((int) headDim, c.dbl("rope_theta", 10000.0), ropeScaling(c));
+                    DecoderModel.Config cfg = new DecoderModel.Config(fam, c.positive("vocab_size", null), d, h, kv,
+                            headDim, c.count("num_hidden_layers", null), c.positive("intermediate_size", null),
+                            c.dbl("rms_norm_eps", 1e-6), rope);
+                    int maxLength = c.count("max_position_embeddings", 4096L);
                     Parameters p = loadWeights(dir, m, dtype, type);
-                    tok = TextTokenizer.of(tokFile, (int) integer(c, "max_position_embeddings", 4096));
-                    return new DecoderModel(name, cfg, p, m, tok);
+                    tok = TextTokenizer.of(tokFile, maxLength);
+                    DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
+                    p.requireComplete();
+                    checkTables(dir, p, tok, "model.embed_tokens.weight", null, 0, null); // RoPE: no position table
+                    return model;
                 }
                 default:
                     throw new IllegalArgumentException(dir + ": model_type '" + type + "' not supported (bert, roberta, "
@@ -177,23 +214,50 @@ public final class Models {
         }
     }
 
-    private static Rope.Llama3Scaling ropeScaling(JsonObject c) {
-        JsonElement e = c.get("rope_scaling");
-        if (e == null || e.isJsonNull()) {
+    /**
+     * Every token id the tokenizer can produce must have a row in the embedding table {@code word}, and every
+     * position up to the truncation length {@code positions} (config key {@code key}) a row in {@code pos}
+     * (null: none, RoPE); otherwise the forward would fail deep in PyTorch with "index out of range in self".
+     */
+    private static void checkTables(Path dir, Parameters p, TextTokenizer tok, String word, String pos,
+            long positions, String key) {
+        long rows = p.get(word).getShape().get(0);
+        if (tok.idLimit() > rows) {
+            throw new IllegalArgumentException("model " + dir + ": tokenizer.json has token ids up to "
+                    + (tok.idLimit() - 1) + " but the embedding table '" + word + "' has only " + rows + " rows");
+        }
+        if (pos != null) {
+            ai.djl.ndarray.types.Shape s = p.get(pos).getShape();
+            long d = p.get(word).getShape().get(1);
+            if (s.dimension() != 2 || s.get(1) != d) {
+                throw new IllegalArgumentException("model " + dir + ": tensor '" + pos + "' has shape " + s
+                        + " but the model needs (positions, " + d + ")");
+            }
+            if (s.get(0) < positions) {
+                throw new IllegalArgumentException("model " + dir + ": config.json " + key + " is " + positions
+                        + " but the position table '" + pos + "' has only " + s.get(0) + " rows");
+            }
+        }
+    }
+
+    private static Rope.Llama3Scaling ropeScaling(Json c) {
+        Json s = c.object("rope_scaling");
+        if (s == null) {
             return null;
         }
-        JsonObject s = e.getAsJsonObject();
-        String t = str(s, "rope_type", str(s, "type", ""));
+        String t = s.str("rope_type", s.str("type", ""));
         if (!t.equals("llama3")) {
             throw new IllegalArgumentException("rope_scaling type '" + t + "' not supported (llama3 only)");
         }
-        return new Rope.Llama3Scaling(dbl(s, "factor", 8), dbl(s, "low_freq_factor", 1),
-                dbl(s, "high_freq_factor", 4), (int) integer(s, "original_max_position_embeddings", 8192));
+        return new Rope.Llama3Scaling(s.dbl("factor", 8), s.dbl("low_freq_factor", 1),
+                s.dbl("high_freq_factor", 4), s.count("original_max_position_embeddings", 8192L));
     }
 
     /**
      * Reads the weights one tensor at a time (shard by shard), renaming to the core blocks' names and
-     * dropping what hidden states do not need (the LM head, GPT-2's causal-mask buffers, RoPE caches).
+     * dropping what hidden states do not need (the LM head, GPT-2's causal-mask buffers, RoPE caches, BERT's
+     * position and token-type id buffers). The map is {@linkplain Parameters#freeze(String) frozen}: a tensor the
+     * model needs and the file lacks is an error, not a random stand-in.
      */
     static Parameters loadWeights(Path dir, NDManager m, DataType dtype, String type) throws IOException {
         Parameters p = new Parameters();
@@ -223,12 +287,13 @@ public final class Models {
             throw e;
         }
         LOG.info("{}: {} tensors, {} parameters", dir, p.size(), p.numel());
-        return p;
+        return p.freeze("model " + dir); // a block that misses a name fails instead of drawing it at random
     }
 
     static String rename(String name, String type) {
         if (name.startsWith("lm_head.") || name.endsWith(".attn.masked_bias") || name.endsWith("rotary_emb.inv_freq")
-                || name.startsWith("cls.") || name.startsWith("pooler.") || name.contains(".pooler.")) {
+                || name.startsWith("cls.") || name.startsWith("pooler.") || name.contains(".pooler.")
+                || name.endsWith("embeddings.position_ids") || name.endsWith("embeddings.token_type_ids")) {
             return null;
         }
         if (type.equals("gpt2")) {
@@ -243,24 +308,82 @@ public final class Models {
         return name;
     }
 
-    private static long integer(JsonObject o, String key, long def) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) {
-            if (def < 0) {
-                throw new IllegalArgumentException("config.json lacks '" + key + "'");
+    /**
+     * Typed reads of config.json values: each error names the file, the key and what was expected, e.g.
+     * {@code DIR/config.json: 'hidden_size' must be an integer, got "abc"}.
+     */
+    private record Json(String where, JsonObject o) {
+        /** A nested object ({@code rope_scaling}), or null when absent. */
+        Json object(String key) {
+            JsonElement e = o.get(key);
+            if (e == null || e.isJsonNull()) {
+                return null;
             }
-            return def;
+            if (!e.isJsonObject()) {
+                throw new IllegalArgumentException(where + ": '" + key + "' must be an object, got " + e);
+            }
+            return new Json(where + " '" + key + "'", e.getAsJsonObject());
         }
-        return e.getAsLong();
-    }
 
-    private static double dbl(JsonObject o, String key, double def) {
-        JsonElement e = o.get(key);
-        return e == null || e.isJsonNull() ? def : e.getAsDouble();
-    }
+        /** An integer; {@code def} when absent, or an error when {@code def} is null. */
+        long integer(String key, Long def) {
+            JsonElement e = o.get(key);
+            if (e == null || e.isJsonNull()) {
+                if (def == null) {
+                    throw new IllegalArgumentException(where + " lacks '" + key + "'");
+                }
+                return def;
+            }
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                java.math.BigDecimal v = e.getAsBigDecimal();
+                try {
+                    return v.longValueExact();
+                } catch (ArithmeticException notIntegral) {
+                    // falls through to the error
+                }
+            }
+            throw new IllegalArgumentException(where + ": '" + key + "' must be an integer, got " + e);
+        }
 
-    private static String str(JsonObject o, String key, String def) {
-        JsonElement e = o.get(key);
-        return e == null || e.isJsonNull() ? def : e.getAsString();
+        /** An integer ≥ 1 (a size or a count); {@code def} when absent, or an error when {@code def} is null. */
+        long positive(String key, Long def) {
+            long v = integer(key, def);
+            if (v < 1) {
+                throw new IllegalArgumentException(where + ": " + key + " must be ≥ 1, got " + v);
+            }
+            return v;
+        }
+
+        /** As {@link #positive} for a value that must also fit an int (heads, layers). */
+        int count(String key, Long def) {
+            long v = positive(key, def);
+            if (v > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(where + ": " + key + " must be ≤ " + Integer.MAX_VALUE
+                        + ", got " + v);
+            }
+            return (int) v;
+        }
+
+        double dbl(String key, double def) {
+            JsonElement e = o.get(key);
+            if (e == null || e.isJsonNull()) {
+                return def;
+            }
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                return e.getAsDouble();
+            }
+            throw new IllegalArgumentException(where + ": '" + key + "' must be a number, got " + e);
+        }
+
+        String str(String key, String def) {
+            JsonElement e = o.get(key);
+            if (e == null || e.isJsonNull()) {
+                return def;
+            }
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+                return e.getAsString();
+            }
+            throw new IllegalArgumentException(where + ": '" + key + "' must be a string, got " + e);
+        }
     }
 }

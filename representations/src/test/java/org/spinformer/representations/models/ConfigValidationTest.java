@@ -1,0 +1,100 @@
+package org.spinformer.representations.models;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spinformer.core.device.Devices;
+import org.spinformer.core.io.SafeTensors;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** config.json values of the wrong type or out of range, and integer weights, fail naming file, key or tensor. */
+class ConfigValidationTest {
+    static NDManager m;
+
+    @BeforeAll
+    static void init() {
+        m = Devices.manager(Device.cpu());
+        TinyDecoderTest.m = m;
+    }
+
+    @AfterAll
+    static void close() {
+        m.close();
+    }
+
+    static String llamaWith(Path dir, String from, String to) throws Exception {
+        TinyDecoderTest.llama(dir, true);
+        StrictLoadingTest.config(dir, from, to);
+        return StrictLoadingTest.loadFails(dir);
+    }
+
+    @Test
+    void aStringWhereAnIntegerBelongsIsNamedWithFileAndKey(@TempDir Path dir) throws Exception {
+        assertEquals(dir.resolve("config.json") + ": 'hidden_size' must be an integer, got \"abc\"",
+                llamaWith(dir, "\"hidden_size\": 16", "\"hidden_size\": \"abc\""));
+    }
+
+    @Test
+    void aFractionWhereAnIntegerBelongsIsRefused(@TempDir Path dir) throws Exception {
+        assertEquals(dir.resolve("config.json") + ": 'num_attention_heads' must be an integer, got 3.5",
+                llamaWith(dir, "\"num_attention_heads\": 4", "\"num_attention_heads\": 3.5"));
+    }
+
+    @Test
+    void aNonNumericEpsilonIsNamed(@TempDir Path dir) throws Exception {
+        assertEquals(dir.resolve("config.json") + ": 'rms_norm_eps' must be a number, got \"tiny\"",
+                llamaWith(dir, "\"rms_norm_eps\": 1e-6", "\"rms_norm_eps\": \"tiny\""));
+    }
+
+    @Test
+    void negativeOrZeroSizesAreRefused(@TempDir Path dir) throws Exception {
+        assertEquals(dir.resolve("config.json") + ": num_hidden_layers must be ≥ 1, got -1",
+                llamaWith(dir, "\"num_hidden_layers\": 2", "\"num_hidden_layers\": -1"));
+        StrictLoadingTest.config(dir, "\"num_hidden_layers\": -1", "\"num_hidden_layers\": 0");
+        assertEquals(dir.resolve("config.json") + ": num_hidden_layers must be ≥ 1, got 0",
+                StrictLoadingTest.loadFails(dir));
+        StrictLoadingTest.config(dir, "\"num_hidden_layers\": 0", "\"num_hidden_layers\": 2");
+        StrictLoadingTest.config(dir, "\"vocab_size\": 12", "\"vocab_size\": -12");
+        assertEquals(dir.resolve("config.json") + ": vocab_size must be ≥ 1, got -12",
+                StrictLoadingTest.loadFails(dir));
+    }
+
+    @Test
+    void gpt2HeadsMustBePositive(@TempDir Path dir) throws Exception {
+        TinyDecoderTest.gpt2(dir);
+        StrictLoadingTest.config(dir, "\"n_head\": 4", "\"n_head\": -4");
+        assertEquals(dir.resolve("config.json") + ": n_head must be ≥ 1, got -4", StrictLoadingTest.loadFails(dir));
+    }
+
+    @Test
+    void anIntegerWeightIsRefusedNotCast(@TempDir Path dir) throws Exception {
+        TinyDecoderTest.W w = TinyDecoderTest.gpt2(dir);
+        Map<String, NDArray> a = w.arrays();
+        a.put("transformer.h.0.ln_1.weight", a.get("transformer.h.0.ln_1.weight").toType(DataType.INT32, false));
+        SafeTensors.write(dir.resolve("model.safetensors"), a, Map.of("format", "pt"));
+        String msg = StrictLoadingTest.loadFails(dir);
+        assertTrue(msg.startsWith("model " + dir + ": tensor 'h.0.ln_1.weight' is int32 but a weight must be "
+                + "floating point"), msg);
+    }
+
+    @Test
+    void anIntegerEmbeddingTableIsRefusedNotCast(@TempDir Path dir) throws Exception {
+        TinyDecoderTest.W w = TinyDecoderTest.gpt2(dir);
+        Map<String, NDArray> a = w.arrays();
+        a.put("transformer.wte.weight", a.get("transformer.wte.weight").toType(DataType.INT64, false));
+        SafeTensors.write(dir.resolve("model.safetensors"), a, Map.of("format", "pt"));
+        String msg = StrictLoadingTest.loadFails(dir);
+        assertTrue(msg.startsWith("model " + dir + ": tensor 'wte.weight' is int64 but a weight must be "
+                + "floating point"), msg);
+    }
+}
