@@ -101,6 +101,38 @@ public final class MetricsLog implements AutoCloseable {
         return new MetricsLog(path, true);
     }
 
+    /**
+     * The rows of a log as ordered maps: numbers as {@code Double}, strings, booleans, and null for null; a line
+     * cut short by a kill is skipped.
+     */
+    public static java.util.List<Map<String, Object>> read(Path path) throws IOException {
+        java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonObject o;
+            try {
+                o = JsonParser.parseString(line).getAsJsonObject();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+                JsonElement v = e.getValue();
+                Object x = null;
+                if (v.isJsonPrimitive()) {
+                    JsonPrimitive p = v.getAsJsonPrimitive();
+                    x = p.isNumber() ? (Object) p.getAsDouble() : p.isBoolean() ? (Object) p.getAsBoolean()
+                            : p.getAsString();
+                }
+                m.put(e.getKey(), x);
+            }
+            rows.add(java.util.Collections.unmodifiableMap(m));
+        }
+        return rows;
+    }
+
     /** An ordered row from alternating keys and values: {@code row("step", 1, "loss", 0.5)}. */
     public static Map<String, Object> row(Object... kv) {
         if (kv.length % 2 != 0) {

@@ -200,6 +200,9 @@ public final class RunHarness implements AutoCloseable {
         this.lastSaved = from > 0 ? from : -1;
         Path logFile = b.logFile != null ? b.logFile : dir.resolve("log.jsonl");
         this.log = from > 0 ? MetricsLog.resume(logFile, "step", from) : MetricsLog.create(logFile);
+        if (from > 0) {
+            history.addAll(MetricsLog.read(logFile)); // the rows before the checkpoint, for plots of the whole run
+        }
         JsonFiles.write(dir.resolve("config.json"), config);
     }
 
@@ -284,7 +287,7 @@ public final class RunHarness implements AutoCloseable {
         return log;
     }
 
-    /** The rows logged by this invocation through {@link #log}, in order. */
+    /** The rows of the run in order: those kept from before a resume, then those written through {@link #log}. */
     public List<Map<String, Object>> history() {
         return Collections.unmodifiableList(history);
     }

@@ -3,20 +3,17 @@ package org.spinformer.nqs.driver;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spinformer.core.io.Checkpoint;
-import org.spinformer.core.io.JsonFiles;
-import org.spinformer.core.io.MalformedFileException;
 import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.plot.LineChart;
 import org.spinformer.core.plot.Series;
 import org.spinformer.core.train.AdamW;
 import org.spinformer.core.train.MetricsLog;
 import org.spinformer.core.train.NonFiniteException;
+import org.spinformer.core.train.RunHarness;
 import org.spinformer.core.train.Progress;
 import org.spinformer.core.train.Schedule;
 import org.spinformer.nqs.operator.Operator;
@@ -29,8 +26,6 @@ import org.spinformer.nqs.vqs.VariationalState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,6 +86,8 @@ public final class Vmc {
     private final int sites;
     private NDArray previousDelta; // the last SR direction δ (SPRING momentum), on the run's manager
     private static final String PREVIOUS_DELTA = "sr.previous_delta";
+    /** The sampler state the checkpoint being saved holds (set only during a save). */
+    private final Map<String, NDArray> chainsAtSave = new LinkedHashMap<>();
 
     public Vmc(Operator h, VariationalState vs, Sampler sampler, Options o, NDManager manager) {
         this.h = h;
@@ -122,140 +119,145 @@ public final class Vmc {
      *                                                       manifest (an incomplete or foreign checkpoint)
      */
     public Result run(Path out, boolean resume) throws IOException {
-        Files.createDirectories(out);
-        Path ckpt = out.resolve("checkpoint");
-        Path logPath = out.resolve("log.jsonl");
         Parameters params = vs.model().parameters();
         AdamW adam = o.method() == Method.ADAM
                 ? AdamW.builder().setParameters(params).setLearningRate(o.lr()).optWeightDecay(0).build() : null;
-        long start = 0;
-        double cumulativeFlops = 0;
-        if (resume && Checkpoint.exists(ckpt)) {
-            Checkpoint.Data d = Checkpoint.load(ckpt, manager);
-            for (Map.Entry<String, NDArray> e : params) {
-                NDArray src = d.weights().get(e.getKey());
-                if (!src.getShape().equals(e.getValue().getShape())) {
-                    throw new IllegalArgumentException("checkpoint parameter '" + e.getKey() + "' has shape "
-                            + src.getShape() + ", the model has " + e.getValue().getShape()
-                            + " (resume with the same model options)");
-                }
-                e.getValue().set(src.toType(e.getValue().getDataType(), false).toByteBuffer());
-            }
-            sampler.loadState(d.optimizerState());
-            if (d.optimizerState().containsKey(PREVIOUS_DELTA)) {
-                previousDelta = d.optimizerState().get(PREVIOUS_DELTA).toType(DataType.FLOAT64, true);
-                previousDelta.attach(manager);
-            }
-            if (adam != null) {
-                Map<String, NDArray> st = new LinkedHashMap<>();
-                d.optimizerState().forEach((k, v) -> {
-                    if (k.startsWith(adam.prefix() + ".")) {
-                        st.put(k, v);
+        double[] flops = {0};
+        RunHarness.Builder b = RunHarness.builder(out).resume(resume).weights(params).manager(manager)
+                .config(o.runConfig()).maxSeconds(o.maxSeconds()).checkpointEvery(o.checkpointEvery())
+                .section(new RunHarness.Section() {
+                    @Override
+                    public String name() {
+                        return "sampler";
+                    }
+
+                    @Override
+                    public Map<String, NDArray> tensors() {
+                        return chainsAtSave;
+                    }
+
+                    @Override
+                    public void restore(Map<String, NDArray> t, JsonObject json, long step) {
+                        sampler.loadState(t);
+                    }
+                })
+                .section(new RunHarness.Section() {
+                    @Override
+                    public String name() {
+                        return "sr";
+                    }
+
+                    @Override
+                    public Map<String, NDArray> tensors() {
+                        return previousDelta == null ? Map.of() : Map.of(PREVIOUS_DELTA, previousDelta);
+                    }
+
+                    @Override
+                    public void restore(Map<String, NDArray> t, JsonObject json, long step) {
+                        NDArray d = t.get(PREVIOUS_DELTA);
+                        if (d != null) {
+                            previousDelta = d.toType(DataType.FLOAT64, false).duplicate();
+                            previousDelta.attach(manager);
+                        }
+                    }
+                })
+                .section(new RunHarness.Section() {
+                    @Override
+                    public String name() {
+                        return "counters";
+                    }
+
+                    @Override
+                    public JsonObject json() {
+                        JsonObject j = new JsonObject();
+                        j.addProperty("cumulative_flops", flops[0]);
+                        j.addProperty("note", "the random streams are functions of (seed, step): nothing to save");
+                        return j;
+                    }
+
+                    @Override
+                    public void restore(Map<String, NDArray> t, JsonObject json, long step) {
+                        flops[0] = json.has("cumulative_flops") ? json.get("cumulative_flops").getAsDouble() : 0;
                     }
                 });
-                adam.loadState(st, d.step());
-            }
-            start = d.step();
-            if (d.rngState().has("cumulative_flops")) {
-                cumulativeFlops = d.rngState().get("cumulative_flops").getAsDouble();
-            }
-            LOG.info("resumed from {} at step {}", ckpt, start);
-        } else if (resume && Files.exists(ckpt)) {
-            throw new MalformedFileException(ckpt, null, "has no " + Checkpoint.MANIFEST + " (an incomplete or "
-                    + "foreign checkpoint): not resuming, so that " + logPath.getFileName() + " is kept; move it "
-                    + "away to start again");
-        } else if (resume) {
-            LOG.warn("--resume: no checkpoint in {}: starting from scratch", ckpt);
+        if (adam != null) {
+            b.section(RunHarness.optimizer(adam));
         }
-        JsonFiles.write(out.resolve("config.json"), o.runConfig());
-        long flopsPerSample = vs.model().forwardFlops();
-        long t0 = System.nanoTime();
-        long done = start;
-        long saved = start > 0 ? start : -1;
-        try {
-            try (MetricsLog log = start > 0 ? MetricsLog.resume(logPath, "step", start) : MetricsLog.create(logPath);
-                 Progress progress = Progress.start("nqs train", o.steps())) {
-                progress.step(start);
-                for (long step = start; step < o.steps(); step++) {
-                    long ts = System.nanoTime();
-                    double lr = o.lr().lr(step);
-                    double shift = o.diagShift().lr(step);
-                    boolean checkpointHere = step > start && o.checkpointEvery() > 0
-                            && step % o.checkpointEvery() == 0;
-                    StepStats st;
-                    try (NDManager sm = manager.newSubManager()) {
-                        Runnable beforeUpdate = null;
-                        if (checkpointHere) {
-                            Map<String, NDArray> chains = snapshot(sm);
-                            long k = step;
-                            double flops = cumulativeFlops;
-                            beforeUpdate = () -> save(ckpt, k, adam, flops, chains);
-                        }
-                        st = step(sm, step, lr, shift, adam, beforeUpdate);
-                    }
-                    if (checkpointHere) {
-                        saved = step;
-                    }
-                    double secs = (System.nanoTime() - ts) / 1e9;
-                    cumulativeFlops += (double) flopsPerSample * st.samples();
-                    Statistics s = st.stats();
-                    double rel = Double.isNaN(o.exactEnergy()) ? Double.NaN
-                            : Math.abs((s.mean() - o.exactEnergy()) / o.exactEnergy());
-                    log.write(MetricsLog.row("step", step + 1, "energy", s.mean(), "energy_per_site",
-                            s.mean() / sites, "error", s.error(), "variance", s.variance(), "v_score", vScore(s),
-                            "relative_error", rel, "acceptance", st.acceptance(), "r_hat", s.rHat(), "tau", s.tau(),
-                            "lr", lr, "diag_shift", o.method() == Method.SR ? shift : Double.NaN,
-                            "solver", st.solver(), "step_time_s", secs, "t_sample_s", st.times()[0],
-                            "t_local_energy_s", st.times()[1], "t_jacobian_s", st.times()[2],
-                            "t_update_s", st.times()[3], "samples", st.samples(),
-                            "flops_per_sample", flopsPerSample, "cumulative_flops", cumulativeFlops));
-                    progress.setMessage(String.format(java.util.Locale.ROOT, "E/N=%.6f rel=%.2e",
-                            s.mean() / sites, rel));
-                    progress.step(1);
-                    done = step + 1;
-                    boolean overBudget = o.maxSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > o.maxSeconds();
-                    if (overBudget && step + 1 < o.steps()) {
-                        LOG.info("wall-clock budget of {} s spent after step {}: stopping", o.maxSeconds(),
-                                step + 1);
-                        break;
-                    }
-                }
+        try (RunHarness run = b.build()) {
+            try {
+                return run(run, adam, flops);
+            } catch (NonFiniteException ex) {
+                NonFiniteException stop = run.stopped(ex);
+                plots(out, run.history());
+                throw stop;
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Statistics fin;
-            try (NDManager sm = manager.newSubManager()) {
-                Map<String, NDArray> chains = snapshot(sm);
-                Samples smp = sampler.sample(vs, sm, done + 1_000_000L);
-                LocalEnergies e = localEnergies(smp);
-                fin = stats(smp, e);
-                checkFinite(done + 1, fin);
-                if (done > start || !Checkpoint.exists(ckpt)) {
-                    save(ckpt, done, adam, cumulativeFlops, chains);
-                }
-            }
-            Result r = result(fin, done, seconds, flopsPerSample, cumulativeFlops);
-            JsonFiles.write(out.resolve("summary.json"), r.summary());
-            plots(out, logPath);
-            return r;
-        } catch (NonFiniteException ex) {
-            JsonObject j = new JsonObject();
-            j.addProperty("status", "stopped");
-            j.addProperty("reason", ex.getMessage());
-            j.addProperty("stopped_at_step", ex.step());
-            j.addProperty("quantity", ex.quantity());
-            if (saved >= 0) {
-                j.addProperty("last_checkpoint_step", saved);
-            }
-            JsonFiles.write(out.resolve("summary.json"), j);
-            plots(out, logPath);
-            String where = saved >= 0 ? "; the last good checkpoint (step " + saved + ") is kept in " + ckpt
-                    : "; no checkpoint was written";
-            throw ex.withDetail(where);
         } finally {
             if (adam != null) {
                 adam.close();
             }
         }
+    }
+
+    private Result run(RunHarness run, AdamW adam, double[] flops) throws IOException {
+        long start = run.start();
+        long flopsPerSample = vs.model().forwardFlops();
+        long done = start;
+        try (Progress progress = Progress.start("nqs train", o.steps())) {
+            progress.step(start);
+            for (long step = start; step < o.steps(); step++) {
+                long ts = System.nanoTime();
+                double lr = o.lr().lr(step);
+                double shift = o.diagShift().lr(step);
+                boolean checkpointHere = step > start && run.due(step);
+                StepStats st;
+                try (NDManager sm = manager.newSubManager()) {
+                    Runnable beforeUpdate = null;
+                    if (checkpointHere) {
+                        long k = step;
+                        Map<String, NDArray> chains = snapshot(sm);
+                        beforeUpdate = () -> save(run, k, chains);
+                    }
+                    st = step(sm, step, lr, shift, adam, beforeUpdate);
+                }
+                double secs = (System.nanoTime() - ts) / 1e9;
+                flops[0] += (double) flopsPerSample * st.samples();
+                Statistics s = st.stats();
+                double rel = Double.isNaN(o.exactEnergy()) ? Double.NaN
+                        : Math.abs((s.mean() - o.exactEnergy()) / o.exactEnergy());
+                run.log(MetricsLog.row("step", step + 1, "energy", s.mean(), "energy_per_site",
+                        s.mean() / sites, "error", s.error(), "variance", s.variance(), "v_score", vScore(s),
+                        "relative_error", rel, "acceptance", st.acceptance(), "r_hat", s.rHat(), "tau", s.tau(),
+                        "lr", lr, "diag_shift", o.method() == Method.SR ? shift : Double.NaN,
+                        "solver", st.solver(), "step_time_s", secs, "t_sample_s", st.times()[0],
+                        "t_local_energy_s", st.times()[1], "t_jacobian_s", st.times()[2],
+                        "t_update_s", st.times()[3], "samples", st.samples(),
+                        "flops_per_sample", flopsPerSample, "cumulative_flops", flops[0]));
+                progress.setMessage(String.format(java.util.Locale.ROOT, "E/N=%.6f rel=%.2e",
+                        s.mean() / sites, rel));
+                progress.step(1);
+                done = step + 1;
+                if (run.overBudget() && step + 1 < o.steps()) {
+                    LOG.info("wall-clock budget of {} s spent after step {}: stopping", o.maxSeconds(), step + 1);
+                    break;
+                }
+            }
+        }
+        double seconds = run.seconds();
+        Statistics fin;
+        try (NDManager sm = manager.newSubManager()) {
+            Map<String, NDArray> chains = snapshot(sm);
+            Samples smp = sampler.sample(vs, sm, done + 1_000_000L);
+            LocalEnergies e = localEnergies(smp);
+            fin = stats(smp, e);
+            checkFinite(done + 1, fin);
+            if (run.lastCheckpoint() != done) {
+                save(run, done, chains);
+            }
+        }
+        Result r = result(fin, done, seconds, flopsPerSample, flops[0]);
+        run.writeSummary(r.summary());
+        plots(run.dir(), run.history());
+        return r;
     }
 
     /** Copies of the sampler's state as it is now, on {@code sm} (the state a checkpoint of this moment holds). */
@@ -359,21 +361,17 @@ public final class Vmc {
         return sites * s.variance() / (s.mean() * s.mean());
     }
 
-    private void save(Path ckpt, long step, AdamW adam, double cumulativeFlops, Map<String, NDArray> chains) {
-        Map<String, NDArray> state = new LinkedHashMap<>(chains);
-        if (previousDelta != null) {
-            state.put(PREVIOUS_DELTA, previousDelta);
-        }
-        if (adam != null) {
-            state.putAll(adam.state());
-        }
-        JsonObject rng = new JsonObject();
-        rng.addProperty("note", "random streams are derived from (seed, step)");
-        rng.addProperty("cumulative_flops", cumulativeFlops);
+    /** Saves the checkpoint of {@code step} with the sampler state {@code chains} (taken before its sampling). */
+    private void save(RunHarness run, long step, Map<String, NDArray> chains) {
+        Map<String, NDArray> keep = new LinkedHashMap<>(chains);
         try {
-            Checkpoint.save(ckpt, vs.model().parameters(), state, step, o.runConfig(), rng);
+            chainsAtSave.clear();
+            chainsAtSave.putAll(keep);
+            run.save(step);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            chainsAtSave.clear();
         }
     }
 
@@ -401,13 +399,9 @@ public final class Vmc {
                 seconds, j);
     }
 
-    private void plots(Path out, Path logPath) throws IOException {
+    private void plots(Path out, List<Map<String, Object>> history) throws IOException {
         List<double[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(logPath, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonObject r = JsonParser.parseString(line).getAsJsonObject();
+        for (Map<String, Object> r : history) {
             rows.add(new double[] {num(r, "step"), num(r, "energy_per_site"), num(r, "error") / sites,
                 num(r, "relative_error"), num(r, "v_score"), num(r, "cumulative_flops")});
         }
@@ -436,8 +430,8 @@ public final class Vmc {
                 .addSeries(new Series("VMC", c[5], c[4])).build().save(out.resolve("vscore_vs_compute"));
     }
 
-    private static double num(JsonObject r, String k) {
-        JsonElement e = r.get(k);
-        return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+    private static double num(Map<String, Object> r, String k) {
+        Object v = r.get(k);
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }
