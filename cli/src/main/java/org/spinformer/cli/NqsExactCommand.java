@@ -9,6 +9,7 @@ import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.driver.Training;
 import org.spinformer.nqs.operator.Operator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
@@ -20,6 +21,8 @@ import java.util.concurrent.Callable;
                 + "sites; tfim in the full 2^N space, up to 24 sites), correlations <S_0.S_r> and structure factor "
                 + "S(q).")
 public final class NqsExactCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
     @Option(names = "--lattice", description = "chain, square or triangular (default: ${DEFAULT-VALUE}).")
     String lattice = "square";
     @Option(names = "--size", description = "Lattice size LxL; a chain's length L (default: ${DEFAULT-VALUE}).")
@@ -40,8 +43,6 @@ public final class NqsExactCommand implements Callable<Integer> {
     String units = "spin";
     @Option(names = "--correlations", description = "Also compute <S_0.S_r> and S(q) (spin-1/2 units).")
     boolean correlations;
-    @Option(names = "--json", description = "Print a summary JSON as the last stdout line.")
-    boolean json;
 
     @Override
     public Integer call() {
@@ -89,7 +90,7 @@ public final class NqsExactCommand implements Callable<Integer> {
                 System.out.println(sb);
             }
         }
-        if (json) {
+        if (jsonOpt.json) {
             System.out.println(o);
         }
         return 0;

@@ -8,8 +8,8 @@ import org.spinformer.nqs.driver.TrainSpec;
 import org.spinformer.nqs.driver.Training;
 import org.spinformer.nqs.driver.Vmc;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,14 @@ import java.util.concurrent.Callable;
                 + "config.json, log.jsonl, checkpoint/, summary.json and plots (energy, relative_error, "
                 + "vscore_vs_compute as PNG+SVG) into --out.")
 public final class NqsTrainCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/nqs");
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
     private static final TrainSpec D = TrainSpec.defaults();
 
     @Option(names = "--lattice", description = "chain, square or triangular (default: ${DEFAULT-VALUE}).")
@@ -88,8 +96,6 @@ public final class NqsTrainCommand implements Callable<Integer> {
     double momentum = D.momentum();
     @Option(names = "--optimizer", description = "sr or adam (default: ${DEFAULT-VALUE}).")
     String optimizer = D.optimizer();
-    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed = D.seed();
     @Option(names = "--dtype", description = "float64 or float32 (default: ${DEFAULT-VALUE}).")
     String dtype = D.dtype();
     @Option(names = "--chunk", description = "Samples per per-sample-gradient chunk (bounds memory) "
@@ -106,34 +112,28 @@ public final class NqsTrainCommand implements Callable<Integer> {
     @Option(names = "--max-minutes", description = "Wall-clock budget in minutes: stop after the step that exceeds "
             + "it, saving checkpoint, summary and plots; 0 = none (default: ${DEFAULT-VALUE}).")
     double maxMinutes = D.maxMinutes();
-    @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device = "auto";
-    @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("runs/nqs");
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
     @Option(names = "--allow-config-change", description = "With --resume: continue even if lattice, size, model, "
             + "hamiltonian or its couplings differ from the config.json in --out.")
     boolean allowConfigChange;
-    @Option(names = "--json", description = "Print the summary JSON as the last stdout line.")
-    boolean json;
 
     @Override
     public Integer call() throws Exception {
         validate();
         Env.offline();
-        Device dev = Devices.parse(device);
+        Device dev = deviceOpt.parse();
         TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
-                samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk,
+                samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seedOpt.seed, dtype, chunk,
                 marshall, checkpointEvery, thermalize, discard, maxMinutes, momentum, hamiltonian.trim().toLowerCase(Locale.ROOT),
                 delta, field, isingJ);
-        Vmc.Result r = Training.run(spec, out, resume, allowConfigChange, dev);
+        Vmc.Result r = Training.run(spec, outOpt.out, resume, allowConfigChange, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),
                 Double.isNaN(r.relativeError()) ? "" : String.format(Locale.ROOT, "exact %.8f  rel. error %.3e",
                         r.exactEnergy() / (r.energy() / r.energyPerSite()), r.relativeError()));
-        System.out.println("outputs in " + out.toAbsolutePath());
-        if (json) {
+        System.out.println("outputs in " + outOpt.out.toAbsolutePath());
+        if (jsonOpt.json) {
             System.out.println(new Gson().toJson(r.summary()));
         }
         return 0;
@@ -191,8 +191,8 @@ public final class NqsTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--j2 must be finite, got " + j2);
         }
         validateHamiltonian(hamiltonian, delta, field, isingJ);
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
+        if (Files.exists(outOpt.out) && !Files.isDirectory(outOpt.out)) {
+            throw new IllegalArgumentException("--out " + outOpt.out + " exists and is not a directory");
         }
     }
 }

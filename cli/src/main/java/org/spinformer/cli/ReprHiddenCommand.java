@@ -13,6 +13,7 @@ import org.spinformer.representations.models.Models;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -27,6 +28,10 @@ import java.util.concurrent.Callable;
         description = "Write the pooled hidden states of every layer as a float32 .npy [layers+1, N, D] "
                 + "(row i = line i of --texts; layer 0 = embeddings).")
 public final class ReprHiddenCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    @Mixin
+    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
     @Option(names = "--model", defaultValue = "minilm",
             description = "minilm (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral). "
                     + "Default: ${DEFAULT-VALUE}")
@@ -43,9 +48,6 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output .npy file.")
     Path out;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu[:N] (default: ${DEFAULT-VALUE})")
-    String device;
-
     @Option(names = "--dtype", defaultValue = "float32", description = "Compute type float32|float64 "
             + "(default: ${DEFAULT-VALUE}); weights in F32/F16/BF16 are converted on load.")
     String dtype;
@@ -53,9 +55,6 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     @Option(names = "--batch-tokens", defaultValue = "2048",
             description = "Tokens per batch (B·T), texts sorted by length (default: ${DEFAULT-VALUE}).")
     int batchTokens;
-
-    @Option(names = "--json", description = "Print a JSON summary as the last stdout line.")
-    boolean json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -86,7 +85,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch-tokens must be >= 1");
         }
         List<String> lines = readLines(texts);
-        Device dev = Devices.parse(device);
+        Device dev = deviceOpt.parse();
         long t0 = System.nanoTime();
         try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
              NDManager nd = Devices.manager(dev)) {
@@ -94,7 +93,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             Npy.write(out, h.toDevice(Device.cpu(), false));
             double secs = (System.nanoTime() - t0) / 1e9;
             spec.commandLine().getOut().printf("wrote %s %s in %.1f s%n", out, h.getShape(), secs);
-            if (json) {
+            if (jsonOpt.json) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("out", out.toString());
                 j.put("shape", h.getShape().getShape());
