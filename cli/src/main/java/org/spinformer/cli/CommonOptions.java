@@ -2,6 +2,7 @@ package org.spinformer.cli;
 
 import ai.djl.Device;
 import org.spinformer.core.device.Devices;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -49,6 +50,43 @@ final class CommonOptions {
         /** For picocli; commands pass their default. */
         OutOption() {
             this("runs/out");
+        }
+    }
+
+    /** The four together ({@code --device --json --seed --out}), for the commands that write a run directory. */
+    static final class Run {
+        @Mixin
+        DeviceOption device = new DeviceOption();
+        @Mixin
+        JsonOption json = new JsonOption();
+        @Mixin
+        SeedOption seed = new SeedOption();
+        @Mixin
+        OutOption out;
+
+        Run(String defaultDir) {
+            out = new OutOption(defaultDir);
+        }
+
+        /** For picocli; commands pass their default directory. */
+        Run() {
+            this("runs/out");
+        }
+
+        Device device() {
+            return device.parse();
+        }
+
+        boolean json() {
+            return json.json;
+        }
+
+        long seed() {
+            return seed.seed;
+        }
+
+        Path out() {
+            return out.out;
         }
     }
 }

@@ -28,13 +28,7 @@ import java.util.concurrent.Callable;
                         + "log-conditional per sweep)."})
 public final class LanguageClonesCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
-    @Mixin
-    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/clones");
-    @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.Run run = new CommonOptions.Run("runs/clones");
 
     @Option(names = "--model", required = true, description = "Model checkpoint directory (with vocab.txt).")
     Path model;
@@ -62,9 +56,9 @@ public final class LanguageClonesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long seed = seedOpt.seed;
-        Path out = outOpt.out;
-        boolean json = jsonOpt.json;
+        long seed = run.seed();
+        Path out = run.out();
+        boolean json = run.json();
         if (count < 1 || sweeps < 1 || chunk < 1) {
             throw new IllegalArgumentException("--count, --sweeps and --chunk must be >= 1");
         }
@@ -78,7 +72,7 @@ public final class LanguageClonesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no vocab.txt in " + model + " (train it with train-factored)");
         }
         WordTokenizer tok = WordTokenizer.load(vocab);
-        try (NDManager m = Devices.manager(deviceOpt.parse())) {
+        try (NDManager m = Devices.manager(run.device())) {
             MaskedLm lm = Models.load(model, m);
             if (lm.vocabSize() != tok.vocabSize()) {
                 throw new IllegalArgumentException("vocab.txt has " + tok.vocabSize() + " tokens, the model " + lm.vocabSize());

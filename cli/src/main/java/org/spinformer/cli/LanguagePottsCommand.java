@@ -23,13 +23,7 @@ import java.util.concurrent.Callable;
                 "Writes results.json, results.csv, potts_correlation.png/svg, potts_test_loss.png/svg."})
 public final class LanguagePottsCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
-    @Mixin
-    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/potts");
-    @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.Run run = new CommonOptions.Run("runs/potts");
 
     @Option(names = "--sites", defaultValue = "12", description = "Number of sites L (default: ${DEFAULT-VALUE}).")
     int sites;
@@ -71,15 +65,15 @@ public final class LanguagePottsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long seed = seedOpt.seed;
-        Path out = outOpt.out;
-        boolean json = jsonOpt.json;
+        long seed = run.seed();
+        Path out = run.out();
+        boolean json = run.json();
         int[] m = samples.stream().mapToInt(Integer::intValue).toArray();
         // PottsExperiment.Options validates (one place; its messages name the options)
         PottsExperiment.Options o = Records.with(PottsExperiment.Options.defaults(sites, colors, m, seed),
                 Map.of("beta", beta, "dim", dim, "steps", steps, "lr", lr, "chains", chains, "burnIn", burnIn,
                         "thin", thin, "testSamples", testSamples));
-        try (NDManager manager = Devices.manager(deviceOpt.parse())) {
+        try (NDManager manager = Devices.manager(run.device())) {
             var results = PottsExperiment.run(o, out, manager, resume);
             if (json) {
                 System.out.println(PottsExperiment.summary(results));

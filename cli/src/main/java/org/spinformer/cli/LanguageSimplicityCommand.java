@@ -24,13 +24,7 @@ import java.util.concurrent.Callable;
                         + "statistics/, clone_n<k>/, training logs."})
 public final class LanguageSimplicityCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
-    @Mixin
-    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/simplicity");
-    @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.Run run = new CommonOptions.Run("runs/simplicity");
 
     @Mixin
     LanguageDataOptions data;
@@ -76,9 +70,9 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long seed = seedOpt.seed;
-        Path out = outOpt.out;
-        boolean json = jsonOpt.json;
+        long seed = run.seed();
+        Path out = run.out();
+        boolean json = run.json();
         Simplicity.Options o = quick ? Simplicity.Options.quick() : Simplicity.Options.full();
         // named overrides of the preset; Simplicity.Options validates them (one place, messages name the options)
         Map<String, Object> set = new LinkedHashMap<>();
@@ -96,7 +90,7 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
         }
         o = Records.with(o, set);
         Dataset d = data.load();
-        try (NDManager m = Devices.manager(deviceOpt.parse())) {
+        try (NDManager m = Devices.manager(run.device())) {
             var curves = Simplicity.run(d, o, out, m, reuseClones);
             com.google.gson.JsonObject s = new com.google.gson.JsonObject();
             com.google.gson.JsonArray arr = new com.google.gson.JsonArray();

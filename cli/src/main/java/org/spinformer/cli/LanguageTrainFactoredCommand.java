@@ -26,13 +26,7 @@ import java.util.concurrent.Callable;
                         + "in checkpoints/factored_n<k>/ (every 100 steps), so --resume continues a killed run."})
 public final class LanguageTrainFactoredCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
-    @Mixin
-    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/factored");
-    @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.Run run = new CommonOptions.Run("runs/factored");
 
     @Mixin
     LanguageDataOptions data;
@@ -82,9 +76,9 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
         if (!(maxMinutes >= 0) || Double.isInfinite(maxMinutes)) {
             throw new IllegalArgumentException("--max-minutes must be a finite number >= 0, got " + maxMinutes);
         }
-        long seed = seedOpt.seed;
-        Path out = outOpt.out;
-        boolean json = jsonOpt.json;
+        long seed = run.seed();
+        Path out = run.out();
+        boolean json = run.json();
         int[] ls = layers.stream().mapToInt(Integer::intValue).sorted().toArray();
         if (ls.length == 0 || ls[0] < 1 || ls[ls.length - 1] > 6) {
             throw new IllegalArgumentException("--layers must be in 1..6");
@@ -100,7 +94,7 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
                 "batch", batch, "lr", lr, "warmup", warmup, "clip", clip, "optimizer", Mlm.Method.parse(optimizer),
                 "seed", seed));
         JsonObject summary = new JsonObject();
-        try (NDManager m = Devices.manager(deviceOpt.parse())) {
+        try (NDManager m = Devices.manager(run.device())) {
             FactoredTraining.Curriculum c = FactoredTraining.curriculum(cfg, ls, d.windows().train(),
                     d.windows().test(), opt, 0.5, m, out, resume, maxMinutes * 60);
             if (!c.complete()) {

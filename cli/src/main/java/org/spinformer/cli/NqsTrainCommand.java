@@ -24,13 +24,7 @@ import java.util.concurrent.Callable;
                 + "vscore_vs_compute as PNG+SVG) into --out.")
 public final class NqsTrainCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
-    @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/nqs");
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.Run run = new CommonOptions.Run("runs/nqs");
     private static final TrainSpec D = TrainSpec.defaults();
 
     @Option(names = "--lattice", description = "chain, square or triangular (default: ${DEFAULT-VALUE}).")
@@ -122,18 +116,18 @@ public final class NqsTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         Env.offline();
-        Device dev = deviceOpt.parse();
+        Device dev = run.device();
         TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
-                samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, seedOpt.seed, dtype, chunk,
+                samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, run.seed(), dtype, chunk,
                 marshall, checkpointEvery, thermalize, discard, maxMinutes, momentum, hamiltonian.trim().toLowerCase(Locale.ROOT),
                 delta, field, isingJ);
-        Vmc.Result r = Training.run(spec, outOpt.out, resume, allowConfigChange, dev);
+        Vmc.Result r = Training.run(spec, run.out(), resume, allowConfigChange, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),
                 Double.isNaN(r.relativeError()) ? "" : String.format(Locale.ROOT, "exact %.8f  rel. error %.3e",
                         r.exactEnergy() / (r.energy() / r.energyPerSite()), r.relativeError()));
-        System.out.println("outputs in " + outOpt.out.toAbsolutePath());
-        if (jsonOpt.json) {
+        System.out.println("outputs in " + run.out().toAbsolutePath());
+        if (run.json()) {
             System.out.println(new Gson().toJson(r.summary()));
         }
         return 0;
@@ -191,8 +185,8 @@ public final class NqsTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--j2 must be finite, got " + j2);
         }
         validateHamiltonian(hamiltonian, delta, field, isingJ);
-        if (Files.exists(outOpt.out) && !Files.isDirectory(outOpt.out)) {
-            throw new IllegalArgumentException("--out " + outOpt.out + " exists and is not a directory");
+        if (Files.exists(run.out()) && !Files.isDirectory(run.out())) {
+            throw new IllegalArgumentException("--out " + run.out() + " exists and is not a directory");
         }
     }
 }

@@ -29,13 +29,7 @@ import java.util.concurrent.Callable;
                 + "the shuffled control and TwoNN; writes layers.json, layers.csv and plots, names the semantic layers.")
 public final class ReprLayersCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
-    @Mixin
-    CommonOptions.OutOption outOpt = new CommonOptions.OutOption("repr-layers");
-    @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.Run run = new CommonOptions.Run("repr-layers");
 
     @Option(names = "--model", defaultValue = "minilm",
             description = "minilm (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
@@ -76,9 +70,9 @@ public final class ReprLayersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long seed = seedOpt.seed;
-        Path out = outOpt.out;
-        boolean json = jsonOpt.json;
+        long seed = run.seed();
+        Path out = run.out();
+        boolean json = run.json();
         Pooling pool = Pooling.parse(pooling);
         InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k)
                 .withMetric(Metric.parse(metric)).withTies(InformationImbalance.Ties.parse(ties));
@@ -89,7 +83,7 @@ public final class ReprLayersCommand implements Callable<Integer> {
         if (n > all.size()) {
             throw new IllegalArgumentException("--n " + n + " but " + pairs + " has only " + all.size() + " pairs");
         }
-        Device dev = deviceOpt.parse();
+        Device dev = run.device();
         long t0 = System.nanoTime();
         LayerScan.Result r;
         try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));

@@ -75,10 +75,8 @@ public final class MetricsLog implements AutoCloseable {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonObject o;
-                try {
-                    o = JsonParser.parseString(line).getAsJsonObject();
-                } catch (RuntimeException e) {
+                JsonObject o = parse(line);
+                if (o == null) {
                     dropped++; // a line cut short by a kill
                     continue;
                 }
@@ -108,14 +106,9 @@ public final class MetricsLog implements AutoCloseable {
     public static java.util.List<Map<String, Object>> read(Path path) throws IOException {
         java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonObject o;
-            try {
-                o = JsonParser.parseString(line).getAsJsonObject();
-            } catch (RuntimeException e) {
-                continue;
+            JsonObject o = line.isBlank() ? null : parse(line);
+            if (o == null) {
+                continue; // blank, or cut short by a kill
             }
             LinkedHashMap<String, Object> m = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : o.entrySet()) {
@@ -131,6 +124,16 @@ public final class MetricsLog implements AutoCloseable {
             rows.add(java.util.Collections.unmodifiableMap(m));
         }
         return rows;
+    }
+
+    /** One row, or null when the line is not a JSON object (e.g. cut short by a kill). */
+    private static JsonObject parse(String line) {
+        try {
+            JsonElement e = JsonParser.parseString(line);
+            return e.isJsonObject() ? e.getAsJsonObject() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** An ordered row from alternating keys and values: {@code row("step", 1, "loss", 0.5)}. */

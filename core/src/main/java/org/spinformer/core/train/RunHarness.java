@@ -112,29 +112,38 @@ public final class RunHarness implements AutoCloseable {
 
     /** A {@link Rng} stream, restored to the very word it had when saved. */
     public static Section rng(String name, Rng rng) {
-        return new Section() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public JsonObject json() {
-                return rng.toJson();
-            }
-
-            @Override
-            public void restore(Map<String, NDArray> tensors, JsonObject json, long step) {
-                if (json.size() == 0) {
-                    throw new IllegalArgumentException("checkpoint has no state for random stream '" + name + "'");
-                }
-                rng.restore(json);
-            }
-        };
+        return json(name, rng::toJson, rng::restore);
     }
 
     /** A {@link SavableRandom} (a {@code java.util.Random} sequence), restored to the state it had when saved. */
     public static Section random(String name, SavableRandom r) {
+        return json(name, r::toJson, r::restore);
+    }
+
+    /** A section of tensors only; {@code restore} gets every saved tensor of the checkpoint (it picks its own). */
+    public static Section tensors(String name, java.util.function.Supplier<Map<String, NDArray>> save,
+                                  java.util.function.Consumer<Map<String, NDArray>> restore) {
+        return new Section() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Map<String, NDArray> tensors() {
+                return save.get();
+            }
+
+            @Override
+            public void restore(Map<String, NDArray> tensors, JsonObject json, long step) {
+                restore.accept(tensors);
+            }
+        };
+    }
+
+    /** A section of JSON state only (a random stream, counters); restoring it requires the saved JSON. */
+    public static Section json(String name, java.util.function.Supplier<JsonObject> save,
+                               java.util.function.Consumer<JsonObject> restore) {
         return new Section() {
             @Override
             public String name() {
@@ -143,15 +152,15 @@ public final class RunHarness implements AutoCloseable {
 
             @Override
             public JsonObject json() {
-                return r.toJson();
+                return save.get();
             }
 
             @Override
             public void restore(Map<String, NDArray> tensors, JsonObject json, long step) {
                 if (json.size() == 0) {
-                    throw new IllegalArgumentException("checkpoint has no state for random stream '" + name + "'");
+                    throw new IllegalArgumentException("checkpoint has no saved state '" + name + "'");
                 }
-                r.restore(json);
+                restore.accept(json);
             }
         };
     }

@@ -125,42 +125,15 @@ public final class Vmc {
         double[] flops = {0};
         RunHarness.Builder b = RunHarness.builder(out).resume(resume).weights(params).manager(manager)
                 .config(o.runConfig()).maxSeconds(o.maxSeconds()).checkpointEvery(o.checkpointEvery())
-                .section(new RunHarness.Section() {
-                    @Override
-                    public String name() {
-                        return "sampler";
-                    }
-
-                    @Override
-                    public Map<String, NDArray> tensors() {
-                        return chainsAtSave;
-                    }
-
-                    @Override
-                    public void restore(Map<String, NDArray> t, JsonObject json, long step) {
-                        sampler.loadState(t);
-                    }
-                })
-                .section(new RunHarness.Section() {
-                    @Override
-                    public String name() {
-                        return "sr";
-                    }
-
-                    @Override
-                    public Map<String, NDArray> tensors() {
-                        return previousDelta == null ? Map.of() : Map.of(PREVIOUS_DELTA, previousDelta);
-                    }
-
-                    @Override
-                    public void restore(Map<String, NDArray> t, JsonObject json, long step) {
-                        NDArray d = t.get(PREVIOUS_DELTA);
-                        if (d != null) {
-                            previousDelta = d.toType(DataType.FLOAT64, false).duplicate();
-                            previousDelta.attach(manager);
-                        }
-                    }
-                })
+                .section(RunHarness.tensors("sampler", () -> chainsAtSave, sampler::loadState))
+                .section(RunHarness.tensors("sr", () -> previousDelta == null ? Map.of()
+                        : Map.of(PREVIOUS_DELTA, previousDelta), t -> {
+                            NDArray d = t.get(PREVIOUS_DELTA);
+                            if (d != null) {
+                                previousDelta = d.toType(DataType.FLOAT64, false).duplicate();
+                                previousDelta.attach(manager);
+                            }
+                        }))
                 .section(new RunHarness.Section() {
                     @Override
                     public String name() {
