@@ -1,0 +1,162 @@
+package org.spinformer.core.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import org.spinformer.core.device.Env;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one wrapper of a Hugging Face {@code tokenizer.json}: DJL's {@link HuggingFaceTokenizer} (the Rust
+ * {@code tokenizers} library; its {@code libtokenizers.so} for linux-x86_64 ships inside the
+ * {@code ai.djl.huggingface:tokenizers} jar, so it works offline) plus the file's vocabulary by id, read once.
+ * Padding is always off (callers pad); special tokens and truncation are chosen when opening.
+ */
+public final class TokenizerFile implements AutoCloseable {
+    private final HuggingFaceTokenizer tok;
+    private final List<String> vocabulary;
+    private final boolean specialTokens;
+
+    private TokenizerFile(HuggingFaceTokenizer tok, List<String> vocabulary, boolean specialTokens) {
+        this.tok = tok;
+        this.vocabulary = vocabulary;
+        this.specialTokens = specialTokens;
+    }
+
+    /**
+     * Opens {@code json} (the bytes of a tokenizer.json named {@code where} in messages).
+     *
+     * @param specialTokens whether the file's post-processor adds its special tokens ([CLS] … [SEP], &lt;s&gt;)
+     * @param maxLength     truncate to this many tokens; ≤ 0: no truncation
+     */
+    public static TokenizerFile of(byte[] json, String where, boolean specialTokens, int maxLength)
+            throws IOException {
+        Env.offline();
+        List<String> vocab = vocabulary(new String(json, StandardCharsets.UTF_8), where);
+        Map<String, String> opt = new HashMap<>();
+        opt.put("padding", "false");
+        opt.put("addSpecialTokens", Boolean.toString(specialTokens));
+        opt.put("truncation", Boolean.toString(maxLength > 0));
+        if (maxLength > 0) {
+            opt.put("maxLength", Integer.toString(maxLength));
+        }
+        return new TokenizerFile(HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), opt), vocab,
+                specialTokens);
+    }
+
+    /** Opens a tokenizer.json file (a missing file is an IllegalArgumentException naming it). */
+    public static TokenizerFile of(Path file, boolean specialTokens, int maxLength) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("tokenizer file not found: " + file);
+        }
+        return of(Files.readAllBytes(file), file.toString(), specialTokens, maxLength);
+    }
+
+    /**
+     * The vocabulary by id: the model's vocabulary (a name → id map, or a Unigram list whose index is the id)
+     * and the added tokens; ids no entry names are {@code <unusedN>}.
+     */
+    static List<String> vocabulary(String json, String where) {
+        JsonObject root;
+        try {
+            root = JsonParser.parseString(json).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IllegalArgumentException(where + ": not a tokenizer.json object (" + e.getMessage() + ")");
+        }
+        Map<Long, String> byId = new HashMap<>();
+        JsonElement model = root.get("model");
+        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+        if (vocab != null && vocab.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
+                if (e.getValue().isJsonPrimitive() && e.getValue().getAsJsonPrimitive().isNumber()) {
+                    byId.put(e.getValue().getAsLong(), e.getKey());
+                }
+            }
+        } else if (vocab != null && vocab.isJsonArray()) {
+            for (int i = 0; i < vocab.getAsJsonArray().size(); i++) {
+                JsonElement p = vocab.getAsJsonArray().get(i);
+                byId.put((long) i, p.isJsonArray() && p.getAsJsonArray().size() > 0
+                        ? p.getAsJsonArray().get(0).getAsString() : "<unused" + i + ">");
+            }
+        }
+        JsonElement added = root.get("added_tokens");
+        if (added != null && added.isJsonArray()) {
+            for (JsonElement t : added.getAsJsonArray()) {
+                JsonObject o = t.isJsonObject() ? t.getAsJsonObject() : null;
+                JsonElement id = o == null ? null : o.get("id");
+                if (id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
+                    JsonElement c = o.get("content");
+                    byId.put(id.getAsLong(), c != null && c.isJsonPrimitive() ? c.getAsString() : "<added>");
+                }
+            }
+        }
+        long size = byId.keySet().stream().mapToLong(k -> k + 1).max().orElse(0);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + ": token id " + (size - 1) + " is out of range");
+        }
+        List<String> out = new ArrayList<>((int) size);
+        for (long i = 0; i < size; i++) {
+            out.add(byId.getOrDefault(i, "<unused" + i + ">"));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Token ids of one text. */
+    public long[] encode(String text) {
+        return tok.encode(text, specialTokens, false).getIds();
+    }
+
+    /** Token ids of many texts (one native call). */
+    public long[][] encode(List<String> texts) {
+        Encoding[] e = tok.batchEncode(texts);
+        long[][] ids = new long[e.length][];
+        for (int i = 0; i < e.length; i++) {
+            ids[i] = e[i].getIds();
+        }
+        return ids;
+    }
+
+    /** The token strings of one text. */
+    public String[] tokens(String text) {
+        return tok.encode(text, specialTokens, false).getTokens();
+    }
+
+    /** The text of ids (special tokens kept). */
+    public String decode(long[] ids) {
+        return tok.decode(ids, false);
+    }
+
+    /** The vocabulary by id (size = 1 + the largest id the file names). */
+    public List<String> vocabulary() {
+        return vocabulary;
+    }
+
+    /** The id of the first of {@code names} in the vocabulary, or −1. */
+    public int find(String... names) {
+        for (String n : names) {
+            int i = vocabulary.indexOf(n);
+            if (i >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        tok.close();
+    }
+}
