@@ -4,18 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
-import org.spinformer.core.nn.Embedding;
-import org.spinformer.core.nn.EncoderLayer;
+import org.spinformer.core.nn.BertStack;
 import org.spinformer.core.nn.Functional;
-import org.spinformer.core.nn.LayerNorm;
 import org.spinformer.core.nn.Linear;
 import org.spinformer.core.nn.Parameters;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * BERT-style masked language model (Devlin et al. 2019) on core {@link EncoderLayer}s, pre-LN for stable
+ * BERT-style masked language model (Devlin et al. 2019) on the core {@link BertStack}, pre-LN for stable
  * training from scratch (Xiong et al. 2020):
  * <pre>
  *   h⁰ = E_tok[x] + E_pos[t]               [B,T,D]
@@ -58,10 +54,7 @@ public final class BertMlm implements MaskedLm {
 
     private final Config cfg;
     private final Parameters params;
-    private final Embedding tok;
-    private final Embedding pos;
-    private final List<EncoderLayer> layers = new ArrayList<>();
-    private final LayerNorm finalNorm;
+    private final BertStack stack;
     private final Linear decoder;
     private final DataType dtype;
     private final NDManager manager;
@@ -71,17 +64,8 @@ public final class BertMlm implements MaskedLm {
         this.manager = manager;
         this.params = params == null ? new Parameters() : params;
         this.dtype = dtype;
-        tok = Embedding.builder().setManager(manager).optParameters(this.params).optDataType(dtype).optSeed(cfg.seed)
-                .optPrefix("embeddings.word_embeddings.").setVocab(cfg.vocab).setDim(cfg.dim).build();
-        pos = Embedding.builder().setManager(manager).optParameters(this.params).optDataType(dtype).optSeed(cfg.seed)
-                .optPrefix("embeddings.position_embeddings.").setVocab(cfg.length).setDim(cfg.dim).build();
-        for (int l = 0; l < cfg.layers; l++) {
-            layers.add(EncoderLayer.builder().setManager(manager).optParameters(this.params).optDataType(dtype)
-                    .optSeed(cfg.seed).optPrefix("encoder.layer." + l + ".").setDim(cfg.dim).setHeads(cfg.heads)
-                    .setHidden(cfg.hidden).optPreNorm(true).optEps(1e-5).build());
-        }
-        finalNorm = LayerNorm.builder().setManager(manager).optParameters(this.params).optDataType(dtype)
-                .optPrefix("encoder.final_layernorm.").setDim(cfg.dim).optEps(1e-5).build();
+        stack = new BertStack(new BertStack.Config(cfg.vocab, cfg.length, cfg.dim, cfg.heads, cfg.hidden, cfg.layers,
+                true, 1e-5, Functional.Activation.GELU, 0, false, false, true, cfg.seed), this.params, manager, dtype);
         decoder = Linear.builder().setManager(manager).optParameters(this.params).optDataType(dtype).optSeed(cfg.seed)
                 .optPrefix("mlm.decoder.").setIn(cfg.dim).setOut(cfg.vocab).build();
     }
@@ -90,14 +74,9 @@ public final class BertMlm implements MaskedLm {
     public NDArray logits(NDArray ids, NDArray rows) {
         long b = ids.getShape().get(0);
         long t = ids.getShape().get(1);
-        NDManager m = ids.getManager();
-        NDArray positions = m.arange(0L, t, 1L, DataType.INT64).reshape(1, t);
-        NDArray h = tok.forward(ids).add(pos.forward(positions));
-        for (EncoderLayer layer : layers) {
-            h = layer.forward(h, null);
-        }
+        NDArray h = stack.forward(ids, null);
         NDArray hk = Functional.embedding(rows, h.reshape(b * t, cfg.dim));
-        return decoder.forward(finalNorm.forward(hk));
+        return decoder.forward(stack.finalNorm(hk));
     }
 
     public Config cfg() {

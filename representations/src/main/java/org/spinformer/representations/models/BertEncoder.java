@@ -4,17 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import org.spinformer.core.nn.EncoderLayer;
+import org.spinformer.core.nn.BertStack;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.nn.Scopes;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * A BERT-family encoder (Devlin et al. 2019; MiniLM, BGE; RoBERTa / XLM-R position offsets) on core blocks:
+ * A BERT-family encoder (Devlin et al. 2019; MiniLM, BGE; RoBERTa / XLM-R position offsets) on the core
+ * {@link BertStack} (post-LN, embedding LayerNorm, token-type row 0):
  * <pre>
  *   h₀ = LN(E_word[ids] + E_pos[p] + E_type[0])      p_t = t (BERT) or pad_id + 1 + t (RoBERTa)
  *   h_l = EncoderLayer_l(h_{l−1}, mask)               post-LN, l = 1 … L
@@ -37,52 +34,33 @@ public final class BertEncoder implements HiddenStateModel {
     private final String name;
     private final Config cfg;
     private final NDManager manager;
-    private final Parameters params;
     private final TextTokenizer tokenizer;
-    private final List<EncoderLayer> layers = new ArrayList<>();
-    private final NDArray typeRow;
+    private final BertStack stack;
 
     /** Takes ownership of {@code manager} (which owns the parameters) and {@code tokenizer}. */
     public BertEncoder(String name, Config cfg, Parameters params, NDManager manager, TextTokenizer tokenizer) {
         this.name = name;
         this.cfg = cfg;
-        this.params = params;
         this.manager = manager;
         this.tokenizer = tokenizer;
-        Functional.Activation act = Functional.Activation.parse(cfg.act());
-        for (int l = 0; l < cfg.layers(); l++) {
-            layers.add(EncoderLayer.builder().setManager(manager).optParameters(params)
-                    .optPrefix("encoder.layer." + l + ".").setDim(cfg.dim()).setHeads(cfg.heads())
-                    .setHidden(cfg.hidden()).optEps(cfg.eps()).optActivation(act).build());
-        }
-        // optional: some converted checkpoints carry no token-type table (then no type row is added)
-        NDArray type = params.getOrNull("embeddings.token_type_embeddings.weight");
-        this.typeRow = type == null ? null : type.get(0); // token type 0, owned by the model's manager
-        // fail early (or, on weights loaded from a file, record as missing) with the names
-        params.need("embeddings.word_embeddings.weight", new Shape(cfg.vocab(), cfg.dim()));
-        params.need("embeddings.position_embeddings.weight", null);
-        params.need("embeddings.LayerNorm.weight", new Shape(cfg.dim()));
-        params.need("embeddings.LayerNorm.bias", new Shape(cfg.dim()));
+        // the position table's rows come from the weights (config.json's max_position_embeddings counts them too)
+        NDArray pos = params.getOrNull("embeddings.position_embeddings.weight");
+        long positions = pos != null ? pos.getShape().get(0) : cfg.positionOffset() + 512;
+        DataType dtype = params.names().isEmpty() ? DataType.FLOAT32
+                : params.get(params.names().get(0)).getDataType();
+        this.stack = new BertStack(new BertStack.Config(cfg.vocab(), positions, cfg.dim(), cfg.heads(), cfg.hidden(),
+                cfg.layers(), false, cfg.eps(), Functional.Activation.parse(cfg.act()), cfg.positionOffset(), true,
+                true, false, 0), params, manager, dtype);
     }
 
     @Override
     public NDList hiddenStates(NDArray ids, NDArray mask) {
-        NDManager m = ids.getManager();
-        long b = ids.getShape().get(0);
-        long t = ids.getShape().get(1);
-        NDArray pos = m.arange(cfg.positionOffset(), cfg.positionOffset() + t, 1L, DataType.INT64).reshape(1, t)
-                .repeat(0, b);
-        NDArray x = Functional.embedding(ids, params.get("embeddings.word_embeddings.weight"))
-                .add(Functional.embedding(pos, params.get("embeddings.position_embeddings.weight")));
-        if (typeRow != null) {
-            x = x.add(typeRow);
-        }
-        x = Functional.layerNorm(x, params.get("embeddings.LayerNorm.weight"), params.get("embeddings.LayerNorm.bias"),
-                cfg.eps());
+        NDArray x = stack.embed(ids);
         NDList out = new NDList(x);
-        for (EncoderLayer layer : layers) {
+        for (int l = 0; l < stack.layers(); l++) {
             NDArray in = x;
-            x = Scopes.keep(() -> layer.forward(in, mask)); // the layer's intermediates are freed at once
+            int layer = l;
+            x = Scopes.keep(() -> stack.layer(layer, in, mask)); // the layer's intermediates are freed at once
             out.add(x);
         }
         return out;
