@@ -89,4 +89,21 @@ class HiddenStateModelContractTest {
             }
         }
     }
+
+    /** {@code --dtype float64} computes in float64 (the encoder layers once stayed float32) and agrees with float32. */
+    @org.junit.jupiter.api.Test
+    void minilmInFloat64AgreesWithFloat32() throws Exception {
+        try (HiddenStateModel a = Models.load("minilm", Device.cpu(), DataType.FLOAT32);
+             HiddenStateModel b = Models.load("minilm", Device.cpu(), DataType.FLOAT64);
+             NDManager sm = manager.newSubManager()) {
+            long[] ids = a.tokenizer().encode("a sentence and its states");
+            NDArray x = sm.create(ids).reshape(1, ids.length);
+            NDArray mask = sm.ones(new Shape(1, ids.length), DataType.INT64);
+            NDArray s32 = a.hiddenStates(x, mask).get(a.layers());
+            NDArray s64 = b.hiddenStates(x, mask).get(b.layers());
+            assertEquals(DataType.FLOAT64, s64.getDataType());
+            double diff = s64.sub(s32.toType(DataType.FLOAT64, false)).abs().max().getDouble();
+            assertTrue(diff < 1e-4, "float64 vs float32 states differ by " + diff);
+        }
+    }
 }
