@@ -170,6 +170,16 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
                 : String.join(", ", names.subList(0, LISTED)) + " … and " + (names.size() - LISTED) + " more";
     }
 
+    /** The dtype of the first floating-point parameter (the compute type of loaded weights); float32 if none. */
+    public ai.djl.ndarray.types.DataType floatType() {
+        for (NDArray a : map.values()) {
+            if (a.getDataType().isFloating()) {
+                return a.getDataType();
+            }
+        }
+        return ai.djl.ndarray.types.DataType.FLOAT32;
+    }
+
     /** Names in insertion order. */
     public List<String> names() {
         return List.copyOf(map.keySet());

@@ -3,7 +3,6 @@ package org.spinformer.representations.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import org.spinformer.core.nn.BertStack;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
@@ -46,11 +45,9 @@ public final class BertEncoder implements HiddenStateModel {
         // the position table's rows come from the weights (config.json's max_position_embeddings counts them too)
         NDArray pos = params.getOrNull("embeddings.position_embeddings.weight");
         long positions = pos != null ? pos.getShape().get(0) : cfg.positionOffset() + 512;
-        DataType dtype = params.names().isEmpty() ? DataType.FLOAT32
-                : params.get(params.names().get(0)).getDataType();
         this.stack = new BertStack(new BertStack.Config(cfg.vocab(), positions, cfg.dim(), cfg.heads(), cfg.hidden(),
                 cfg.layers(), false, cfg.eps(), Functional.Activation.parse(cfg.act()), cfg.positionOffset(), true,
-                true, false, 0), params, manager, dtype);
+                true, false, 0), params, manager, params.floatType());
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class DecoderModel implements HiddenStateModel {
         this.tokenizer = tokenizer;
         for (int l = 0; l < cfg.layers(); l++) {
             DecoderLayer.Builder b = DecoderLayer.builder().setManager(manager).optParameters(params)
-                    .setDim(cfg.dim()).setHeads(cfg.heads()).setHidden(cfg.hidden()).optEps(cfg.eps());
+                    .optDataType(params.floatType()).setDim(cfg.dim()).setHeads(cfg.heads()).setHidden(cfg.hidden()).optEps(cfg.eps());
             if (cfg.family() == Family.GPT2) {
                 b.setStyle(DecoderLayer.Style.GPT2).optPrefix("h." + l + ".");
             } else {

@@ -45,17 +45,21 @@ class HiddenStateModelContractTest {
     }
 
     private HiddenStateModel load(String kind) throws Exception {
+        return load(kind, DataType.FLOAT32);
+    }
+
+    private HiddenStateModel load(String kind, DataType dtype) throws Exception {
         if (kind.equals("minilm")) {
-            return Models.load("minilm", Device.cpu(), DataType.FLOAT32);
+            return Models.load("minilm", Device.cpu(), dtype);
         }
-        Path dir = tmp.resolve(kind);
+        Path dir = tmp.resolve(kind + dtype);
         java.nio.file.Files.createDirectories(dir);
         switch (kind) {
             case "gpt2" -> TinyDecoderTest.gpt2(dir);
             case "llama" -> TinyDecoderTest.llama(dir, false);
             default -> TinyDecoderTest.llama(dir, true);
         }
-        return Models.load(dir.toString(), Device.cpu(), DataType.FLOAT32);
+        return Models.load(dir.toString(), Device.cpu(), dtype);
     }
 
     @ParameterizedTest
@@ -90,13 +94,13 @@ class HiddenStateModelContractTest {
         }
     }
 
-    /** {@code --dtype float64} computes in float64 (the encoder layers once stayed float32) and agrees with float32. */
-    @org.junit.jupiter.api.Test
-    void minilmInFloat64AgreesWithFloat32() throws Exception {
-        try (HiddenStateModel a = Models.load("minilm", Device.cpu(), DataType.FLOAT32);
-             HiddenStateModel b = Models.load("minilm", Device.cpu(), DataType.FLOAT64);
+    /** {@code --dtype float64} computes in float64 (the layers once stayed float32) and agrees with float32. */
+    @ParameterizedTest
+    @ValueSource(strings = {"minilm", "gpt2", "llama"})
+    void float64AgreesWithFloat32(String kind) throws Exception {
+        try (HiddenStateModel a = load(kind, DataType.FLOAT32); HiddenStateModel b = load(kind, DataType.FLOAT64);
              NDManager sm = manager.newSubManager()) {
-            long[] ids = a.tokenizer().encode("a sentence and its states");
+            long[] ids = a.tokenizer().encode(kind.equals("minilm") ? "a sentence and its states" : "w3 w5 w1 w7");
             NDArray x = sm.create(ids).reshape(1, ids.length);
             NDArray mask = sm.ones(new Shape(1, ids.length), DataType.INT64);
             NDArray s32 = a.hiddenStates(x, mask).get(a.layers());
