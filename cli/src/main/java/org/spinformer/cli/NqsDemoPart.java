@@ -27,11 +27,9 @@ public final class NqsDemoPart implements DemoPart {
         ExactDiagonalization.Result ed = new ExactDiagonalization(new Heisenberg(Lattice.square(4), 0.5)).groundState();
         System.out.printf(Locale.ROOT, "  exact E/N = %.10f (Lanczos, %d states)%n", ed.energyPerSite(),
                 ed.basis().size());
-        TrainSpec d = TrainSpec.defaults();
         // the default model (D=16, 2 layers, 4 heads, patch 1 on 4x4) for 30 steps at a constant η = 0.05
-        TrainSpec spec = new TrainSpec("square", "4x4", 0.5, "spin", "vit", d.layers(), d.dim(), d.heads(),
-                d.patch(), d.mlpDim(), d.headGain(), "exact", 1024, 64, 30, 0.05, "constant", 1e-2, 1e-2, "sr", 1L,
-                "float64", d.chunk(), false, 30, d.thermalize(), d.discard(), 0);
+        TrainSpec spec = TrainSpec.defaults().with("steps", 30, "lrSchedule", "constant", "diagShiftFinal", 1e-2,
+                "checkpointEvery", 30);
         Vmc.Result r = Training.run(spec, out.resolve("vit-4x4-j2-0.5"), false, device);
         System.out.printf(Locale.ROOT, "  ViT (%d steps) E/N = %.6f, relative error %.2e; plots in %s%n", r.steps(),
                 r.energyPerSite(), r.relativeError(), out.resolve("vit-4x4-j2-0.5"));

@@ -102,14 +102,8 @@ public final class NqsExactCommand implements Callable<Integer> {
      * @throws IllegalArgumentException on the first bad option
      */
     void validate() {
-        try {
-            Lattice.parse(lattice, size);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--lattice/--size: " + e.getMessage());
-        }
-        if (!Double.isFinite(j2)) {
-            throw new IllegalArgumentException("--j2 must be finite, got " + j2);
-        }
-        NqsTrainCommand.validateHamiltonian(hamiltonian, delta, field, isingJ);
+        // the one place nqs settings are checked (same messages as nqs train)
+        org.spinformer.nqs.driver.TrainSpec.defaults().with("lattice", lattice, "size", size, "j2", j2,
+                "hamiltonian", hamiltonian, "delta", delta, "field", field, "isingJ", isingJ);
     }
 }

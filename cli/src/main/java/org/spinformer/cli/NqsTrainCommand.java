@@ -117,10 +117,14 @@ public final class NqsTrainCommand implements Callable<Integer> {
         validate();
         Env.offline();
         Device dev = run.device();
-        TrainSpec spec = new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler,
-                samples, chains, steps, lr, schedule, diagShift, diagShiftFinal, optimizer, run.seed(), dtype, chunk,
-                marshall, checkpointEvery, thermalize, discard, maxMinutes, momentum, hamiltonian.trim().toLowerCase(Locale.ROOT),
-                delta, field, isingJ);
+        TrainSpec spec = D.with("lattice", lattice, "size", size, "j2", j2, "units", units, "model", model,
+                "layers", layers, "dim", dim, "heads", heads, "patch", patch, "mlpDim", mlpDim, "headGain", headGain,
+                "sampler", sampler, "samples", samples, "chains", chains, "steps", steps, "lr", lr,
+                "lrSchedule", schedule, "diagShift", diagShift, "diagShiftFinal", diagShiftFinal,
+                "optimizer", optimizer, "seed", run.seed(), "dtype", dtype, "chunk", chunk, "marshall", marshall,
+                "checkpointEvery", checkpointEvery, "thermalize", thermalize, "discard", discard,
+                "maxMinutes", maxMinutes, "momentum", momentum, "hamiltonian", hamiltonian, "delta", delta,
+                "field", field, "isingJ", isingJ);
         Vmc.Result r = Training.run(spec, run.out(), resume, allowConfigChange, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),
@@ -134,57 +138,11 @@ public final class NqsTrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Checks --hamiltonian, --delta, --h and --j (shared with {@code nqs exact}).
+     * Checks what {@link TrainSpec} cannot: {@code --out} must be a directory (one-line error, exit 2).
      *
-     * @throws IllegalArgumentException naming the bad option
-     */
-    static void validateHamiltonian(String hamiltonian, double delta, double field, double isingJ) {
-        String k = hamiltonian == null ? "" : hamiltonian.trim().toLowerCase(Locale.ROOT);
-        if (!Training.HAMILTONIANS.contains(k)) {
-            throw new IllegalArgumentException("--hamiltonian must be heisenberg, xxz or tfim, got '" + hamiltonian
-                    + "'");
-        }
-        if (!Double.isFinite(delta)) {
-            throw new IllegalArgumentException("--delta must be a finite number, got " + delta);
-        }
-        if (!Double.isFinite(field)) {
-            throw new IllegalArgumentException("--h must be a finite number, got " + field);
-        }
-        if (!Double.isFinite(isingJ)) {
-            throw new IllegalArgumentException("--j must be a finite number, got " + isingJ);
-        }
-    }
-
-    /**
-     * Checks the options at the boundary (one-line error, exit 2, naming the option).
-     *
-     * @throws IllegalArgumentException on the first bad option
+     * @throws IllegalArgumentException naming the option
      */
     void validate() {
-        if (!Double.isFinite(momentum) || momentum < 0 || momentum >= 1) {
-            throw new IllegalArgumentException("--momentum must be a finite number in [0, 1), got " + momentum);
-        }
-        if (discard < 0) {
-            throw new IllegalArgumentException("--discard must be >= 0, got " + discard);
-        }
-        if (patch < 0) {
-            throw new IllegalArgumentException("--patch must be >= 0 (0 = auto), got " + patch);
-        }
-        if (Double.isNaN(maxMinutes) || maxMinutes < 0) {
-            throw new IllegalArgumentException("--max-minutes must be >= 0, got " + maxMinutes);
-        }
-        try {
-            org.spinformer.nqs.lattice.Lattice.parse(lattice, size);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--lattice/--size: " + e.getMessage());
-        }
-        if (!Double.isFinite(lr) || lr < 0) {
-            throw new IllegalArgumentException("--lr must be a finite number >= 0, got " + lr);
-        }
-        if (!Double.isFinite(j2)) {
-            throw new IllegalArgumentException("--j2 must be finite, got " + j2);
-        }
-        validateHamiltonian(hamiltonian, delta, field, isingJ);
         if (Files.exists(run.out()) && !Files.isDirectory(run.out())) {
             throw new IllegalArgumentException("--out " + run.out() + " exists and is not a directory");
         }

@@ -23,9 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TfimTrainingTest {
     private static TrainSpec spec(String sampler, int steps, double lr) {
-        return new TrainSpec("chain", "8", 0.0, "spin", "vit", 1, 16, 2, 1, 16, 0.1, sampler, 256, 32, steps,
-                lr, "constant", 1e-3, 1e-3, "sr", 3L, "float64", 256, false, 100, 10, 1, 0, 0)
-                .withHamiltonian("tfim", 1.0, 1.0, 1.0);
+        return TrainSpec.defaults().with("lattice", "chain", "size", "8", "j2", 0.0, "layers", 1, "dim", 16,
+                "heads", 2, "patch", 1, "mlpDim", 16, "sampler", sampler, "samples", 256, "chains", 32, "steps", steps,
+                "lr", lr, "lrSchedule", "constant", "diagShift", 1e-3, "diagShiftFinal", 1e-3, "seed", 3L,
+                "chunk", 256, "checkpointEvery", 100, "thermalize", 10, "discard", 1, "hamiltonian", "tfim",
+                "delta", 1.0, "field", 1.0, "isingJ", 1.0);
     }
 
     @Test

@@ -36,8 +36,11 @@ class TrainingTest {
 
     private static TrainSpec spec(String sampler, int steps, double maxMinutes, double momentum, double lr,
                                   double j2) {
-        return new TrainSpec("triangular", "4x2", j2, "spin", "vit", 1, 4, 2, 2, 8, 0.1, sampler, 64, 16, steps,
-                lr, "constant", 1e-2, 1e-2, "sr", 3L, "float64", 256, false, 2, 5, 1, maxMinutes, momentum);
+        return TrainSpec.defaults().with("lattice", "triangular", "size", "4x2", "j2", j2, "layers", 1, "dim", 4,
+                "heads", 2, "patch", 2, "mlpDim", 8, "sampler", sampler, "samples", 64, "chains", 16, "steps", steps,
+                "lr", lr, "lrSchedule", "constant", "diagShift", 1e-2, "diagShiftFinal", 1e-2, "seed", 3L,
+                "chunk", 256, "checkpointEvery", 2, "thermalize", 5, "discard", 1, "maxMinutes", maxMinutes,
+                "momentum", momentum);
     }
 
     private static List<Long> loggedSteps(Path dir) throws Exception {

@@ -29,6 +29,20 @@ public final class Records {
     private Records() {
     }
 
+    /** An ordered map from alternating names and values: {@code named("steps", 30, "lr", 0.05)}. */
+    public static Map<String, Object> named(Object... kv) {
+        if (kv.length % 2 != 0) {
+            throw new IllegalArgumentException("named(...) needs name/value pairs, got " + kv.length + " items");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            if (m.put((String) kv[i], kv[i + 1]) != null) {
+                throw new IllegalArgumentException("setting '" + kv[i] + "' given twice");
+            }
+        }
+        return m;
+    }
+
     /** A copy of {@code r} with {@code name} set to {@code value}. */
     public static <R extends Record> R with(R r, String name, Object value) {
         Map<String, Object> m = new LinkedHashMap<>();

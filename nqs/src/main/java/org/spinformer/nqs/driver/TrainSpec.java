@@ -1,6 +1,7 @@
 package org.spinformer.nqs.driver;
 
 import com.google.gson.JsonObject;
+import org.spinformer.core.config.Records;
 
 /**
  * Everything that defines a training run (the CLI options of {@code spinformer nqs train}); defaults are the
@@ -17,26 +18,46 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
                         long seed, String dtype, int chunk, boolean marshall, int checkpointEvery, int thermalize,
                         int discard, double maxMinutes, double momentum, String hamiltonian, double delta,
                         double field, double isingJ) {
-    /** The Heisenberg model (the settings before the operator choice existed). */
-    public TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
-                     int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains,
-                     int steps, double lr, String lrSchedule, double diagShift, double diagShiftFinal,
-                     String optimizer, long seed, String dtype, int chunk, boolean marshall, int checkpointEvery,
-                     int thermalize, int discard, double maxMinutes, double momentum) {
-        this(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples, chains,
-                steps, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
-                checkpointEvery, thermalize, discard, maxMinutes, momentum, "heisenberg", 1.0, 1.0, 1.0);
+    /** The one place these settings are checked; messages name the {@code nqs train} options. */
+    public TrainSpec {
+        try {
+            org.spinformer.nqs.lattice.Lattice.parse(lattice, size);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--lattice/--size: " + e.getMessage());
+        }
+        need(Double.isFinite(j2), "--j2 must be finite, got " + j2);
+        need(Double.isFinite(momentum) && momentum >= 0 && momentum < 1,
+                "--momentum must be a finite number in [0, 1), got " + momentum);
+        need(discard >= 0, "--discard must be >= 0, got " + discard);
+        need(thermalize >= 0, "--thermalize must be >= 0, got " + thermalize);
+        need(patch >= 0, "--patch must be >= 0 (0 = auto), got " + patch);
+        need(maxMinutes >= 0, "--max-minutes must be >= 0, got " + maxMinutes);
+        need(Double.isFinite(lr) && lr >= 0, "--lr must be a finite number >= 0, got " + lr);
+        need(diagShift >= 0 && diagShiftFinal >= 0 && Double.isFinite(diagShift) && Double.isFinite(diagShiftFinal),
+                "--diag-shift and --diag-shift-final must be finite and >= 0, got " + diagShift + ", "
+                        + diagShiftFinal);
+        need(steps >= 0, "--steps must be >= 0, got " + steps);
+        need(samples > 0 && chains > 0, "--samples and --chains must be >= 1, got " + samples + ", " + chains);
+        need(layers > 0 && dim > 0 && heads > 0 && mlpDim > 0 && chunk > 0,
+                "--layers, --dim, --heads, --mlp-dim and --chunk must be >= 1");
+        need(Double.isFinite(headGain), "--head-gain must be finite, got " + headGain);
+        hamiltonian = hamiltonian == null ? "" : hamiltonian.trim().toLowerCase(java.util.Locale.ROOT);
+        need(Training.HAMILTONIANS.contains(hamiltonian),
+                "--hamiltonian must be heisenberg, xxz or tfim, got '" + hamiltonian + "'");
+        need(Double.isFinite(delta), "--delta must be a finite number, got " + delta);
+        need(Double.isFinite(field), "--h must be a finite number, got " + field);
+        need(Double.isFinite(isingJ), "--j must be a finite number, got " + isingJ);
     }
 
-    /** Without SR momentum (plain SR). */
-    public TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
-                     int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains,
-                     int steps, double lr, String lrSchedule, double diagShift, double diagShiftFinal,
-                     String optimizer, long seed, String dtype, int chunk, boolean marshall, int checkpointEvery,
-                     int thermalize, int discard, double maxMinutes) {
-        this(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples, chains,
-                steps, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
-                checkpointEvery, thermalize, discard, maxMinutes, 0.0);
+    private static void need(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** A copy with settings changed by name ({@code with("steps", 30, "lr", 0.05)}), validated again. */
+    public TrainSpec with(Object... nameValue) {
+        return Records.with(this, Records.named(nameValue));
     }
 
     /** Patch value meaning "1 on lattices of at most 20 sites, else 2". */
@@ -53,20 +74,17 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
     /** The defaults. */
     public static TrainSpec defaults() {
         return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 16, 4, AUTO_PATCH, 32, 0.1, "exact", 1024, 64, 300,
-                0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 512, false, 50, 50, 2, 0);
+                0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 512, false, 50, 50, 2, 0, 0, "heisenberg", 1.0, 1.0,
+                1.0);
     }
 
     public TrainSpec withSteps(int s) {
-        return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples,
-                chains, s, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
-                checkpointEvery, thermalize, discard, maxMinutes, momentum, hamiltonian, delta, field, isingJ);
+        return with("steps", s);
     }
 
     /** The same run with another Hamiltonian: kind {@code heisenberg|xxz|tfim}, XXZ Δ, TFIM field h and J. */
     public TrainSpec withHamiltonian(String kind, double anisotropy, double h, double j) {
-        return new TrainSpec(lattice, size, j2, units, model, layers, dim, heads, patch, mlpDim, headGain, sampler, samples,
-                chains, steps, lr, lrSchedule, diagShift, diagShiftFinal, optimizer, seed, dtype, chunk, marshall,
-                checkpointEvery, thermalize, discard, maxMinutes, momentum, kind, anisotropy, h, j);
+        return with("hamiltonian", kind, "delta", anisotropy, "field", h, "isingJ", j);
     }
 
     public JsonObject toJson() {
