@@ -13,9 +13,10 @@ import java.util.ArrayList;
  * An ordered map from Hugging Face-style parameter names ({@code encoder.layer.0.attention.self.query.weight})
  * to tensors. Blocks, optimizers and checkpoints share this one container, so weights map by name.
  *
- * <p>The arrays are owned by whatever manager created them; this class never closes them.
+ * <p>The arrays are owned by whatever manager created them; this class never closes them. As a {@link Weights}
+ * source the arrays are shared (no per-sample axis): what every block's plain {@code forward} reads.
  */
-public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
+public final class Parameters implements Iterable<Map.Entry<String, NDArray>>, Weights {
     private final LinkedHashMap<String, NDArray> map = new LinkedHashMap<>();
 
     /** Adds or replaces a parameter; returns the array for chaining. */
@@ -25,6 +26,7 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
     }
 
     /** The parameter called {@code name}; throws with the known names when missing. */
+    @Override
     public NDArray get(String name) {
         NDArray a = map.get(name);
         if (a == null) {
@@ -32,6 +34,12 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
                     + (map.size() > 8 ? new ArrayList<>(map.keySet()).subList(0, 8) + "…" : map.keySet()) + ")");
         }
         return a;
+    }
+
+    /** Shared: no per-sample axis. */
+    @Override
+    public boolean perSample() {
+        return false;
     }
 
     /** The parameter or null. */

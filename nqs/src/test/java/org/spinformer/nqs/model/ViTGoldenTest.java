@@ -186,6 +186,7 @@ class ViTGoldenTest {
                 bad.add(i + ": want " + want[i] + " got " + got[i]);
             }
         }
+        System.out.printf(java.util.Locale.ROOT, "golden %s: worst rel. error %.3g%n", what, worst);
         assertEquals(List.of(), bad, what + " (worst rel. error " + worst + ", tolerance " + tol + ")");
     }
 }
