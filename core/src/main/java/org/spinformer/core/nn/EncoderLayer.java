@@ -20,7 +20,9 @@ import ai.djl.ndarray.NDArray;
  *       {@code output.dense.*}.</li>
  * </ul>
  * Any {@link AttentionBlock} (e.g. {@link FactoredAttentionBlock}) can replace multi-head attention through
- * {@link Builder#optAttention}; it receives the prefix {@code <layer prefix>attention.}.
+ * {@link Builder#optAttention}; it receives the prefix {@code <layer prefix>attention.} (other names:
+ * {@link Builder#optNames}). {@link #forward(NDArray, NDArray, Weights)} runs on shared, per-sample or tapped
+ * parameters ({@link Weights}): the NQS ViT's blocks.
  */
 public final class EncoderLayer extends Block {
     /** Creates the attention block of a layer; {@code layer} carries the shared parameters, dtype and seed. */
@@ -38,31 +40,44 @@ public final class EncoderLayer extends Block {
     private EncoderLayer(Builder b) {
         super(b);
         this.preNorm = b.preNorm;
-        String ap = prefix + "attention.";
+        String ap = prefix + (b.attentionName != null ? b.attentionName : "attention.");
         if (b.attention != null) {
             this.attention = b.attention.create(this, ap);
         } else {
             this.attention = MultiHeadAttention.builder().like(this).optPrefix(ap).setDim(b.dim).setHeads(b.heads)
                     .optNames(preNorm ? MultiHeadAttention.Names.VIT : MultiHeadAttention.Names.BERT).build();
         }
-        String n1 = preNorm ? "layernorm_before." : "attention.output.LayerNorm.";
-        String n2 = preNorm ? "layernorm_after." : "output.LayerNorm.";
+        String n1 = b.ln1 != null ? b.ln1 : preNorm ? "layernorm_before." : "attention.output.LayerNorm.";
+        String n2 = b.ln2 != null ? b.ln2 : preNorm ? "layernorm_after." : "output.LayerNorm.";
         this.ln1 = LayerNorm.builder().like(this).optPrefix(prefix + n1).setDim(b.dim).optEps(b.eps).build();
-        this.mlp = Mlp.builder().like(this).optPrefix(prefix).setDim(b.dim).setHidden(b.hidden)
-                .optActivation(b.act).build();
+        Mlp.Builder mb = Mlp.builder().like(this).optPrefix(prefix).setDim(b.dim).setHidden(b.hidden)
+                .optActivation(b.act);
+        if (b.fc1 != null) {
+            mb.optNames(b.fc1, b.fc2);
+        }
+        this.mlp = mb.build();
         this.ln2 = LayerNorm.builder().like(this).optPrefix(prefix + n2).setDim(b.dim).optEps(b.eps).build();
     }
 
     /** x [B,T,D], padMask [B,T] or null → [B,T,D]. */
     public NDArray forward(NDArray x, NDArray padMask) {
+        return forward(x, padMask, params);
+    }
+
+    /**
+     * x [B,T,D], padMask [B,T] or null → [B,T,D] with the parameters from {@code w} (shared, per sample or tapped:
+     * {@link Weights}; the attention block must support it, e.g. {@link FactoredAttentionBlock}). A tapping source
+     * must keep what it holds out of the sub-blocks' scopes ({@code NDScope.unregister}).
+     */
+    public NDArray forward(NDArray x, NDArray padMask, Weights w) {
         checkInput(x, 3);
         // each sub-block's intermediates (q, k, v, scores, the MLP's hidden layer) are freed when it returns
         if (preNorm) {
-            NDArray h = x.add(Scopes.keep(() -> attention.forward(ln1.forward(x), padMask)));
-            return h.add(Scopes.keep(() -> mlp.forward(ln2.forward(h))));
+            NDArray h = x.add(Scopes.keep(() -> attention.forward(ln1.forward(x, w), padMask, w)));
+            return h.add(Scopes.keep(() -> mlp.forward(ln2.forward(h, w), w)));
         }
-        NDArray h = ln1.forward(x.add(Scopes.keep(() -> attention.forward(x, padMask))));
-        return ln2.forward(h.add(Scopes.keep(() -> mlp.forward(h))));
+        NDArray h = ln1.forward(x.add(Scopes.keep(() -> attention.forward(x, padMask, w))), w);
+        return ln2.forward(h.add(Scopes.keep(() -> mlp.forward(h, w))), w);
     }
 
     public boolean preNorm() {
@@ -90,6 +105,11 @@ public final class EncoderLayer extends Block {
         private double eps = 1e-12;
         private Functional.Activation act = Functional.Activation.GELU;
         private AttentionFactory attention;
+        private String ln1;
+        private String attentionName;
+        private String ln2;
+        private String fc1;
+        private String fc2;
 
         public Builder setDim(long dim) {
             this.dim = dim;
@@ -121,6 +141,20 @@ public final class EncoderLayer extends Block {
             return this;
         }
 
+        /**
+         * Sub-prefixes (relative to the layer prefix, each ending in '.') of the first LayerNorm, the attention block,
+         * the second LayerNorm and the MLP's two linear maps; default the Hugging Face names above (e.g. the NQS ViT:
+         * {@code ln1.}, {@code attn.}, {@code ln2.}, {@code mlp.fc1.}, {@code mlp.fc2.}).
+         */
+        public Builder optNames(String ln1, String attention, String ln2, String fc1, String fc2) {
+            this.ln1 = ln1;
+            this.attentionName = attention;
+            this.ln2 = ln2;
+            this.fc1 = fc1;
+            this.fc2 = fc2;
+            return this;
+        }
+
         /** A replacement attention block (default: multi-head attention with BERT or ViT names). */
         public Builder optAttention(AttentionFactory attention) {
             this.attention = attention;
@@ -129,6 +163,8 @@ public final class EncoderLayer extends Block {
 
         public EncoderLayer build() {
             require(dim > 0 && hidden > 0, "EncoderLayer needs positive dim and hidden, got " + dim + ", " + hidden);
+            require(ln1 == null || (attentionName != null && ln2 != null && fc1 != null && fc2 != null),
+                    "EncoderLayer names must all be given");
             require(attention != null || (heads > 0 && dim % heads == 0),
                     "EncoderLayer needs dim divisible by heads, got " + dim + ", " + heads);
             return new EncoderLayer(this);

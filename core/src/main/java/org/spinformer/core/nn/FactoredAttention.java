@@ -32,10 +32,27 @@ public final class FactoredAttention {
     public static NDArray apply(NDArray x, NDArray alpha, NDArray wv, NDArray bv, NDArray wo, NDArray bo) {
         int heads = (int) alpha.getShape().get(alpha.getShape().dimension() - 3);
         NDArray v = Functional.splitHeads(Functional.linear(x, wv, bv), heads); // [B,H,T,dh]
-        NDArray a = alpha.getShape().dimension() == 3 ? Functional.local(alpha.expandDims(0), x) : alpha;
-        NDArray o = a.matMul(v); // [1|B,H,T,T]·[B,H,T,dh] → [B,H,T,dh]
-        NDArray y = Functional.mergeHeads(o);
+        NDArray y = mix(alpha, v);
         return wo == null ? y : Functional.linear(y, wo, bo);
+    }
+
+    /**
+     * The mixing O_h = α_h V_h, heads merged: α [H,T,T] (shared) or [B,H,T,T] (per sample), V [B,H,T,dh] → [B,T,D].
+     * A shared α runs as H GEMMs [T,T]·[T,B·dh] (a broadcast batched product would run B·H tiny ones); the result is
+     * owned by V's manager.
+     */
+    public static NDArray mix(NDArray alpha, NDArray v) {
+        Shape s = v.getShape();
+        long b = s.get(0);
+        long h = s.get(1);
+        long t = s.get(2);
+        long dh = s.get(3);
+        if (alpha.getShape().dimension() == 3) {
+            NDArray vt = v.transpose(1, 2, 0, 3).reshape(h, t, b * dh); // [H,T,B·dh]
+            return Functional.local(alpha.matMul(vt), v).reshape(h, t, b, dh).transpose(2, 1, 0, 3)
+                    .reshape(b, t, h * dh);
+        }
+        return Functional.mergeHeads(Functional.local(alpha.matMul(v), v));
     }
 
     /**
@@ -78,10 +95,19 @@ public final class FactoredAttention {
         return translationInvariantAlpha(a, index, index.getManager());
     }
 
-    /** As {@link #translationInvariantAlpha(NDArray, NDArray)}, every intermediate owned by {@code m}. */
+    /**
+     * As {@link #translationInvariantAlpha(NDArray, NDArray)}, every intermediate owned by {@code m}; a [H,n] → α
+     * [H,T,T], or per sample a [B,H,n] → α [B,H,T,T].
+     */
     public static NDArray translationInvariantAlpha(NDArray a, NDArray index, NDManager m) {
-        long h = a.getShape().get(0);
         long t = index.getShape().get(0);
+        if (a.getShape().dimension() == 3) {
+            long b = a.getShape().get(0);
+            long h = a.getShape().get(1);
+            NDArray ix = Functional.local(index.reshape(1, 1, t * t), m).broadcast(b, h, t * t); // int64 [B,H,T·T]
+            return Functional.local(a.gather(ix, 2), m).reshape(b, h, t, t);
+        }
+        long h = a.getShape().get(0);
         // α[h, i·T + j] = a[h, index_ij] as one gather along axis 1 (forward and backward ~2x faster than a flat
         // take or an embedding lookup, measured on a 10x10 torus with 12 heads)
         NDArray ix = Functional.local(index.reshape(1, t * t), m).broadcast(h, t * t); // int64 [H,T·T]

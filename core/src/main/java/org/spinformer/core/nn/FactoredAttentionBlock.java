@@ -74,18 +74,33 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
 
     /** The attention matrix α [H,T,T] (no mask), owned by {@code m}. */
     public NDArray alpha(NDManager m) {
+        return alpha(params, m);
+    }
+
+    /** The attention matrix from {@code w}: α [H,T,T] (shared) or [B,H,T,T] (per sample), owned by {@code m}. */
+    public NDArray alpha(Weights w, NDManager m) {
         switch (form) {
             case FREE:
-                return p("alpha");
+                return w.get(prefix + "alpha");
             case SOFTMAX:
-                return Functional.local(p("score").softmax(-1), m);
+                return Functional.local(w.get(prefix + "score").softmax(-1), m);
             default:
-                return FactoredAttention.translationInvariantAlpha(p("alpha"), index, m);
+                return FactoredAttention.translationInvariantAlpha(w.get(prefix + "alpha"), index, m);
         }
     }
 
     @Override
     public NDArray forward(NDArray x, NDArray padMask) {
+        return forward(x, padMask, params);
+    }
+
+    /**
+     * x [B,T,D], padMask [B,T] or null → [B,T,D] with the parameters from {@code w} (shared, per sample or tapped:
+     * {@link Weights}); the mixing output goes through {@link Weights#tap} ({@link Weights.Tap#MIXING}, with the full
+     * name of {@code alpha} or {@code score} and the values V).
+     */
+    @Override
+    public NDArray forward(NDArray x, NDArray padMask, Weights w) {
         checkInput(x, 3);
         if (x.getShape().get(1) != tokens) {
             throw new IllegalArgumentException("factored attention '" + prefix + "' was built for T = " + tokens
@@ -93,14 +108,24 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
         }
         NDArray alpha;
         if (padMask == null) {
-            alpha = alpha(x.getManager());
+            alpha = alpha(w, x.getManager());
         } else if (form == Form.SOFTMAX) {
-            alpha = FactoredAttention.softmaxAlpha(p("score"), Functional.local(padMask.duplicate(), x));
+            NDArray score = w.get(prefix + "score");
+            alpha = w.perSample() ? Functional.local(Attention.maskBias(Functional.local(padMask.duplicate(), x)
+                    .neq(0).reshape(x.getShape().get(0), 1, 1, tokens), score.getDataType()).add(score).softmax(-1), x)
+                    : FactoredAttention.softmaxAlpha(score, Functional.local(padMask.duplicate(), x));
         } else {
-            alpha = FactoredAttention.maskAlpha(alpha(x.getManager()), Functional.local(padMask.duplicate(), x));
+            NDArray a = alpha(w, x.getManager());
+            NDArray mask = Functional.local(padMask.duplicate(), x);
+            alpha = w.perSample() ? mask.neq(0).toType(a.getDataType(), false)
+                    .reshape(x.getShape().get(0), 1, 1, tokens).mul(a) : FactoredAttention.maskAlpha(a, mask);
         }
-        return FactoredAttention.apply(x, alpha, p("value.weight"), bias ? p("value.bias") : null,
-                output ? p("output.weight") : null, output && bias ? p("output.bias") : null);
+        NDArray v = Functional.splitHeads(Linear.apply(x, w, prefix + "value.", bias, false), heads); // [B,H,T,dh]
+        NDArray o = FactoredAttention.mix(alpha, v);
+        if (w.taps()) {
+            o = w.tap(Weights.Tap.MIXING, prefix + (form == Form.SOFTMAX ? "score" : "alpha"), v, o);
+        }
+        return output ? Linear.apply(o, w, prefix + "output.", bias, false) : o;
     }
 
     public Form form() {

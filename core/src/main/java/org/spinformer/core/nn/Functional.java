@@ -32,6 +32,49 @@ public final class Functional {
     }
 
     /**
+     * Per-sample linear map: y_b = x_b W_bᵀ + b_b, one batched product. x [B,...,in], w [B,out,in], b [B,out] or null →
+     * [B,...,out] (inner axes of x flattened for the product).
+     */
+    public static NDArray linearPerSample(NDArray x, NDArray w, NDArray b) {
+        Shape s = x.getShape();
+        NDArray y;
+        if (s.dimension() == 3) {
+            y = x.matMul(w.transpose(0, 2, 1));
+        } else {
+            long bs = s.get(0);
+            long in = s.get(s.dimension() - 1);
+            long out = w.getShape().get(1);
+            y = x.reshape(bs, -1, in).matMul(w.transpose(0, 2, 1)).reshape(s.slice(0, s.dimension() - 1).add(out));
+        }
+        return b == null ? y : y.add(perSampleBroadcast(b, y.getShape().dimension()));
+    }
+
+    /** Per-sample Conv1D layout: y_b = x_b W_b + b_b. x [B,T,in], w [B,in,out], b [B,out] or null → [B,T,out]. */
+    public static NDArray conv1dPerSample(NDArray x, NDArray w, NDArray b) {
+        NDArray y = x.matMul(w);
+        return b == null ? y : y.add(perSampleBroadcast(b, y.getShape().dimension()));
+    }
+
+    /**
+     * LayerNorm with per-sample gain and bias: (x_b − μ)/√(σ² + eps)·γ_b + β_b, γ_b and β_b broadcast over the inner
+     * axes. x [B,...,D], γ, β [B,D] or null.
+     */
+    public static NDArray layerNormPerSample(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        int r = x.getShape().dimension();
+        return layerNorm(x, gamma == null ? null : perSampleBroadcast(gamma, r),
+                beta == null ? null : perSampleBroadcast(beta, r), eps);
+    }
+
+    /** [B,D] → [B,1,...,1,D] of the given rank (a view). */
+    static NDArray perSampleBroadcast(NDArray p, int rank) {
+        NDArray v = p;
+        for (int i = p.getShape().dimension(); i < rank; i++) {
+            v = v.expandDims(1);
+        }
+        return v;
+    }
+
+    /**
      * Hugging Face {@code Conv1D} (GPT-2): y = x W + b with the weight stored [in, out]. x [..., in], b [out] or
      * null.
      */

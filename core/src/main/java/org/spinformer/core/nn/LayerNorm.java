@@ -30,9 +30,29 @@ public final class LayerNorm extends Block {
         return Functional.layerNorm(x, gamma, beta, eps);
     }
 
+    /** x [..., D] → [..., D], with the block's own parameters. */
     public NDArray forward(NDArray x) {
+        return forward(x, params);
+    }
+
+    /**
+     * x [..., D] → [..., D] with γ, β from {@code w}: shared [D] (PyTorch's fused kernel), or per sample [B,D]
+     * broadcast over the inner axes of x [B,...,D]. A tapping source gets n and y = n γ + β
+     * ({@link Weights.Tap#LAYER_NORM}).
+     */
+    public NDArray forward(NDArray x, Weights w) {
         checkInput(x, 0);
-        return Functional.layerNorm(x, p("weight"), bias ? p("bias") : null, eps);
+        NDArray g = w.get(prefix + "weight");
+        NDArray b = bias ? w.get(prefix + "bias") : null;
+        if (w.perSample()) {
+            return Functional.layerNormPerSample(x, g, b, eps);
+        }
+        if (w.taps()) {
+            NDArray n = Functional.layerNorm(x, null, null, eps);
+            NDArray y = n.mul(g);
+            return w.tap(Weights.Tap.LAYER_NORM, prefix, n, b == null ? y : y.add(b));
+        }
+        return Functional.layerNorm(x, g, b, eps);
     }
 
     public double eps() {

@@ -31,12 +31,31 @@ public final class Linear extends Block {
         return Functional.linear(x, w, b);
     }
 
-    /** x [..., in] → [..., out]. */
+    /** x [..., in] → [..., out], with the block's own parameters. */
     public NDArray forward(NDArray x) {
+        return forward(x, params);
+    }
+
+    /**
+     * x [..., in] → [..., out] with the parameters from {@code w}: shared W [out,in], or per sample W [B,out,in]
+     * (x [B,...,in]); the output goes through {@link Weights#tap} ({@link Weights.Tap#LINEAR}).
+     */
+    public NDArray forward(NDArray x, Weights w) {
         checkInput(x, 0);
-        NDArray w = p("weight");
-        NDArray b = bias ? p("bias") : null;
-        return conv1d ? Functional.conv1d(x, w, b) : Functional.linear(x, w, b);
+        return apply(x, w, prefix, bias, conv1d);
+    }
+
+    /** A linear map with parameters {@code prefix weight}, {@code prefix bias} (if {@code bias}) from {@code w}. */
+    static NDArray apply(NDArray x, Weights w, String prefix, boolean bias, boolean conv1d) {
+        NDArray wt = w.get(prefix + "weight");
+        NDArray b = bias ? w.get(prefix + "bias") : null;
+        NDArray y;
+        if (w.perSample()) {
+            y = conv1d ? Functional.conv1dPerSample(x, wt, b) : Functional.linearPerSample(x, wt, b);
+        } else {
+            y = conv1d ? Functional.conv1d(x, wt, b) : Functional.linear(x, wt, b);
+        }
+        return w.taps() ? w.tap(Weights.Tap.LINEAR, prefix, x, y) : y;
     }
 
     public long in() {

@@ -23,8 +23,14 @@ public final class Mlp extends Block {
                 .optBias(b.bias).optConv1D(b.conv1d).build();
     }
 
+    /** x [..., D] → [..., D], with the block's own parameters. */
     public NDArray forward(NDArray x) {
-        return fc2.forward(act.apply(fc1.forward(x)));
+        return forward(x, params);
+    }
+
+    /** x [..., D] → [..., D] with the parameters from {@code w} (shared, per sample or tapped: {@link Weights}). */
+    public NDArray forward(NDArray x, Weights w) {
+        return fc2.forward(act.apply(fc1.forward(x, w)), w);
     }
 
     public static Builder builder() {

@@ -19,14 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * An ordered map from Hugging Face-style parameter names ({@code encoder.layer.0.attention.self.query.weight})
  * to tensors. Blocks, optimizers and checkpoints share this one container, so weights map by name.
  *
- * <p>The arrays are owned by whatever manager created them; this class never closes them.
+ * <p>The arrays are owned by whatever manager created them; this class never closes them. As a {@link Weights}
+ * source the arrays are shared (no per-sample axis): what every block's plain {@code forward} reads.
  *
  * <p>A map {@linkplain #freeze(String) frozen} after loading a file is strict: a block that needs a name the
  * file lacks records it as {@linkplain #missing() missing} instead of creating a random parameter, and
  * {@link #requireComplete()} then fails listing every missing name and warns about loaded tensors no block
  * looked up ({@link #unused()}).
  */
-public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
+public final class Parameters implements Iterable<Map.Entry<String, NDArray>>, Weights {
     private static final Logger LOG = LoggerFactory.getLogger(Parameters.class);
     /** How many names an error or warning lists before "… and N more". */
     private static final int LISTED = 10;
@@ -44,6 +45,7 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
     }
 
     /** The parameter called {@code name}; throws with the known names when missing. */
+    @Override
     public NDArray get(String name) {
         NDArray a = lookup(name);
         if (a == null) {
@@ -74,6 +76,12 @@ public final class Parameters implements Iterable<Map.Entry<String, NDArray>> {
         }
         requireFloating(name, a);
         return a;
+    }
+
+    /** Shared: no per-sample axis. */
+    @Override
+    public boolean perSample() {
+        return false;
     }
 
     /** The parameter or null. */

@@ -8,5 +8,8 @@
  * <p>GELU (erf form), LayerNorm (with γ and β) and the embedding lookup call PyTorch's fused kernels; the other
  * functions compose elementary ops. Intermediates are owned by the input's manager, never by a parameter's,
  * so a per-step sub-manager frees them.
+ *
+ * <p>Blocks read their parameters from a {@link org.spinformer.core.nn.Weights} source: their own {@code Parameters}
+ * by default, or shared, per-sample ([B]+s, weight replication) or tapped arrays (the NQS ViT's Jacobian).
  */
 package org.spinformer.core.nn;

@@ -9,7 +9,7 @@ import org.spinformer.core.nn.Functional;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** Small helpers shared by the models: seeded initialisation and batched per-sample algebra. */
+/** Small helpers shared by the models: seeded initialisation, per-sample parameter access, the log-cosh head. */
 final class Params {
     private Params() {}
 
@@ -48,28 +48,6 @@ final class Params {
         NDArray e = p.expandDims(0);
         e.attach(local);
         return e;
-    }
-
-    /** y = x Wᵀ + b with per-sample W [B',out,in], b [B',out]; x [B,T,in] → [B,T,out]. */
-    static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        // shared weights ([1,out,in]): one GEMM over all B·T rows; a broadcast [1,...] batched product would run
-        // B tiny GEMMs (measured ~20× slower on CPU)
-        NDArray y = w.getShape().get(0) == 1 ? x.matMul(w.get(0).transpose())
-                : x.matMul(w.transpose(0, 2, 1));
-        return b == null ? y : y.add(b.expandDims(1));
-    }
-
-    /** LayerNorm over the last axis with per-sample γ, β [B',D]; x [B,T,D]. */
-    static NDArray layerNorm(NDArray x, NDArray g, NDArray b, double eps) {
-        return normalize(x, eps).mul(g.expandDims(1)).add(b.expandDims(1));
-    }
-
-    /** (x − mean) / √(var + eps) over the last axis (LayerNorm without its affine map). */
-    static NDArray normalize(NDArray x, double eps) {
-        NDArray mean = x.mean(new int[] {-1}, true);
-        NDArray xc = x.sub(mean);
-        NDArray var = xc.square().mean(new int[] {-1}, true);
-        return xc.div(var.add(eps).sqrt());
     }
 
     /**

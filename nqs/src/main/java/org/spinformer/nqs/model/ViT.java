@@ -5,15 +5,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
+import org.spinformer.core.nn.EncoderLayer;
 import org.spinformer.core.nn.FactoredAttention;
+import org.spinformer.core.nn.FactoredAttentionBlock;
 import org.spinformer.core.nn.Functional;
+import org.spinformer.core.nn.LayerNorm;
+import org.spinformer.core.nn.Linear;
 import org.spinformer.core.nn.Parameters;
+import org.spinformer.core.nn.Weights;
 import org.spinformer.nqs.lattice.Lattice;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -63,7 +71,12 @@ public final class ViT implements WaveFunction {
     private final int tokens;
     private final Parameters params = new Parameters();
     private final NDArray patchPerm; // [N,N] permutation: σ P = σ in patch order
-    private final NDArray alphaExpand; // [T, T·T] one-hot of the torus offset table
+    private final NDArray alphaExpand; // [T, T·T] one-hot of the torus offset table (per-sample ∂α → ∂a)
+    private final Linear embed;
+    private final List<EncoderLayer> layers;
+    private final LayerNorm norm;
+    private final Linear[] head = new Linear[2];
+    private final LayerNorm[] headNorm = new LayerNorm[2];
 
     public ViT(Lattice lattice, Config cfg, DataType dtype, NDManager m, long seed) {
         int b = cfg.patch();
@@ -127,6 +140,33 @@ public final class ViT implements WaveFunction {
             params.put("head." + part + ".norm.weight", Params.constant(m, cfg.headGain(), dtype, d));
             params.put("head." + part + ".norm.bias", Params.constant(m, 0, dtype, d));
         }
+        List<String> names = params.names();
+        // the core blocks over these parameters (they adopt the arrays above: names, order and values unchanged)
+        embed = Linear.builder().optParameters(params).optDataType(dtype).optPrefix("embed.").setIn(bb).setOut(d)
+                .build();
+        layers = new ArrayList<>();
+        int heads = cfg.heads();
+        for (int l = 0; l < cfg.layers(); l++) {
+            layers.add(EncoderLayer.builder().optParameters(params).optDataType(dtype).optPrefix("layers." + l + ".")
+                    .setDim(d).setHidden(f).optPreNorm(true).optEps(EPS)
+                    .optNames("ln1.", "attn.", "ln2.", "mlp.fc1.", "mlp.fc2.")
+                    .optAttention((layer, ap) -> FactoredAttentionBlock.builder().like(layer).optPrefix(ap)
+                            .setForm(FactoredAttentionBlock.Form.TRANSLATION_INVARIANT).setDim(d)
+                            .setHeads(heads).optTorus(px, py).build())
+                    .build());
+        }
+        norm = LayerNorm.builder().optParameters(params).optDataType(dtype).optPrefix("norm.").setDim(d).optEps(EPS)
+                .build();
+        for (int k = 0; k < 2; k++) {
+            String pre = k == 0 ? "head.re." : "head.im.";
+            head[k] = Linear.builder().optParameters(params).optDataType(dtype).optPrefix(pre).setIn(d).setOut(d)
+                    .build();
+            headNorm[k] = LayerNorm.builder().optParameters(params).optDataType(dtype).optPrefix(pre + "norm.")
+                    .setDim(d).optEps(EPS).build();
+        }
+        if (!params.names().equals(names) || params.size() != names.size()) {
+            throw new IllegalStateException("the core blocks changed the ViT's parameters: " + params.names());
+        }
     }
 
     @Override
@@ -140,14 +180,15 @@ public final class ViT implements WaveFunction {
 
     @Override
     public NDArray[] logPsi(NDArray sigma, Map<String, NDArray> p, boolean perSample) {
-        return forward(sigma, new Direct(p, perSample, sigma.getManager()));
+        return forward(sigma, Weights.of(p, perSample));
     }
 
     /**
      * Per-sample gradients without replicating the weights: one forward on σ with the shared parameters, a zero
-     * leaf z added to the output of every linear map, LayerNorm and attention mixing, and one backward of
-     * Σ_{r&lt;split} re log ψ_r + Σ_{r≥split} im log ψ_r. Row r of ∂/∂z is the gradient of row r's own target with
-     * respect to that output (rows are independent), from which the parameters' per-sample gradients follow:
+     * leaf z added to the output of every linear map, LayerNorm and attention mixing (a tapping {@link Weights}
+     * source for the core blocks), and one backward of Σ_{r&lt;split} re log ψ_r + Σ_{r≥split} im log ψ_r. Row r of
+     * ∂/∂z is the gradient of row r's own target with respect to that output (rows are independent), from which the
+     * parameters' per-sample gradients follow:
      * <pre>
      *   y = x Wᵀ + b:            ∂W_r = Σ_t z̄_rtᵀ x_rt      ∂b_r = Σ_t z̄_rt
      *   y = n γ + β (LayerNorm): ∂γ_r = Σ_t z̄_rt ∘ n_rt    ∂β_r = Σ_t z̄_rt
@@ -160,195 +201,123 @@ public final class ViT implements WaveFunction {
     public NDArray rowGradients(NDArray sigma, long split) {
         NDManager m = sigma.getManager();
         long rows = sigma.getShape().get(0);
-        Tapped taps = new Tapped(params.asMap(), m);
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray[] lp = forward(sigma, taps);
-            NDArray target = lp[0].get("0:" + split).sum();
-            if (split < rows) {
-                target = target.add(lp[1].get(split + ":").sum());
+        Tapped taps = new Tapped(m);
+        try {
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray[] lp = forward(sigma, taps);
+                NDArray target = lp[0].get("0:" + split).sum();
+                if (split < rows) {
+                    target = target.add(lp[1].get(split + ":").sum());
+                }
+                gc.backward(target);
             }
-            gc.backward(target);
-        }
-        Map<String, NDArray> g = taps.gradients();
-        NDList cols = new NDList();
-        for (Map.Entry<String, NDArray> e : params) {
-            NDArray gi = g.get(e.getKey());
-            if (gi == null) {
-                throw new IllegalStateException("no per-sample gradient tap for parameter " + e.getKey());
+            Map<String, NDArray> g = taps.gradients();
+            NDList cols = new NDList();
+            for (Map.Entry<String, NDArray> e : params) {
+                NDArray gi = g.get(e.getKey());
+                if (gi == null) {
+                    throw new IllegalStateException("no per-sample gradient tap for parameter " + e.getKey());
+                }
+                cols.add(gi.reshape(rows, -1));
             }
-            cols.add(gi.reshape(rows, -1));
+            return NDArrays.concat(cols, 1); // [R,P]
+        } finally {
+            taps.release();
         }
-        return NDArrays.concat(cols, 1); // [R,P]
     }
 
-    /** The forward pass, written once against {@link Ops} (how parameters are reached). */
-    private NDArray[] forward(NDArray sigma, Ops ops) {
+    /** The forward pass through the core blocks, parameters from {@code w} (shared, per sample or tapped). */
+    private NDArray[] forward(NDArray sigma, Weights w) {
         long bsz = sigma.getShape().get(0);
         int b = cfg.patch();
-        int h = cfg.heads();
         NDArray x = sigma.matMul(patchPerm).reshape(bsz, tokens, (long) b * b); // [B,T,b²]
-        x = ops.linear(x, "embed"); // [B,T,D]
-        for (int l = 0; l < cfg.layers(); l++) {
-            String pre = "layers." + l + ".";
-            NDArray y = ops.layerNorm(x, pre + "ln1");
-            NDArray v = Functional.splitHeads(ops.linear(y, pre + "attn.value"), h); // [B,H,T,dh]
-            x = x.add(ops.linear(ops.mix(v, pre + "attn.alpha"), pre + "attn.output"));
-            y = ops.layerNorm(x, pre + "ln2");
-            y = Functional.gelu(ops.linear(y, pre + "mlp.fc1"));
-            x = x.add(ops.linear(y, pre + "mlp.fc2"));
+        x = embed.forward(x, w); // [B,T,D]
+        for (EncoderLayer layer : layers) {
+            x = layer.forward(x, null, w); // x ← x + FA(LN₁(x)); x ← x + MLP(LN₂(x))
         }
-        NDArray z = x.sum(new int[] {1}, true); // [B,1,D]
-        z = ops.layerNorm(z, "norm");
-        NDArray[] parts = new NDArray[2];
-        for (int k = 0; k < 2; k++) {
-            String pre = k == 0 ? "head.re" : "head.im";
-            parts[k] = ops.layerNorm(ops.linear(z, pre), pre + ".norm").reshape(bsz, cfg.dim());
-        }
-        NDArray[] lc = Params.logCosh(parts[0], parts[1]);
+        NDArray z = norm.forward(x.sum(new int[] {1}, true), w); // [B,1,D]
+        NDArray re = headNorm[0].forward(head[0].forward(z, w), w).reshape(bsz, cfg.dim());
+        NDArray im = headNorm[1].forward(head[1].forward(z, w), w).reshape(bsz, cfg.dim());
+        NDArray[] lc = Params.logCosh(re, im);
         return new NDArray[] {lc[0].sum(new int[] {1}), lc[1].sum(new int[] {1})};
     }
 
-    /** Factored-attention mixing o_h = α_h V_h with α [B',H,T] (B' = 1: shared); v [B,H,T,dh] → o [B,T,D]. */
-    private NDArray mix(NDArray a, NDArray v) {
-        long bsz = v.getShape().get(0);
-        int h = cfg.heads();
-        int d = cfg.dim();
-        long bp = a.getShape().get(0);
-        NDArray alpha = a.reshape(bp * h, tokens).matMul(alphaExpand).reshape(bp, h, tokens, tokens);
-        if (bp == 1) {
-            // shared α: H GEMMs [T,T]·[T, B·dh] instead of B·H tiny ones
-            long dh = d / h;
-            NDArray vt = v.transpose(1, 2, 0, 3).reshape(h, tokens, bsz * dh); // [H,T,B·dh]
-            return alpha.reshape(h, tokens, tokens).matMul(vt).reshape(h, tokens, bsz, dh)
-                    .transpose(2, 1, 0, 3).reshape(bsz, tokens, d); // [B,T,D]
-        }
-        return Functional.mergeHeads(alpha.matMul(v)); // [B,T,D]
-    }
+    /**
+     * Shared parameters with a zero leaf on every parameterised output (see {@link #rowGradients}). The leaves and
+     * the tapped inputs are taken out of the blocks' scopes (they must outlive the backward pass) and returned to
+     * the caller's scope by {@link #release}.
+     */
+    private final class Tapped implements Weights {
+        private record Tap(Weights.Tap kind, String name, NDArray input, NDArray z) {}
 
-    /** How the forward reaches the parameters named {@code prefix.weight}, {@code prefix.bias}, ... */
-    private interface Ops {
-        /** x [B,T,in] → x Wᵀ + b [B,T,out]. */
-        NDArray linear(NDArray x, String prefix);
-
-        /** LayerNorm over the last axis with γ = prefix.weight, β = prefix.bias. */
-        NDArray layerNorm(NDArray x, String prefix);
-
-        /** Attention mixing with α = the parameter {@code name}; v [B,H,T,dh] → [B,T,D]. */
-        NDArray mix(NDArray v, String name);
-    }
-
-    /** Parameters as given: shared (shape s) or per sample ([B]+s). */
-    private final class Direct implements Ops {
-        final Map<String, NDArray> p;
-        final boolean perSample;
         final NDManager m;
+        final List<Tap> taps = new ArrayList<>();
 
-        Direct(Map<String, NDArray> p, boolean perSample, NDManager m) {
-            this.p = p;
-            this.perSample = perSample;
+        Tapped(NDManager m) {
             this.m = m;
         }
 
-        NDArray w(String name) {
-            return Params.get(p, name, perSample, m);
-        }
-
-        /** A shared parameter as it is (no batch axis): fewer native calls per op on the sampler's small batches. */
-        NDArray raw(String name) {
-            NDArray a = p.get(name);
-            if (a == null) {
-                throw new IllegalArgumentException("missing parameter '" + name + "'");
-            }
-            return a;
+        @Override
+        public NDArray get(String fullName) {
+            return params.get(fullName);
         }
 
         @Override
-        public NDArray linear(NDArray x, String prefix) {
-            if (!perSample) { // the same GEMM and bias add as Params.linear on [1,out,in], in 3 calls instead of 7
-                NDArray wt = raw(prefix + ".weight").transpose();
-                wt.attach(m); // a view: owned by σ's manager, not the parameter's
-                return x.matMul(wt).add(raw(prefix + ".bias"));
-            }
-            return Params.linear(x, w(prefix + ".weight"), w(prefix + ".bias"));
+        public boolean perSample() {
+            return false;
         }
 
         @Override
-        public NDArray layerNorm(NDArray x, String prefix) {
-            if (!perSample) {
-                return Params.normalize(x, EPS).mul(raw(prefix + ".weight")).add(raw(prefix + ".bias"));
-            }
-            return Params.layerNorm(x, w(prefix + ".weight"), w(prefix + ".bias"), EPS);
+        public boolean taps() {
+            return true;
         }
 
         @Override
-        public NDArray mix(NDArray v, String name) {
-            return ViT.this.mix(w(name), v);
-        }
-    }
-
-    /** Shared parameters with a zero leaf on every parameterised output (see {@link #rowGradients}). */
-    private final class Tapped implements Ops {
-        /** kind: 0 linear (input x), 1 LayerNorm (normalised n), 2 mixing (values v); z the zero leaf. */
-        private record Tap(int kind, String prefix, NDArray input, NDArray z) {}
-
-        final Direct shared;
-        final NDManager m;
-        final java.util.List<Tap> taps = new java.util.ArrayList<>();
-
-        Tapped(Map<String, NDArray> p, NDManager m) {
-            this.shared = new Direct(p, false, m);
-            this.m = m;
-        }
-
-        private NDArray tap(int kind, String prefix, NDArray input, NDArray y) {
+        public NDArray tap(Weights.Tap kind, String name, NDArray input, NDArray y) {
             NDArray z = m.zeros(y.getShape(), y.getDataType());
             z.setRequiresGradient(true);
-            taps.add(new Tap(kind, prefix, input, z));
+            NDScope.unregister(z, input);
+            taps.add(new Tap(kind, name, input, z));
             return y.add(z);
-        }
-
-        @Override
-        public NDArray linear(NDArray x, String prefix) {
-            return tap(0, prefix, x, shared.linear(x, prefix));
-        }
-
-        @Override
-        public NDArray layerNorm(NDArray x, String prefix) {
-            NDArray n = Params.normalize(x, EPS);
-            NDArray y = n.mul(shared.w(prefix + ".weight").expandDims(1)).add(shared.w(prefix + ".bias").expandDims(1));
-            return tap(1, prefix, n, y);
-        }
-
-        @Override
-        public NDArray mix(NDArray v, String name) {
-            return tap(2, name, v, ViT.this.mix(shared.w(name), v));
         }
 
         /** Per-sample gradients by parameter name, [R]+shape, after the backward pass. */
         Map<String, NDArray> gradients() {
-            Map<String, NDArray> g = new java.util.HashMap<>();
+            Map<String, NDArray> g = new HashMap<>();
             for (Tap t : taps) {
                 NDArray zg = t.z.getGradient(); // [R,T,out]
                 zg.attach(m);
                 long rows = zg.getShape().get(0);
                 switch (t.kind) {
-                    case 0 -> {
-                        g.put(t.prefix + ".weight", zg.transpose(0, 2, 1).matMul(t.input)); // [R,out,in]
-                        g.put(t.prefix + ".bias", zg.sum(new int[] {1})); // [R,out]
+                    case LINEAR -> {
+                        g.put(t.name + "weight", zg.transpose(0, 2, 1).matMul(t.input)); // [R,out,in]
+                        g.put(t.name + "bias", zg.sum(new int[] {1})); // [R,out]
                     }
-                    case 1 -> {
-                        g.put(t.prefix + ".weight", zg.mul(t.input).sum(new int[] {1}));
-                        g.put(t.prefix + ".bias", zg.sum(new int[] {1}));
+                    case LAYER_NORM -> {
+                        g.put(t.name + "weight", zg.mul(t.input).sum(new int[] {1}));
+                        g.put(t.name + "bias", zg.sum(new int[] {1}));
                     }
                     default -> {
                         NDArray zh = Functional.splitHeads(zg, cfg.heads()); // [R,H,T,dh]
                         NDArray dAlpha = zh.matMul(t.input.transpose(0, 1, 3, 2)); // [R,H,T,T]
-                        g.put(t.prefix, dAlpha.reshape(rows * cfg.heads(), (long) tokens * tokens)
+                        g.put(t.name, dAlpha.reshape(rows * cfg.heads(), (long) tokens * tokens)
                                 .matMul(alphaExpand.transpose()).reshape(rows, cfg.heads(), tokens));
                     }
                 }
             }
             return g;
+        }
+
+        /**
+         * Hands the zero leaves and the tapped inputs back to the caller's scope (a Jacobian chunk's, which frees them
+         * with the chunk; once each), or, outside any scope, leaves them to σ's manager.
+         */
+        void release() {
+            for (Tap t : taps) {
+                NDScope.register(t.z);
+                NDScope.register(t.input);
+            }
+            taps.clear();
         }
     }
 
