@@ -1,5 +1,6 @@
 package org.spinformer.core.nn;
 
+import org.spinformer.core.engine.Scopes;
 import ai.djl.ndarray.NDArray;
 
 /**

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.spinformer.core.nn.Scopes;
+import org.spinformer.core.engine.Scopes;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.spinformer.core.nn.Scopes;
+import org.spinformer.core.engine.Scopes;
 import org.spinformer.nqs.model.WaveFunction;
 
 import java.util.ArrayList;

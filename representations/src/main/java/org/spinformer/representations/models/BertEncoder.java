@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.nn.BertStack;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
-import org.spinformer.core.nn.Scopes;
+import org.spinformer.core.engine.Scopes;
 
 /**
  * A BERT-family encoder (Devlin et al. 2019; MiniLM, BGE; RoBERTa / XLM-R position offsets) on the core

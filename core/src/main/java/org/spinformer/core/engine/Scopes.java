@@ -1,4 +1,4 @@
-package org.spinformer.core.nn;
+package org.spinformer.core.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
