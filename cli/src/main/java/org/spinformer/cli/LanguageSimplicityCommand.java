@@ -62,6 +62,11 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
             + "factored models and the sampling).")
     boolean reuseClones;
 
+    @Option(names = "--resume", description = "Continue the run in --out: trained factored depths, the BERT teacher "
+            + "and each BERT seed's finished evaluation points are restored from checkpoints/; an interrupted "
+            + "training continues from its last checkpoint; clones are sampled again (same seeds, same clones).")
+    boolean resume;
+
     @Option(names = "--eval-points", description = "Log-spaced BERT evaluation steps (default 12).")
     Integer evalPoints;
 
@@ -91,7 +96,7 @@ public final class LanguageSimplicityCommand implements Callable<Integer> {
         o = Records.with(o, set);
         Dataset d = data.load();
         try (NDManager m = Devices.manager(run.device())) {
-            var curves = Simplicity.run(d, o, out, m, reuseClones);
+            var curves = Simplicity.run(d, o, out, m, reuseClones, resume);
             com.google.gson.JsonObject s = new com.google.gson.JsonObject();
             com.google.gson.JsonArray arr = new com.google.gson.JsonArray();
             for (var c : curves) {

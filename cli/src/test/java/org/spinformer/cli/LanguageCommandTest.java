@@ -71,6 +71,27 @@ class LanguageCommandTest {
         }
     }
 
+    /**
+     * simplicity --resume: after a complete run, and after one BERT seed's checkpoint is lost, the resumed run
+     * restores or retrains what is needed and writes the same curves.
+     */
+    @Test
+    void simplicityResumesThroughTheHarness(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        String[] common = {"language", "simplicity", "--corpus", "moby-dick", "--vocab", "60", "--length", "8",
+            "--layers", "1", "--factored-steps", "20", "--clones", "16", "--bert-clones", "8", "--teacher-steps",
+            "20", "--bert-steps", "20", "--seeds", "2", "--eval-points", "2", "--eval-windows", "16", "--sweeps", "2",
+            "--device", "cpu", "--out", tmp.toString()};
+        CliRun first = CliRun.of(common);
+        assertEquals(0, first.code(), first.err());
+        String curves = java.nio.file.Files.readString(tmp.resolve("curves.csv"));
+        org.spinformer.core.io.AtomicFiles.deleteRecursively(tmp.resolve("checkpoints/bert_seed1"));
+        CliRun again = CliRun.of(concat(common, "--resume"));
+        assertEquals(0, again.code(), again.err());
+        assertEquals(curves, java.nio.file.Files.readString(tmp.resolve("curves.csv")));
+        assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("checkpoints/bert_seed1/checkpoint/manifest.json")));
+    }
+
     private static com.google.gson.JsonObject summary(java.nio.file.Path dir) {
         try {
             return com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("summary.json")))

@@ -11,6 +11,7 @@ import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.plot.LineChart;
 import org.spinformer.core.plot.Series;
 import org.spinformer.core.train.MetricsLog;
+import org.spinformer.core.train.RunHarness;
 import org.spinformer.language.clones.CloneSampler;
 import org.spinformer.language.corpus.Dataset;
 import org.spinformer.language.corpus.Windows;
@@ -106,16 +107,19 @@ public final class Simplicity {
     private Simplicity() {}
 
     public static List<Curve> run(Dataset data, Options o, Path out, NDManager m) throws IOException {
-        return run(data, o, out, m, false);
+        return run(data, o, out, m, false, false);
     }
 
     /**
      * As {@link #run(Dataset, Options, Path, NDManager)}; with {@code reuseClones} the clones already in
      * {@code out/clone_n<k>/clones.tsv} (from an earlier run with the same corpus settings) are used instead of
-     * training the factored models and sampling again.
+     * training the factored models and sampling again. With {@code resume} the run continues the one in
+     * {@code out}: trained factored depths, the BERT teacher and the BERT seeds' finished evaluation points are
+     * restored from their checkpoints ({@code out/checkpoints/}), an interrupted training continues from its last
+     * checkpoint, and clones are sampled again (they are a function of the model and the seed).
      */
-    public static List<Curve> run(Dataset data, Options o, Path out, NDManager m, boolean reuseClones)
-            throws IOException {
+    public static List<Curve> run(Dataset data, Options o, Path out, NDManager m, boolean reuseClones,
+                                  boolean resume) throws IOException {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         Windows w = data.windows();
@@ -159,7 +163,8 @@ public final class Simplicity {
         }
         try (NDManager fm = m.newSubManager()) {
             var trained = reuseClones ? List.<FactoredTraining.Trained>of()
-                    : FactoredTraining.curriculum(base, o.factoredLayers(), w.train(), w.test(), fopt, 0.5, fm, out);
+                    : FactoredTraining.curriculum(base, o.factoredLayers(), w.train(), w.test(), fopt, 0.5, fm, out,
+                            resume, 0).trained();
             for (var tr : trained) {
                 int n = tr.model().cfg().layers();
                 String name = "clone n=" + n + " (" + ((1 << (n - 1)) + 1) + "-body)";
@@ -185,16 +190,24 @@ public final class Simplicity {
         // 1b. the BERT clone: a separately seeded BERT teacher of the students' architecture, trained like them,
         // sampled by the same heat-bath sampler from the first test windows (keeps interactions of every order)
         if (o.bertClones() > 0 && !reuseClones) {
-            try (NDManager tm = m.newSubManager();
-                 MetricsLog log = MetricsLog.create(out.resolve("bert_teacher.jsonl"))) {
+            try (NDManager tm = m.newSubManager()) {
                 long ts = o.seed() + 500;
                 BertMlm teacher = new BertMlm(o.bert(v, t, data.tokenizer().maskId(), ts), tm, null,
                         DataType.FLOAT32);
-                double secs;
-                try (Mlm trainer = new Mlm(teacher, w.train(), o.bertTraining(ts, o.teacherSteps()), tm, log,
-                        "bert teacher")) {
-                    secs = trainer.train(o.teacherSteps()).seconds();
+                long t1 = System.nanoTime();
+                Mlm.Options topt = o.bertTraining(ts, o.teacherSteps());
+                try (Mlm trainer = new Mlm(teacher, w.train(), topt, tm, null, "bert teacher")) {
+                    JsonObject cfgJson = teacher.config().deepCopy();
+                    cfgJson.add("training", topt.toJson());
+                    RunHarness.Builder hb = RunHarness.builder(out.resolve("checkpoints").resolve("bert_teacher"))
+                            .resume(resume).weights(teacher.parameters()).manager(tm).config(cfgJson)
+                            .logFile(out.resolve("bert_teacher.jsonl"));
+                    trainer.sections().forEach(hb::section);
+                    try (RunHarness run = hb.build()) {
+                        trainer.run(run, 100);
+                    }
                 }
+                double secs = (System.nanoTime() - t1) / 1e9;
                 double tl = Mlm.evaluate(teacher, tm, sets.get("original"), 0.15, 777L, o.bertBatch());
                 CloneSampler cs = new CloneSampler(teacher, CloneSampler.Rule.HEAT_BATH, data.specialIds());
                 CloneSampler.Result res;
@@ -244,36 +257,41 @@ public final class Simplicity {
         for (int s = 0; s < o.seeds(); s++) {
             long seed = o.seed() + 1000L * (s + 1);
             StringBuilder seedCsv = new StringBuilder();
-            try (NDManager bm = m.newSubManager();
-                 MetricsLog log = MetricsLog.create(out.resolve("bert_seed" + s + ".jsonl"))) {
+            try (NDManager bm = m.newSubManager()) {
                 BertMlm bert = new BertMlm(o.bert(v, t, data.tokenizer().maskId(), seed), bm, null, DataType.FLOAT32);
                 Mlm.Options bopt = o.bertTraining(seed);
-                // Train first, keeping a copy of the weights at every evaluation step, and evaluate the copies
-                // afterwards (keeps evaluation out of the training loop). A seed that still diverged would be
-                // excluded and listed (the old random NaN was a use-after-free in the attention scaling, fixed).
-                java.util.List<org.spinformer.core.nn.Parameters> snaps = new ArrayList<>();
-                try (Mlm trainer = new Mlm(bert, w.train(), bopt, bm, log, "bert seed " + s)) {
-                    for (int p = 0; p < evalSteps.length; p++) {
-                        trainer.train(evalSteps[p] - trainer.step());
-                        org.spinformer.core.nn.Parameters snap = new org.spinformer.core.nn.Parameters();
-                        for (var e : bert.parameters()) {
-                            NDArray c = e.getValue().duplicate();
-                            c.attach(bm);
-                            snap.put(e.getKey(), c);
+                // Train to each evaluation step, evaluate there, and checkpoint (weights, optimizer, data stream
+                // and the losses so far) in the core RunHarness: a resumed run skips the points already done. A
+                // seed that still diverged would be excluded and listed.
+                try (Mlm trainer = new Mlm(bert, w.train(), bopt, bm, null, "bert seed " + s)) {
+                    final int si = s;
+                    int[] done = {0};
+                    JsonObject cfgJson = bert.config().deepCopy();
+                    cfgJson.add("training", bopt.toJson());
+                    RunHarness.Builder hb = RunHarness.builder(out.resolve("checkpoints").resolve("bert_seed" + s))
+                            .resume(resume).weights(bert.parameters()).manager(bm).config(cfgJson)
+                            .logFile(out.resolve("bert_seed" + s + ".jsonl"))
+                            .section(RunHarness.json("evaluations", () -> evaluations(losses, si, done[0]),
+                                    j -> done[0] = restoreEvaluations(j, losses, si)));
+                    trainer.sections().forEach(hb::section);
+                    try (RunHarness run = hb.build()) {
+                        for (int p = done[0]; p < evalSteps.length; p++) {
+                            trainer.train(evalSteps[p] - trainer.step(), run.metrics());
+                            for (Map.Entry<String, int[][]> e : sets.entrySet()) {
+                                losses.get(e.getKey())[s][p] = Mlm.evaluate(bert, bm, e.getValue(), 0.15, 777L,
+                                        o.bertBatch());
+                            }
+                            done[0] = p + 1;
+                            run.save(trainer.step());
+                            LOG.info("bert seed {} step {}: {}", s, evalSteps[p], describe(losses, s, p));
                         }
-                        snaps.add(snap);
                     }
                 }
                 for (int p = 0; p < evalSteps.length; p++) {
-                    try (NDManager em = bm.newSubManager()) {
-                        BertMlm copy = new BertMlm(bert.cfg(), em, snaps.get(p), DataType.FLOAT32);
-                        for (Map.Entry<String, int[][]> e : sets.entrySet()) {
-                            double l = Mlm.evaluate(copy, em, e.getValue(), 0.15, 777L, o.bertBatch());
-                            losses.get(e.getKey())[s][p] = l;
-                            seedCsv.append(String.format(Locale.ROOT, "%d,%d,%s,%.6f%n", s, evalSteps[p], e.getKey(), l));
-                        }
+                    for (String k : sets.keySet()) {
+                        seedCsv.append(String.format(Locale.ROOT, "%d,%d,%s,%.6f%n", s, evalSteps[p], k,
+                                losses.get(k)[s][p]));
                     }
-                    LOG.info("bert seed {} step {}: {}", s, evalSteps[p], describe(losses, s, p));
                 }
                 ok.add(s);
                 csv.append(seedCsv);
@@ -309,6 +327,39 @@ public final class Simplicity {
             throw new IllegalStateException("every BERT seed diverged (" + diverged + ")");
         }
         return curves;
+    }
+
+    /** The losses of seed {@code s} at its first {@code points} evaluation points, as checkpoint JSON. */
+    private static JsonObject evaluations(Map<String, double[][]> losses, int s, int points) {
+        JsonObject j = new JsonObject();
+        j.addProperty("points_done", points);
+        JsonObject per = new JsonObject();
+        losses.forEach((k, v) -> {
+            JsonArray a = new JsonArray();
+            for (int p = 0; p < points; p++) {
+                a.add(v[s][p]);
+            }
+            per.add(k, a);
+        });
+        j.add("losses", per);
+        return j;
+    }
+
+    /** Puts a checkpoint's losses of seed {@code s} back; returns the number of points done. */
+    private static int restoreEvaluations(JsonObject j, Map<String, double[][]> losses, int s) {
+        int points = j.get("points_done").getAsInt();
+        JsonObject per = j.getAsJsonObject("losses");
+        for (Map.Entry<String, double[][]> e : losses.entrySet()) {
+            JsonArray a = per.getAsJsonArray(e.getKey());
+            if (a == null || a.size() != points) {
+                throw new IllegalArgumentException("checkpoint of BERT seed " + s + " has no losses for '"
+                        + e.getKey() + "' (resume with the same evaluation sets)");
+            }
+            for (int p = 0; p < points; p++) {
+                e.getValue()[s][p] = a.get(p).getAsDouble();
+            }
+        }
+        return points;
     }
 
     private static String describe(Map<String, double[][]> losses, int s, int p) {
@@ -378,7 +429,10 @@ public final class Simplicity {
         lc.build().save(out.resolve("simplicity_loss"));
         // loss at three snapshot steps, per dataset (x: 1..k clones by order, last = original)
         int np = curves.get(0).steps().length;
-        int[] snaps = {Math.max(0, np / 3 - 1), Math.max(0, 2 * np / 3 - 1), np - 1};
+        // distinct: with fewer than six evaluation points two of the three would coincide (and XChart refuses
+        // two series of one name)
+        int[] snaps = java.util.stream.IntStream.of(Math.max(0, np / 3 - 1), Math.max(0, 2 * np / 3 - 1), np - 1)
+                .distinct().toArray();
         LineChart.Builder sc = LineChart.builder().optTitle("Test loss at three training steps")
                 .optXLabel(order(curves)).optYLabel("MLM test loss (nats / masked token)");
         for (int si : snaps) {

@@ -161,7 +161,8 @@ public final class Mlm implements AutoCloseable {
         return true;
     }
 
-    private TrainLoop.Result train(long n, MetricsLog log) {
+    /** Runs {@code n} more optimizer steps, logging to {@code log} (e.g. a {@link RunHarness}'s metrics). */
+    public TrainLoop.Result train(long n, MetricsLog log) {
         TrainLoop loop = TrainLoop.builder().setParameters(model.parameters()).setOptimizer(optimizer)
                 .setManager(manager).optClipNorm(opt.clip > 0 ? opt.clip : 0).optLogEvery(opt.logEvery)
                 .optMetrics(log).optProgress(task)
