@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +29,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", description = "Run only these parts (comma-separated names).")
     List<String> only;
+
+    @Option(names = "--resume", description = "Skip the parts a previous demo into --out finished (their "
+            + "part.json says done); rerun the others.")
+    boolean resume;
+
+    /** The marker a finished part leaves in its directory. */
+    static final String DONE = "part.json";
 
     /**
      * The parts in the order they run. Each pipeline contributes a class {@code org.spinformer.cli.<Name>DemoPart}
@@ -73,13 +81,35 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("== demo: " + part.name() + " ==");
             long t = System.nanoTime();
             Path dir = out.resolve(part.name());
+            if (resume && finished(dir)) {
+                System.out.println("== " + part.name() + " already done (" + dir.resolve(DONE) + "): skipped ==");
+                continue;
+            }
             Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve(DONE)); // a rerun is not done until it ends
             part.run(dir, dev);
-            System.out.printf("== %s done in %.1f s, outputs in %s ==%n", part.name(), (System.nanoTime() - t) / 1e9, dir);
+            double secs = (System.nanoTime() - t) / 1e9;
+            com.google.gson.JsonObject done = new com.google.gson.JsonObject();
+            done.addProperty("part", part.name());
+            done.addProperty("status", "done");
+            done.addProperty("seconds", secs);
+            JsonFiles.write(dir.resolve(DONE), done);
+            System.out.printf("== %s done in %.1f s, outputs in %s ==%n", part.name(), secs, dir);
         }
         System.out.printf("demo finished in %.1f s; outputs in %s%n", (System.nanoTime() - t0) / 1e9, out.toAbsolutePath());
         LOG.debug("demo done");
         return 0;
+    }
+
+    /** Whether {@code dir} holds the marker of a finished part. */
+    static boolean finished(Path dir) {
+        try {
+            Path f = dir.resolve(DONE);
+            return Files.isRegularFile(f) && "done".equals(com.google.gson.JsonParser.parseString(Files.readString(f))
+                    .getAsJsonObject().get("status").getAsString());
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: run the part again
+        }
     }
 
     /** The engine/device report. */

@@ -37,4 +37,19 @@ class DemoTest {
         Checkpoint.verify(dir.resolve("checkpoint"));
         assertEquals(CoreDemoPart.STEPS, Files.readAllLines(dir.resolve("metrics.jsonl")).size() * 10L);
     }
+
+    /** --resume skips the parts already done (their part.json), and only those. */
+    @Test
+    void resumeSkipsFinishedParts(@TempDir Path dir) throws Exception {
+        String out = dir.resolve("out").toString();
+        assertEquals(0, CliRun.of("demo", "--only", "info", "--device", "cpu", "--out", out).code());
+        Path info = dir.resolve("out/info/info.json");
+        assertTrue(DemoCommand.finished(info.getParent()));
+        Files.writeString(info, "left alone");
+        assertEquals(0, CliRun.of("demo", "--only", "info", "--device", "cpu", "--out", out, "--resume").code());
+        assertEquals("left alone", Files.readString(info), "a finished part is not run again");
+        Files.delete(info.resolveSibling(DemoCommand.DONE));
+        assertEquals(0, CliRun.of("demo", "--only", "info", "--device", "cpu", "--out", out, "--resume").code());
+        assertTrue(JsonParser.parseString(Files.readString(info)).isJsonObject(), "an unfinished part runs again");
+    }
 }
