@@ -4,14 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import org.spinformer.nqs.graph.Graph;
 import org.spinformer.nqs.hilbert.Hilbert;
 import org.spinformer.nqs.operator.Operator;
 import org.spinformer.nqs.vqs.VariationalState;
 
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -22,18 +20,8 @@ import java.util.SplittableRandom;
  * step discards {@code discard} sweeps and then records one sample per chain after every sweep, M/C per chain.
  * Random numbers come from a host stream seeded by (seed, step), so a resumed run continues identically.
  */
-public final class MetropolisExchange implements Sampler {
+public final class MetropolisExchange extends MarkovChains {
     private final int[][] edges;
-    private final int n;
-    private final int samples;
-    private final int chains;
-    private final int thermalize;
-    private final int discard;
-    private final long seed;
-    private final DataType dtype;
-    private final NDManager manager;
-    private NDArray state; // [C,N] ±1, on manager
-    private boolean thermalized;
 
     /** Exchange moves on the operator's graph over its Hilbert space (which must be the Sz = 0 sector). */
     public MetropolisExchange(Operator op, int samples, int chains, int thermalize, int discard, long seed,
@@ -44,10 +32,7 @@ public final class MetropolisExchange implements Sampler {
     /** Exchange moves on the edges of {@code graph} (all colours) over {@code hilbert} (the Sz = 0 sector). */
     public MetropolisExchange(Graph graph, Hilbert hilbert, int samples, int chains, int thermalize, int discard,
                               long seed, DataType dtype, NDManager manager) {
-        if (samples <= 0 || chains <= 0 || samples % chains != 0) {
-            throw new IllegalArgumentException("samples (" + samples + ") must be a positive multiple of chains ("
-                    + chains + ")");
-        }
+        super(graph.n(), samples, chains, thermalize, discard, seed, dtype, manager);
         if (!hilbert.constrained()) {
             throw new IllegalArgumentException("exchange moves conserve Sz and need the Sz = 0 sector, got "
                     + hilbert + " (use MetropolisLocal)");
@@ -59,14 +44,6 @@ public final class MetropolisExchange implements Sampler {
         if (edges.length == 0) {
             throw new IllegalArgumentException("exchange moves need a graph with edges, got " + graph);
         }
-        this.n = graph.n();
-        this.samples = samples;
-        this.chains = chains;
-        this.thermalize = thermalize;
-        this.discard = discard;
-        this.seed = seed;
-        this.dtype = dtype;
-        this.manager = manager;
         SplittableRandom r = new SplittableRandom(seed);
         double[] init = new double[chains * n];
         for (int c = 0; c < chains; c++) {
@@ -87,10 +64,6 @@ public final class MetropolisExchange implements Sampler {
         state = manager.create(init, new Shape(chains, n)).toType(dtype, false);
     }
 
-    public int chains() {
-        return chains;
-    }
-
     @Override
     public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
         SplittableRandom rnd = new SplittableRandom(StreamSeeds.of(seed, stepIndex));
@@ -100,9 +73,8 @@ public final class MetropolisExchange implements Sampler {
         NDArray[] lp = vs.logPsi(s);
         NDArray re = lp[0];
         NDArray im = lp[1];
-        int perChain = samples / chains;
-        int sweeps = (thermalized ? discard : thermalize) + perChain;
-        int recordFrom = sweeps - perChain;
+        int sweeps = sweeps();
+        int recordFrom = recordFrom();
         NDList outS = new NDList();
         NDList outRe = new NDList();
         NDList outIm = new NDList();
@@ -158,22 +130,9 @@ public final class MetropolisExchange implements Sampler {
                 nAnti.attach(step);
                 accepted = acc;
             }
-            if (sw >= recordFrom) {
-                outS.add(s.duplicate());
-                outRe.add(re.duplicate());
-                outIm.add(im.duplicate());
-            }
+            record(sw, recordFrom, s, re, im, outS, outRe, outIm);
         }
-        thermalized = true;
-        NDArray next = s.duplicate();
-        next.attach(manager);
-        state.close();
-        state = next;
-        NDArray sigma = NDArrays.concat(outS); // [S·C, N], sample-major
-        NDArray w = step.ones(new Shape(samples), dtype).div(samples);
-        double acceptance = accepted.sum().toType(DataType.FLOAT64, false).getDouble() / proposals;
-        return new Samples(sigma, w, NDArrays.concat(outRe), NDArrays.concat(outIm), chains, false, acceptance,
-                null, null);
+        return finish(step, s, outS, outRe, outIm, accepted, proposals);
     }
 
     /** Edge difference matrix D [NB,N], D_b = e_i − e_j (c = σDᵀ = σ_i − σ_j). */
@@ -184,26 +143,6 @@ public final class MetropolisExchange implements Sampler {
             d[b * n + edges[b][1]] = -1;
         }
         return m.create(d, new Shape(edges.length, n)).toType(dtype, false);
-    }
-
-    @Override
-    public Map<String, NDArray> state() {
-        return Map.of("sampler.chains", state);
-    }
-
-    @Override
-    public void loadState(Map<String, NDArray> st) {
-        NDArray c = st.get("sampler.chains");
-        if (c != null) {
-            if (!c.getShape().equals(state.getShape())) {
-                throw new IllegalArgumentException("checkpoint chains " + c.getShape() + " do not match " + state.getShape());
-            }
-            NDArray next = c.toType(dtype, false);
-            next.attach(manager);
-            state.close();
-            state = next;
-            thermalized = true;
-        }
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.spinformer.nqs.sampler;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import org.spinformer.nqs.hilbert.Hilbert;
 import org.spinformer.nqs.vqs.VariationalState;
 
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -21,46 +19,21 @@ import java.util.SplittableRandom;
  * after every sweep, M/C per chain. Random numbers come from a host stream seeded by (seed, step), so a resumed run
  * continues identically.
  */
-public final class MetropolisLocal implements Sampler {
-    private final int n;
-    private final int samples;
-    private final int chains;
-    private final int thermalize;
-    private final int discard;
-    private final long seed;
-    private final DataType dtype;
-    private final NDManager manager;
-    private NDArray state; // [C,N] ±1, on manager
-    private boolean thermalized;
+public final class MetropolisLocal extends MarkovChains {
 
     public MetropolisLocal(Hilbert hilbert, int samples, int chains, int thermalize, int discard, long seed,
                            DataType dtype, NDManager manager) {
-        if (samples <= 0 || chains <= 0 || samples % chains != 0) {
-            throw new IllegalArgumentException("samples (" + samples + ") must be a positive multiple of chains ("
-                    + chains + ")");
-        }
+        super(hilbert.sites(), samples, chains, thermalize, discard, seed, dtype, manager);
         if (hilbert.constrained()) {
             throw new IllegalArgumentException("single spin flips leave the Sz = 0 sector of " + hilbert
                     + " (use MetropolisExchange)");
         }
-        this.n = hilbert.sites();
-        this.samples = samples;
-        this.chains = chains;
-        this.thermalize = thermalize;
-        this.discard = discard;
-        this.seed = seed;
-        this.dtype = dtype;
-        this.manager = manager;
         SplittableRandom r = new SplittableRandom(seed);
         double[] init = new double[chains * n];
         for (int i = 0; i < init.length; i++) {
             init[i] = r.nextBoolean() ? 1 : -1;
         }
         state = manager.create(init, new Shape(chains, n)).toType(dtype, false);
-    }
-
-    public int chains() {
-        return chains;
     }
 
     @Override
@@ -71,9 +44,8 @@ public final class MetropolisLocal implements Sampler {
         NDArray[] lp = vs.logPsi(s);
         NDArray re = lp[0];
         NDArray im = lp[1];
-        int perChain = samples / chains;
-        int sweeps = (thermalized ? discard : thermalize) + perChain;
-        int recordFrom = sweeps - perChain;
+        int sweeps = sweeps();
+        int recordFrom = recordFrom();
         NDList outS = new NDList();
         NDList outRe = new NDList();
         NDList outIm = new NDList();
@@ -111,42 +83,9 @@ public final class MetropolisLocal implements Sampler {
                 acc.attach(step);
                 accepted = acc;
             }
-            if (sw >= recordFrom) {
-                outS.add(s.duplicate());
-                outRe.add(re.duplicate());
-                outIm.add(im.duplicate());
-            }
+            record(sw, recordFrom, s, re, im, outS, outRe, outIm);
         }
-        thermalized = true;
-        NDArray next = s.duplicate();
-        next.attach(manager);
-        state.close();
-        state = next;
-        NDArray sigma = NDArrays.concat(outS); // [S·C, N], sample-major
-        NDArray w = step.ones(new Shape(samples), dtype).div(samples);
-        double acceptance = accepted.sum().toType(DataType.FLOAT64, false).getDouble() / proposals;
-        return new Samples(sigma, w, NDArrays.concat(outRe), NDArrays.concat(outIm), chains, false, acceptance,
-                null, null);
-    }
-
-    @Override
-    public Map<String, NDArray> state() {
-        return Map.of("sampler.chains", state);
-    }
-
-    @Override
-    public void loadState(Map<String, NDArray> st) {
-        NDArray c = st.get("sampler.chains");
-        if (c != null) {
-            if (!c.getShape().equals(state.getShape())) {
-                throw new IllegalArgumentException("checkpoint chains " + c.getShape() + " do not match " + state.getShape());
-            }
-            NDArray next = c.toType(dtype, false);
-            next.attach(manager);
-            state.close();
-            state = next;
-            thermalized = true;
-        }
+        return finish(step, s, outS, outRe, outIm, accepted, proposals);
     }
 
     @Override

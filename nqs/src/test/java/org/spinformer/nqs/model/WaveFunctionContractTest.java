@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import org.spinformer.core.io.CpuManagerTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.spinformer.core.device.Devices;
@@ -29,20 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Jacobian equals the weight-replication reference; ψ is invariant under every symmetry it declares; it reports
  * positive FLOPs and a config.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WaveFunctionContractTest {
-    private NDManager manager;
-
-    @BeforeAll
-    void open() {
-        manager = Devices.manager(Device.cpu());
-    }
-
-    @AfterAll
-    void close() {
-        manager.close();
-    }
-
+class WaveFunctionContractTest extends CpuManagerTest {
     record Model(String name, Lattice lattice, Function<NDManager, WaveFunction> make) {
         @Override
         public String toString() {

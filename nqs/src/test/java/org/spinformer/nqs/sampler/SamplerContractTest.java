@@ -4,9 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import org.spinformer.core.io.CpuManagerTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.spinformer.core.device.Devices;
@@ -35,20 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * seed and step give the same samples; and a sampler restored from {@link Sampler#state()} continues exactly
  * like the one it was saved from.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SamplerContractTest {
-    private NDManager manager;
-
-    @BeforeAll
-    void open() {
-        manager = Devices.manager(Device.cpu());
-    }
-
-    @AfterAll
-    void close() {
-        manager.close();
-    }
-
+class SamplerContractTest extends CpuManagerTest {
     /** A named way to build a fresh sampler for an operator and a model. */
     record Setup(String name, Operator op, BiFunction<Operator, NDManager, Sampler> make) {
         @Override

@@ -7,9 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import org.spinformer.core.io.CpuManagerTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,22 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code causal()} tells the truth: changing the last token changes no earlier position's state in a causal
  * model, and changes earlier states in a bidirectional one.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HiddenStateModelContractTest {
-    private NDManager manager;
-
+class HiddenStateModelContractTest extends CpuManagerTest {
     @TempDir
     Path tmp;
 
     @BeforeAll
-    void open() {
-        manager = Devices.manager(Device.cpu());
+    void shareManager() {
         TinyDecoderTest.m = manager;
-    }
-
-    @AfterAll
-    void close() {
-        manager.close();
     }
 
     private HiddenStateModel load(String kind) throws Exception {
