@@ -15,6 +15,27 @@ final class CommonOptions {
     private CommonOptions() {
     }
 
+    /**
+     * {@code parse.get()}, with an IllegalArgumentException's message prefixed by {@code option} (e.g.
+     * {@code --metric: unknown metric 'x': …}) so that a bad value is one line naming the option.
+     */
+    static <T> T option(String option, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            throw m.contains(option) ? e : new IllegalArgumentException(option + ": " + m, e);
+        }
+    }
+
+    /** Refuses a {@code --model} that is neither {@code minilm} nor a directory (before anything is loaded). */
+    static void checkModel(String model) {
+        if (!"minilm".equalsIgnoreCase(model.trim()) && !java.nio.file.Files.isDirectory(Path.of(model))) {
+            throw new IllegalArgumentException("--model must be minilm or a Hugging Face model directory, got '"
+                    + model + "'");
+        }
+    }
+
     /** {@code --device auto|cpu|gpu|gpu:N}. */
     static final class DeviceOption {
         @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
@@ -22,7 +43,7 @@ final class CommonOptions {
 
         /** The device, or an IllegalArgumentException (exit 2) naming the bad value. */
         Device parse() {
-            return Devices.parse(device);
+            return option("--device", () -> Devices.parse(device));
         }
     }
 

@@ -83,6 +83,17 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
         if (ls.length == 0 || ls[0] < 1 || ls[ls.length - 1] > 6) {
             throw new IllegalArgumentException("--layers must be in 1..6");
         }
+        // checked before anything is read or written
+        if (dim < 1 || heads < 1 || dim % heads != 0) {
+            throw new IllegalArgumentException("--dim (" + dim + ") must be a positive multiple of --heads (" + heads
+                    + ")");
+        }
+        if (!form.equals("free") && !form.equals("softmax")) {
+            throw new IllegalArgumentException("--form must be free or softmax, got '" + form + "'");
+        }
+        Mlm.Options opt = org.spinformer.core.config.Records.with(Mlm.Options.defaults(), java.util.Map.of("steps", steps,
+                "batch", batch, "lr", lr, "warmup", warmup, "clip", clip, "optimizer", Mlm.Method.parse(optimizer),
+                "seed", seed));
         Dataset d = data.load();
         Files.createDirectories(out);
         if (d.tokenizer() instanceof WordTokenizer w) {
@@ -90,9 +101,6 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
         }
         FactoredMlm.Config cfg = new FactoredMlm.Config(d.tokenizer().vocabSize(), data.length, dim, heads, 1, form,
                 true, d.tokenizer().maskId(), seed);
-        Mlm.Options opt = org.spinformer.core.config.Records.with(Mlm.Options.defaults(), java.util.Map.of("steps", steps,
-                "batch", batch, "lr", lr, "warmup", warmup, "clip", clip, "optimizer", Mlm.Method.parse(optimizer),
-                "seed", seed));
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(run.device())) {
             FactoredTraining.Curriculum c = FactoredTraining.curriculum(cfg, ls, d.windows().train(),

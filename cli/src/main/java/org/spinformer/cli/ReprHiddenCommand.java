@@ -80,13 +80,14 @@ public final class ReprHiddenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Pooling pool = Pooling.parse(pooling);
+        Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
         if (batchTokens < 1) {
             throw new IllegalArgumentException("--batch-tokens must be >= 1");
         }
         List<String> lines = readLines(texts);
         Device dev = deviceOpt.parse();
         long t0 = System.nanoTime();
+        CommonOptions.checkModel(model);
         try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
              NDManager nd = Devices.manager(dev)) {
             NDArray h = HiddenStates.extract(m, lines, pool, nd, batchTokens);

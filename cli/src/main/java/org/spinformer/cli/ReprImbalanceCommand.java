@@ -116,9 +116,10 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     private int compute() throws Exception {
         long seed = seedOpt.seed;
         boolean json = jsonOpt.json;
-        InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k)
-                .withMetric(Metric.parse(metric)).withTies(InformationImbalance.Ties.parse(ties))
-                .withPrecision(InformationImbalance.Precision.parse(precision));
+        InformationImbalance.Options o = CommonOptions.option("--k", () -> InformationImbalance.Options.defaults()
+                .withK(k)).withMetric(CommonOptions.option("--metric", () -> Metric.parse(metric)))
+                .withTies(CommonOptions.option("--ties", () -> InformationImbalance.Ties.parse(ties)))
+                .withPrecision(CommonOptions.option("--precision", () -> InformationImbalance.Precision.parse(precision)));
         Device dev = deviceOpt.parse();
         try (NDManager m = Devices.manager(dev)) {
             NDArray xa = load(a, m);

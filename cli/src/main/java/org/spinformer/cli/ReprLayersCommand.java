@@ -73,9 +73,11 @@ public final class ReprLayersCommand implements Callable<Integer> {
         long seed = run.seed();
         Path out = run.out();
         boolean json = run.json();
-        Pooling pool = Pooling.parse(pooling);
-        InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(k)
-                .withMetric(Metric.parse(metric)).withTies(InformationImbalance.Ties.parse(ties));
+        Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
+        CommonOptions.checkModel(model);
+        InformationImbalance.Options o = CommonOptions.option("--k", () -> InformationImbalance.Options.defaults()
+                .withK(k)).withMetric(CommonOptions.option("--metric", () -> Metric.parse(metric)))
+                .withTies(CommonOptions.option("--ties", () -> InformationImbalance.Ties.parse(ties)));
         if (n < 3 * k + 3) {
             throw new IllegalArgumentException("--n " + n + " too small for k = " + k);
         }

@@ -56,14 +56,22 @@ public final class Mlm implements AutoCloseable {
     public record Options(long steps, int batch, double lr, long warmup, double clip, double weightDecay,
                           double maskFraction, Method optimizer, long seed, int logEvery) {
         public Options {
-            if (steps < 1 || batch < 1 || !(lr > 0) || Double.isInfinite(lr) || warmup < 0 || !(clip >= 0)
-                    || logEvery < 1 || !(weightDecay >= 0) || !(maskFraction < 1)) {
-                throw new IllegalArgumentException("bad training options: steps=" + steps + " batch=" + batch
-                        + " lr=" + lr + " warmup=" + warmup + " clip=" + clip + " weight decay=" + weightDecay
-                        + " mask fraction=" + maskFraction + " log every=" + logEvery);
-            }
+            need(steps >= 1, "--steps must be >= 1, got " + steps);
+            need(batch >= 1, "--batch must be >= 1, got " + batch);
+            need(lr > 0 && !Double.isInfinite(lr), "--lr must be a finite number > 0, got " + lr);
+            need(warmup >= 0, "--warmup must be >= 0, got " + warmup);
+            need(clip >= 0, "--clip must be >= 0 (0 = off), got " + clip);
+            need(weightDecay >= 0, "weight decay must be >= 0, got " + weightDecay);
+            need(maskFraction < 1, "mask fraction must be < 1, got " + maskFraction);
+            need(logEvery >= 1, "log interval must be >= 1, got " + logEvery);
             if (optimizer == null) {
                 throw new IllegalArgumentException("--optimizer must be adamw or sgd");
+            }
+        }
+
+        private static void need(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
             }
         }
 

@@ -41,12 +41,28 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         need(layers > 0 && dim > 0 && heads > 0 && mlpDim > 0 && chunk > 0,
                 "--layers, --dim, --heads, --mlp-dim and --chunk must be >= 1");
         need(Double.isFinite(headGain), "--head-gain must be finite, got " + headGain);
+        need(oneOf(model, "vit", "jastrow"), "--model must be vit or jastrow, got '" + model + "'");
+        need(!oneOf(model, "vit") || dim % heads == 0, "--dim (" + dim + ") must be divisible by --heads (" + heads
+                + ")");
+        need(headGain > 0, "--head-gain must be > 0, got " + headGain);
+        need(oneOf(sampler, "exact", "direct", "metropolis"), "--sampler must be exact, direct or metropolis, got '"
+                + sampler + "'");
+        need(oneOf(optimizer, "sr", "adam"), "--optimizer must be sr or adam, got '" + optimizer + "'");
+        need(oneOf(lrSchedule, "constant", "cosine", "exponential"),
+                "--schedule must be constant, cosine or exponential, got '" + lrSchedule + "'");
+        need(oneOf(dtype, "float32", "float64"), "--dtype must be float32 or float64, got '" + dtype + "'");
+        need(oneOf(units, "spin", "spin-1/2", "s", "pauli"), "--units must be spin or pauli, got '" + units + "'");
         hamiltonian = hamiltonian == null ? "" : hamiltonian.trim().toLowerCase(java.util.Locale.ROOT);
         need(Training.HAMILTONIANS.contains(hamiltonian),
                 "--hamiltonian must be heisenberg, xxz or tfim, got '" + hamiltonian + "'");
         need(Double.isFinite(delta), "--delta must be a finite number, got " + delta);
         need(Double.isFinite(field), "--h must be a finite number, got " + field);
         need(Double.isFinite(isingJ), "--j must be a finite number, got " + isingJ);
+    }
+
+    private static boolean oneOf(String value, String... allowed) {
+        String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        return java.util.Arrays.asList(allowed).contains(v);
     }
 
     private static void need(boolean ok, String message) {

@@ -1,0 +1,90 @@
+package org.spinformer.cli;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Nonsense values for every command: each is refused before any work with exit code 2 and one line that names
+ * the option, never a stack trace, and nothing is written into the output directory.
+ */
+class BadArgumentsTest {
+    @TempDir
+    static Path tmp;
+
+    /** {expected text in the message, command words and options…}; "OUT" is replaced by a fresh directory. */
+    static Stream<org.junit.jupiter.params.provider.Arguments> cases() {
+        return Stream.<String[]>of(
+            new String[] {"--device", "info", "--device", "tpu"},
+            new String[] {"unknown demo part", "demo", "--only", "nope", "--out", "OUT"},
+            new String[] {"--lattice", "nqs", "exact", "--lattice", "hexagonal"},
+            new String[] {"--size", "nqs", "exact", "--size", "0x0"},
+            new String[] {"--j2", "nqs", "exact", "--j2", "NaN"},
+            new String[] {"--hamiltonian", "nqs", "exact", "--hamiltonian", "ising3d"},
+            new String[] {"--samples", "nqs", "train", "--samples", "0", "--out", "OUT"},
+            new String[] {"--chains", "nqs", "train", "--chains", "0", "--out", "OUT"},
+            new String[] {"--steps", "nqs", "train", "--steps", "-1", "--out", "OUT"},
+            new String[] {"--lr", "nqs", "train", "--lr", "NaN", "--out", "OUT"},
+            new String[] {"--h", "nqs", "train", "--hamiltonian", "tfim", "--h", "Infinity", "--out", "OUT"},
+            new String[] {"--dim", "nqs", "train", "--dim", "0", "--out", "OUT"},
+            new String[] {"--heads", "nqs", "train", "--dim", "16", "--heads", "3", "--out", "OUT"},
+            new String[] {"--sampler", "nqs", "train", "--sampler", "gibbs", "--out", "OUT"},
+            new String[] {"--optimizer", "nqs", "train", "--optimizer", "lbfgs", "--out", "OUT"},
+            new String[] {"--schedule", "nqs", "train", "--schedule", "linear", "--out", "OUT"},
+            new String[] {"--dtype", "nqs", "train", "--dtype", "float16", "--out", "OUT"},
+            new String[] {"--colors", "language", "potts", "--colors", "1", "--out", "OUT"},
+            new String[] {"--lr", "language", "potts", "--lr", "-1", "--out", "OUT"},
+            new String[] {"--layers", "language", "train-factored", "--layers", "9", "--out", "OUT"},
+            new String[] {"--steps", "language", "train-factored", "--steps", "0", "--out", "OUT"},
+            new String[] {"--optimizer", "language", "train-factored", "--optimizer", "adam", "--out", "OUT"},
+            new String[] {"--max-minutes", "language", "train-factored", "--max-minutes", "NaN", "--out", "OUT"},
+            new String[] {"--heads", "language", "train-factored", "--dim", "10", "--heads", "4", "--out", "OUT"},
+            new String[] {"--form", "language", "train-factored", "--form", "linear", "--out", "OUT"},
+            new String[] {"--batch", "language", "train-factored", "--batch", "0", "--out", "OUT"},
+            new String[] {"--seeds", "language", "simplicity", "--seeds", "0", "--out", "OUT"},
+            new String[] {"--vocab", "language", "simplicity", "--vocab", "2", "--out", "OUT"},
+            new String[] {"--k", "repr", "imbalance", "--a", "A", "--b", "B", "--k", "0"},
+            new String[] {"--metric", "repr", "imbalance", "--a", "A", "--b", "B", "--metric", "manhattan"},
+            new String[] {"--ties", "repr", "imbalance", "--a", "A", "--b", "B", "--ties", "random"},
+            new String[] {"--precision", "repr", "imbalance", "--a", "A", "--b", "B", "--precision", "half"},
+            new String[] {"--queries", "repr", "imbalance", "--a", "A", "--b", "B", "--queries", "-1"},
+            new String[] {"--pooling", "repr", "hidden", "--texts", "TEXTS", "--pooling", "median", "--out", "OUT/h.npy"},
+            new String[] {"--model", "repr", "hidden", "--texts", "TEXTS", "--model", "no-such-model", "--out", "OUT/h.npy"},
+            new String[] {"--n", "repr", "layers", "--n", "0", "--out", "OUT"},
+            new String[] {"--pooling", "repr", "layers", "--pooling", "last-n:0", "--out", "OUT"})
+                .map(c -> org.junit.jupiter.params.provider.Arguments.of((Object) c));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void refusedWithOneLineAndExitTwo(String[] c) throws Exception {
+        Path out = Files.createTempDirectory(tmp, "out").resolve("o");
+        Path a = tmp.resolve("a.npy");
+        Path texts = Files.writeString(tmp.resolve("texts.txt"), "one line\nanother line\n");
+        String[] args = Arrays.stream(c, 1, c.length).map(s -> s.replace("OUT", out.toString())
+                .replace("TEXTS", texts.toString())
+                .replace("A", s.equals("A") ? a.toString() : "A").replace("B", s.equals("B") ? a.toString() : "B"))
+                .toArray(String[]::new);
+        if (!Files.exists(a)) {
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+                org.spinformer.core.io.Npy.write(a, m.create(new double[] {1, 2, 3, 4, 5, 6, 7, 8}).reshape(4, 2));
+            }
+        }
+        CliRun r = CliRun.of(args);
+        String what = String.join(" ", args) + " -> " + r.err();
+        assertEquals(2, r.code(), what);
+        assertTrue(r.err().startsWith("error: ") && r.err().contains(c[0]), what);
+        assertEquals(1, r.err().strip().split("\n").length, what);
+        assertFalse(r.err().contains("\tat "), what);
+        assertFalse(Files.exists(out) && Files.list(out).findAny().isPresent(), "wrote into " + out + ": " + what);
+    }
+}
