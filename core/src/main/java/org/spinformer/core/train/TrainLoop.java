@@ -22,8 +22,9 @@ import java.util.Map;
  * <p><b>Loop</b> ({@link #run}): per step s (0-based, continuing from {@code optimizer.stepCount()}, so a
  * resumed optimizer continues where it stopped): forward + backward of {@code loss(stepManager, s)} under a
  * {@link GradientCollector}, optional global-norm clipping, one optimizer update, gradients zeroed. Every
- * {@code logEvery} steps (and at the last) it reads the loss and gradient norm once, writes a metrics line
- * ({@code step} = updates done, {@code loss}, {@code grad_norm}, {@code lr}, {@code time_s}) and updates progress.
+ * {@code logEvery} steps (and at the last) it reads the loss and gradient norm once, stops with a
+ * {@link NonFiniteException} when either is NaN or ±∞, writes a metrics line ({@code step} = updates done,
+ * {@code loss}, {@code grad_norm}, {@code lr}, {@code time_s}) and updates progress.
  */
 public final class TrainLoop {
     /** A step body that gets the step's manager. Its result must not be an NDArray of the step. */
@@ -122,6 +123,9 @@ public final class TrainLoop {
                     if (log) {
                         double l = scalar(loss);
                         double gn = scalar(norm);
+                        // never continue (or log) from a NaN/∞: the step and the quantity are named
+                        NonFiniteException.check(si + 1, "training loss", l, "lower the learning rate");
+                        NonFiniteException.check(si + 1, "gradient norm", gn, "lower the learning rate or clip");
                         last[0] = l;
                         double sec = (System.nanoTime() - t0) / 1e9;
                         if (metrics != null) {

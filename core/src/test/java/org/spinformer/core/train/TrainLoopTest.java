@@ -111,4 +111,20 @@ class TrainLoopTest {
             assertTrue(live(base) >= before + 5, "expected leaked arrays, count " + before + " -> " + live(base));
         }
     }
+
+    /** An absurd learning rate: the loop stops at the first non-finite logged loss, naming the step. */
+    @Test
+    void divergenceStopsNamingTheStep() {
+        try (NDManager base = Devices.manager(Device.cpu())) {
+            ToyMlp model = new ToyMlp(base, 8, 8, SEED, DataType.FLOAT32);
+            try (Sgd opt = Sgd.builder().setParameters(model.params).setLearningRate(1e30).build()) {
+                TrainLoop loop = TrainLoop.builder().setParameters(model.params).setOptimizer(opt).setManager(base)
+                        .setLoss(model::loss).optLogEvery(1).build();
+                NonFiniteException e = org.junit.jupiter.api.Assertions.assertThrows(NonFiniteException.class,
+                        () -> loop.run(50));
+                assertTrue(e.getMessage().matches("step \\d+: (training loss|gradient norm) is .*"), e.getMessage());
+                assertTrue(e.step() >= 2, "the first step's loss is finite: " + e.getMessage());
+            }
+        }
+    }
 }
