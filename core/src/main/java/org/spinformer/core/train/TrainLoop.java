@@ -57,6 +57,7 @@ public final class TrainLoop {
     private final MetricsLog metrics;
     private final String progressTask;
     private final Listener listener;
+    private final String hint;
 
     private TrainLoop(Builder b) {
         if (b.params == null || b.optimizer == null || b.base == null || b.loss == null) {
@@ -74,6 +75,7 @@ public final class TrainLoop {
         this.metrics = b.metrics;
         this.progressTask = b.progressTask;
         this.listener = b.listener;
+        this.hint = b.hint;
     }
 
     public static Builder builder() {
@@ -124,8 +126,8 @@ public final class TrainLoop {
                         double l = scalar(loss);
                         double gn = scalar(norm);
                         // never continue (or log) from a NaN/∞: the step and the quantity are named
-                        NonFiniteException.check(si + 1, "training loss", l, "lower the learning rate");
-                        NonFiniteException.check(si + 1, "gradient norm", gn, "lower the learning rate or clip");
+                        NonFiniteException.check(si + 1, "training loss", l, hint);
+                        NonFiniteException.check(si + 1, "gradient norm", gn, hint);
                         last[0] = l;
                         double sec = (System.nanoTime() - t0) / 1e9;
                         if (metrics != null) {
@@ -174,6 +176,7 @@ public final class TrainLoop {
         MetricsLog metrics;
         String progressTask;
         Listener listener;
+        String hint = "lower the learning rate";
 
         public Builder setParameters(Parameters p) {
             this.params = p;
@@ -216,6 +219,12 @@ public final class TrainLoop {
         /** Show progress under this task name (bar on a terminal, log lines otherwise). */
         public Builder optProgress(String task) {
             this.progressTask = task;
+            return this;
+        }
+
+        /** What the stop message on a NaN/∞ loss suggests (default "lower the learning rate"). */
+        public Builder optDivergenceHint(String h) {
+            this.hint = h;
             return this;
         }
 

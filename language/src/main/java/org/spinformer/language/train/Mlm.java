@@ -181,11 +181,7 @@ public final class Mlm implements AutoCloseable {
                     }
                     return loss(model, sm, MaskedBatch.of(train, pick, model.maskId(), opt.maskFraction, random));
                 })
-                .optListener((step, loss, gn, lr) -> {
-                    String hint = "training diverged: lower --lr, raise --warmup or --clip";
-                    NonFiniteException.check(step, "training loss", loss, hint);
-                    NonFiniteException.check(step, "gradient norm", gn, hint);
-                })
+                .optDivergenceHint("training diverged: lower --lr, raise --warmup or --clip")
                 .build();
         return loop.run(n);
     }
