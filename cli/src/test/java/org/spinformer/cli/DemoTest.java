@@ -25,7 +25,18 @@ class DemoTest {
     /** The whole core stack (factored attention, encoder layer, AdamW, train loop, plots, checkpoint) end to end. */
     @Test
     void coreDemoFitsTheTeacher(@TempDir Path dir) throws Exception {
-        new CoreDemoPart().run(dir, ai.djl.Device.cpu());
+        // run as `demo --only core`, under the egress guard of NoEgressTest
+        java.net.ProxySelector before = java.net.ProxySelector.getDefault();
+        NoEgressTest.Recorder guard = new NoEgressTest.Recorder();
+        java.net.ProxySelector.setDefault(guard);
+        try {
+            CliRun r = CliRun.of("demo", "--only", "core", "--device", "cpu", "--out", dir.toString());
+            assertEquals(0, r.code(), r.err());
+        } finally {
+            java.net.ProxySelector.setDefault(before);
+        }
+        assertEquals(java.util.List.of(), guard.attempts, "outside connections attempted by the core demo");
+        dir = dir.resolve("core");
         JsonObject s = JsonParser.parseString(Files.readString(dir.resolve("summary.json"))).getAsJsonObject();
         double first = s.get("first_loss").getAsDouble();
         double last = s.get("final_loss").getAsDouble();
