@@ -19,7 +19,7 @@ import org.spinformer.core.engine.Scopes;
  * {@code embeddings.LayerNorm.*}, {@code encoder.layer.l.*} (a leading {@code bert.} or {@code roberta.} is
  * stripped by the loader).
  */
-public final class BertEncoder implements HiddenStateModel {
+public final class BertEncoder extends LoadedModel {
     /**
      * Shape of the model.
      *
@@ -30,18 +30,13 @@ public final class BertEncoder implements HiddenStateModel {
             long positionOffset) {
     }
 
-    private final String name;
     private final Config cfg;
-    private final NDManager manager;
-    private final TextTokenizer tokenizer;
     private final BertStack stack;
 
     /** Takes ownership of {@code manager} (which owns the parameters) and {@code tokenizer}. */
     public BertEncoder(String name, Config cfg, Parameters params, NDManager manager, TextTokenizer tokenizer) {
-        this.name = name;
+        super(name, cfg.layers(), cfg.dim(), manager, tokenizer);
         this.cfg = cfg;
-        this.manager = manager;
-        this.tokenizer = tokenizer;
         // the position table's rows come from the weights (config.json's max_position_embeddings counts them too)
         NDArray pos = params.getOrNull("embeddings.position_embeddings.weight");
         long positions = pos != null ? pos.getShape().get(0) : cfg.positionOffset() + 512;
@@ -64,37 +59,11 @@ public final class BertEncoder implements HiddenStateModel {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int layers() {
-        return cfg.layers();
-    }
-
-    @Override
-    public long dim() {
-        return cfg.dim();
-    }
-
-    @Override
     public boolean causal() {
         return false;
     }
 
-    @Override
-    public TextTokenizer tokenizer() {
-        return tokenizer;
-    }
-
     public Config config() {
         return cfg;
-    }
-
-    @Override
-    public void close() {
-        tokenizer.close();
-        manager.close();
     }
 }

@@ -25,7 +25,7 @@ import java.util.List;
  * {@code transformer.} is stripped by the loader); Llama {@code model.embed_tokens.weight},
  * {@code model.layers.l.*}, {@code model.norm.weight}.
  */
-public final class DecoderModel implements HiddenStateModel {
+public final class DecoderModel extends LoadedModel {
     /** Architecture families. */
     public enum Family {
         GPT2, LLAMA, QWEN2, MISTRAL
@@ -49,20 +49,15 @@ public final class DecoderModel implements HiddenStateModel {
             long hidden, double eps, Rope rope) {
     }
 
-    private final String name;
     private final Config cfg;
-    private final NDManager manager;
     private final Parameters params;
-    private final TextTokenizer tokenizer;
     private final List<DecoderLayer> layers = new ArrayList<>();
 
     /** Takes ownership of {@code manager} (which owns the parameters) and {@code tokenizer}. */
     public DecoderModel(String name, Config cfg, Parameters params, NDManager manager, TextTokenizer tokenizer) {
-        this.name = name;
+        super(name, cfg.layers(), cfg.dim(), manager, tokenizer);
         this.cfg = cfg;
         this.params = params;
-        this.manager = manager;
-        this.tokenizer = tokenizer;
         for (int l = 0; l < cfg.layers(); l++) {
             DecoderLayer.Builder b = DecoderLayer.builder().setManager(manager).optParameters(params)
                     .optDataType(params.floatType()).setDim(cfg.dim()).setHeads(cfg.heads()).setHidden(cfg.hidden()).optEps(cfg.eps());
@@ -112,37 +107,11 @@ public final class DecoderModel implements HiddenStateModel {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int layers() {
-        return cfg.layers();
-    }
-
-    @Override
-    public long dim() {
-        return cfg.dim();
-    }
-
-    @Override
     public boolean causal() {
         return true;
     }
 
-    @Override
-    public TextTokenizer tokenizer() {
-        return tokenizer;
-    }
-
     public Config config() {
         return cfg;
-    }
-
-    @Override
-    public void close() {
-        tokenizer.close();
-        manager.close();
     }
 }
