@@ -21,7 +21,7 @@ import org.spinformer.core.nn.Parameters;
  * Names: {@code embeddings.word_embeddings.weight}, {@code embeddings.position_embeddings.weight},
  * {@code encoder.layer.<l>.*} (ViT names), {@code encoder.final_layernorm.*}, {@code mlm.decoder.*}.
  */
-public final class BertMlm implements MaskedLm {
+public final class BertMlm extends BaseMaskedLm {
     /** Configuration. */
     public record Config(int vocab, int length, int dim, int heads, int hidden, int layers, int maskId, long seed) {
         public Config {
@@ -53,17 +53,14 @@ public final class BertMlm implements MaskedLm {
     }
 
     private final Config cfg;
-    private final Parameters params;
     private final BertStack stack;
     private final Linear decoder;
-    private final DataType dtype;
     private final NDManager manager;
 
     public BertMlm(Config cfg, NDManager manager, Parameters params, DataType dtype) {
+        super(params, cfg.vocab, cfg.length, cfg.maskId, dtype);
         this.cfg = cfg;
         this.manager = manager;
-        this.params = params == null ? new Parameters() : params;
-        this.dtype = dtype;
         stack = new BertStack(new BertStack.Config(cfg.vocab, cfg.length, cfg.dim, cfg.heads, cfg.hidden, cfg.layers,
                 true, 1e-5, Functional.Activation.GELU, 0, false, false, true, cfg.seed), this.params, manager, dtype);
         decoder = Linear.builder().setManager(manager).optParameters(this.params).optDataType(dtype).optSeed(cfg.seed)
@@ -84,32 +81,7 @@ public final class BertMlm implements MaskedLm {
     }
 
     @Override
-    public Parameters parameters() {
-        return params;
-    }
-
-    @Override
-    public int vocabSize() {
-        return cfg.vocab;
-    }
-
-    @Override
-    public int length() {
-        return cfg.length;
-    }
-
-    @Override
-    public int maskId() {
-        return cfg.maskId;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dtype;
-    }
-
-    @Override
-    public JsonObject config() {
+    protected JsonObject configJson() {
         return cfg.toJson();
     }
 }

@@ -35,7 +35,7 @@ import java.util.List;
  * <p>Parameter names: {@code embedding.weight}, {@code layers.<l>.attention.alpha} (or {@code .score}),
  * {@code layers.<l>.attention.value.weight}, {@code readout.<l>.weight}, {@code readout.bias}.
  */
-public final class FactoredMlm implements MaskedLm {
+public final class FactoredMlm extends BaseMaskedLm {
     /** Configuration; {@code form} "free" or "softmax". */
     public record Config(int vocab, int length, int dim, int heads, int layers, String form, boolean readoutAll,
                          int maskId, long seed) {
@@ -75,11 +75,9 @@ public final class FactoredMlm implements MaskedLm {
     }
 
     private final Config cfg;
-    private final Parameters params;
     private final Embedding embedding;
     private final List<FactoredAttentionBlock> layers = new ArrayList<>();
     private final List<Linear> readouts = new ArrayList<>();
-    private final DataType dtype;
 
     /**
      * Builds the model; parameters already in {@code params} (a checkpoint, or a smaller model to warm-start
@@ -88,9 +86,8 @@ public final class FactoredMlm implements MaskedLm {
      * so a warm-started model computes exactly what the smaller one did.
      */
     public FactoredMlm(Config cfg, NDManager manager, Parameters params, DataType dtype) {
+        super(params, cfg.vocab, cfg.length, cfg.maskId, dtype);
         this.cfg = cfg;
-        this.params = params == null ? new Parameters() : params;
-        this.dtype = dtype;
         boolean warm = this.params.contains("embedding.weight");
         this.embedding = Embedding.builder().setManager(manager).optParameters(this.params).optDataType(dtype)
                 .optSeed(cfg.seed).optInitStd(1.0).optPrefix("embedding.").setVocab(cfg.vocab).setDim(cfg.dim).build();
@@ -161,32 +158,7 @@ public final class FactoredMlm implements MaskedLm {
     }
 
     @Override
-    public Parameters parameters() {
-        return params;
-    }
-
-    @Override
-    public int vocabSize() {
-        return cfg.vocab;
-    }
-
-    @Override
-    public int length() {
-        return cfg.length;
-    }
-
-    @Override
-    public int maskId() {
-        return cfg.maskId;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dtype;
-    }
-
-    @Override
-    public JsonObject config() {
+    protected JsonObject configJson() {
         return cfg.toJson();
     }
 }
