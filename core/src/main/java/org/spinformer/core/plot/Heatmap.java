@@ -118,21 +118,20 @@ public final class Heatmap {
     }
 
     /** Builder: {@code setValues} required. */
-    public static final class Builder {
+    public static final class Builder extends ChartBuilder<Builder> {
+        Builder() {
+            super(720, 640);
+        }
+
         double[][] z;
         List<String> xLabels;
         List<String> yLabels;
-        String title = "";
-        String xLabel = "";
-        String yLabel = "";
         String seriesName = "value";
         double min = Double.NaN;
         double max = Double.NaN;
         boolean showValues;
         boolean rowsUp;
         boolean diverging;
-        int width = 720;
-        int height = 640;
 
         /** Required: z[row][column] (copied). */
         public Builder setValues(double[][] values) {
@@ -152,21 +151,6 @@ public final class Heatmap {
         /** Row labels (default 0 … R−1). */
         public Builder optYLabels(List<String> labels) {
             this.yLabels = List.copyOf(labels);
-            return this;
-        }
-
-        public Builder optTitle(String t) {
-            this.title = t;
-            return this;
-        }
-
-        public Builder optXLabel(String l) {
-            this.xLabel = l;
-            return this;
-        }
-
-        public Builder optYLabel(String l) {
-            this.yLabel = l;
             return this;
         }
 
@@ -198,15 +182,6 @@ public final class Heatmap {
         /** Blue-white-red ramp for signed data (pair with a symmetric {@link #optRange}). */
         public Builder optDiverging(boolean on) {
             this.diverging = on;
-            return this;
-        }
-
-        public Builder optSize(int w, int h) {
-            if (w < 100 || h < 100) {
-                throw new IllegalArgumentException("plot size must be at least 100x100, got " + w + "x" + h);
-            }
-            this.width = w;
-            this.height = h;
             return this;
         }
 

@@ -153,36 +153,20 @@ public final class LineChart {
     }
 
     /** Builder: at least one {@code addSeries}; everything else optional. */
-    public static final class Builder {
+    public static final class Builder extends ChartBuilder<Builder> {
+        Builder() {
+            super(800, 560);
+        }
+
         final List<Series> series = new ArrayList<>();
-        String title = "";
-        String xLabel = "";
-        String yLabel = "";
         boolean logX;
         boolean logY;
         boolean bands = true;
         double refY;
         String refLabel;
-        int width = 800;
-        int height = 560;
 
         public Builder addSeries(Series s) {
             series.add(s);
-            return this;
-        }
-
-        public Builder optTitle(String t) {
-            this.title = t;
-            return this;
-        }
-
-        public Builder optXLabel(String l) {
-            this.xLabel = l;
-            return this;
-        }
-
-        public Builder optYLabel(String l) {
-            this.yLabel = l;
             return this;
         }
 
@@ -209,15 +193,6 @@ public final class LineChart {
             }
             this.refY = y;
             this.refLabel = label == null || label.isBlank() ? "reference" : label;
-            return this;
-        }
-
-        public Builder optSize(int w, int h) {
-            if (w < 100 || h < 100) {
-                throw new IllegalArgumentException("plot size must be at least 100x100, got " + w + "x" + h);
-            }
-            this.width = w;
-            this.height = h;
             return this;
         }
 
