@@ -188,6 +188,78 @@ public final class Lattice {
         return out;
     }
 
+    /**
+     * The point group about site 0 as site permutations ({@code perm[i]} = where site i goes): C4v (8 elements)
+     * on an L×L square lattice, C6v (12) on an L×L triangular one (lattice vectors at 60°), the reflection x → −x
+     * (2) on a chain. The identity comes first.
+     *
+     * @throws IllegalArgumentException when the lattice is not L×L (the rotations are then no symmetry)
+     */
+    public List<int[]> pointGroup() {
+        List<int[]> out = new ArrayList<>();
+        if (kind == Kind.CHAIN) {
+            out.add(map((x, y) -> new int[] {x, y}));
+            out.add(map((x, y) -> new int[] {-x, y}));
+            return out;
+        }
+        if (lx != ly) {
+            throw new IllegalArgumentException("the point group needs an L×L lattice, got " + this);
+        }
+        // generators: a rotation by 90° (square) or 60° (triangular) and the mirror swapping the two axes
+        java.util.function.BinaryOperator<int[]> compose = (a, b) -> {
+            int[] c = new int[a.length];
+            for (int i = 0; i < a.length; i++) {
+                c[i] = a[b[i]];
+            }
+            return c;
+        };
+        int[] rot = kind == Kind.SQUARE ? map((x, y) -> new int[] {-y, x}) : map((x, y) -> new int[] {-y, x + y});
+        int[] mirror = map((x, y) -> new int[] {y, x});
+        int order = kind == Kind.SQUARE ? 4 : 6;
+        int[] r = map((x, y) -> new int[] {x, y});
+        for (int k = 0; k < order; k++) {
+            out.add(r);
+            r = compose.apply(rot, r);
+        }
+        for (int k = 0; k < order; k++) {
+            out.add(compose.apply(mirror, out.get(k)));
+        }
+        return out;
+    }
+
+    /** Every translation composed with every point-group element (the space group), identity first. */
+    public List<int[]> spaceGroup() {
+        List<int[]> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int[] t : translations(1, 1)) {
+            for (int[] g : pointGroup()) {
+                int[] c = new int[n()];
+                for (int i = 0; i < n(); i++) {
+                    c[i] = t[g[i]];
+                }
+                if (seen.add(java.util.Arrays.toString(c))) {
+                    out.add(c);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The permutation site(x, y) → site(f(x, y)). */
+    private int[] map(CoordinateMap f) {
+        int[] perm = new int[n()];
+        for (int i = 0; i < n(); i++) {
+            int[] xy = f.apply(x(i), y(i));
+            perm[i] = site(xy[0], xy[1]);
+        }
+        return perm;
+    }
+
+    @FunctionalInterface
+    private interface CoordinateMap {
+        int[] apply(int x, int y);
+    }
+
     /** Short description, e.g. {@code square 4x4} or {@code chain 8}. */
     @Override
     public String toString() {
