@@ -58,7 +58,8 @@ public final class Main implements Runnable {
             if (verbose) {
                 ex.printStackTrace(err);
             } else {
-                String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                Throwable shown = ex instanceof java.io.UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
+                String msg = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
                 err.println("error: " + msg + " (run with --verbose for details)");
             }
             return 1;

@@ -206,7 +206,7 @@ public final class Checkpoint {
             throw new java.nio.file.NoSuchFileException(dir + " (no " + MANIFEST + ": not a checkpoint)");
         }
         JsonObject manifest = readJson(d.resolve(MANIFEST));
-        if (!manifest.has("format") || !FORMAT.equals(manifest.get("format").getAsString())) {
+        if (!FORMAT.equals(text(manifest.get("format")))) {
             throw new MalformedFileException(d.resolve(MANIFEST), null, "not a " + FORMAT + " manifest");
         }
         JsonElement files = manifest.get("files");
@@ -228,13 +228,18 @@ public final class Checkpoint {
                 throw new MalformedFileException(d.resolve(MANIFEST), e.getKey(), "entry needs 'sha256' and 'bytes'");
             }
             JsonObject info = e.getValue().getAsJsonObject();
-            long bytes = info.get("bytes").getAsLong();
+            JsonElement b = info.get("bytes");
+            String want = text(info.get("sha256"));
+            if (!b.isJsonPrimitive() || !b.getAsJsonPrimitive().isNumber() || want == null) {
+                throw new MalformedFileException(d.resolve(MANIFEST), e.getKey(),
+                        "'bytes' must be a number and 'sha256' a string");
+            }
+            long bytes = b.getAsBigDecimal().longValue();
             long have = Files.size(f);
             if (have != bytes) {
                 throw new MalformedFileException(f, null, "size " + have + " bytes, manifest says " + bytes
                         + " (truncated or corrupted)");
             }
-            String want = info.get("sha256").getAsString();
             String got = sha256(f);
             if (!want.equalsIgnoreCase(got)) {
                 throw new MalformedFileException(f, null, "SHA-256 " + got + " does not match the manifest (" + want
@@ -285,6 +290,11 @@ public final class Checkpoint {
             throw new MalformedFileException(file, "step", "must be an integer in [0, 2^53], got " + e);
         }
         return v.longValueExact();
+    }
+
+    /** The string a JSON element holds, or null when it is missing or not a string. */
+    private static String text(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
     }
 
     private static Path resolve(Path dir) {

@@ -26,7 +26,22 @@ public class MalformedFileException extends IOException {
     }
 
     private static String format(Path file, String entry, String problem) {
-        return file + (entry == null ? "" : ": tensor '" + entry + "'") + ": " + problem;
+        return file + (entry == null ? "" : ": tensor '" + entry + "'") + ": " + oneLine(problem);
+    }
+
+    /**
+     * The first line of {@code message}, stripped (a parser's message may run on: Gson adds a line with a
+     * troubleshooting link), so the CLI's error stays one line; "unknown problem" when there is none.
+     */
+    public static String oneLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "unknown problem";
+        }
+        String s = message.strip();
+        int nl = s.indexOf('\n');
+        int cr = s.indexOf('\r');
+        int cut = nl < 0 ? cr : cr < 0 ? nl : Math.min(nl, cr);
+        return (cut < 0 ? s : s.substring(0, cut)).strip();
     }
 
     /** The offending file. */

@@ -205,8 +205,16 @@ public final class OnnxModel {
             };
         }
         long numel = 1;
-        for (long x : d) {
-            numel = Math.multiplyExact(numel, x);
+        try {
+            for (long x : d) {
+                if (x < 0) {
+                    throw new MalformedFileException(source, name, "negative dimension in " + Arrays.toString(d));
+                }
+                numel = Math.multiplyExact(numel, x);
+            }
+            Math.multiplyExact(numel, (long) size);
+        } catch (ArithmeticException e) {
+            throw new MalformedFileException(source, name, "dims " + Arrays.toString(d) + " overflow 64 bits");
         }
         if ((long) data.remaining() != numel * size) {
             throw new MalformedFileException(source, name, "dims " + Arrays.toString(d) + " need " + numel * size

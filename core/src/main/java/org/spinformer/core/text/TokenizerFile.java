@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import org.spinformer.core.device.Env;
+import org.spinformer.core.io.MalformedFileException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -30,7 +31,13 @@ public final class TokenizerFile implements AutoCloseable {
     private final List<String> vocabulary;
     private final boolean specialTokens;
 
-    private TokenizerFile(HuggingFaceTokenizer tok, List<String> vocabulary, boolean specialTokens) {
+    /** Ids beyond this are rejected (the largest published vocabularies hold about 2^18 tokens). */
+    static final long MAX_VOCABULARY = 1L << 24;
+
+    private final String where;
+
+    private TokenizerFile(HuggingFaceTokenizer tok, List<String> vocabulary, boolean specialTokens, String where) {
+        this.where = where;
         this.tok = tok;
         this.vocabulary = vocabulary;
         this.specialTokens = specialTokens;
@@ -53,8 +60,15 @@ public final class TokenizerFile implements AutoCloseable {
         if (maxLength > 0) {
             opt.put("maxLength", Integer.toString(maxLength));
         }
-        return new TokenizerFile(HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), opt), vocab,
-                specialTokens);
+        HuggingFaceTokenizer tok;
+        try {
+            tok = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), opt);
+        } catch (RuntimeException e) {
+            // the native tokenizers library rejects the file with a RuntimeException carrying serde's reason
+            throw new MalformedFileException(Path.of(where), null, "not a tokenizer.json the tokenizers library can"
+                    + " load (" + MalformedFileException.oneLine(e.getMessage()) + ")");
+        }
+        return new TokenizerFile(tok, vocab, specialTokens, where);
     }
 
     /** Opens a tokenizer.json file (a missing file is an IllegalArgumentException naming it). */
@@ -69,12 +83,13 @@ public final class TokenizerFile implements AutoCloseable {
      * The vocabulary by id: the model's vocabulary (a name → id map, or a Unigram list whose index is the id)
      * and the added tokens; ids no entry names are {@code <unusedN>}.
      */
-    static List<String> vocabulary(String json, String where) {
+    static List<String> vocabulary(String json, String where) throws MalformedFileException {
         JsonObject root;
         try {
             root = JsonParser.parseString(json).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new IllegalArgumentException(where + ": not a tokenizer.json object (" + e.getMessage() + ")");
+            throw new MalformedFileException(Path.of(where), null, "not a tokenizer.json object ("
+                    + MalformedFileException.oneLine(e.getMessage()) + ")");
         }
         Map<Long, String> byId = new HashMap<>();
         JsonElement model = root.get("model");
@@ -88,8 +103,8 @@ public final class TokenizerFile implements AutoCloseable {
         } else if (vocab != null && vocab.isJsonArray()) {
             for (int i = 0; i < vocab.getAsJsonArray().size(); i++) {
                 JsonElement p = vocab.getAsJsonArray().get(i);
-                byId.put((long) i, p.isJsonArray() && p.getAsJsonArray().size() > 0
-                        ? p.getAsJsonArray().get(0).getAsString() : "<unused" + i + ">");
+                JsonElement piece = p.isJsonArray() && p.getAsJsonArray().size() > 0 ? p.getAsJsonArray().get(0) : null;
+                byId.put((long) i, piece != null && piece.isJsonPrimitive() ? piece.getAsString() : "<unused" + i + ">");
             }
         }
         JsonElement added = root.get("added_tokens");
@@ -104,8 +119,9 @@ public final class TokenizerFile implements AutoCloseable {
             }
         }
         long size = byId.keySet().stream().mapToLong(k -> k + 1).max().orElse(0);
-        if (size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(where + ": token id " + (size - 1) + " is out of range");
+        if (size > MAX_VOCABULARY) {
+            throw new MalformedFileException(Path.of(where), null, "token id " + (size - 1)
+                    + " is out of range (at most " + (MAX_VOCABULARY - 1) + ")");
         }
         List<String> out = new ArrayList<>((int) size);
         for (long i = 0; i < size; i++) {
@@ -116,12 +132,12 @@ public final class TokenizerFile implements AutoCloseable {
 
     /** Token ids of one text. */
     public long[] encode(String text) {
-        return tok.encode(text, specialTokens, false).getIds();
+        return call(() -> tok.encode(text, specialTokens, false).getIds());
     }
 
     /** Token ids of many texts (one native call). */
     public long[][] encode(List<String> texts) {
-        Encoding[] e = tok.batchEncode(texts);
+        Encoding[] e = call(() -> tok.batchEncode(texts));
         long[][] ids = new long[e.length][];
         for (int i = 0; i < e.length; i++) {
             ids[i] = e[i].getIds();
@@ -131,12 +147,25 @@ public final class TokenizerFile implements AutoCloseable {
 
     /** The token strings of one text. */
     public String[] tokens(String text) {
-        return tok.encode(text, specialTokens, false).getTokens();
+        return call(() -> tok.encode(text, specialTokens, false).getTokens());
     }
 
     /** The text of ids (special tokens kept). */
     public String decode(long[] ids) {
-        return tok.decode(ids, false);
+        return call(() -> tok.decode(ids, false));
+    }
+
+    /**
+     * Runs a native tokenizer call; a file that loaded but cannot tokenize (a WordLevel model without its unknown
+     * token, say) fails there with a RuntimeException, which becomes a {@link MalformedFileException} naming the file.
+     */
+    private <T> T call(java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (RuntimeException e) {
+            throw new java.io.UncheckedIOException(new MalformedFileException(Path.of(where), null,
+                    "the tokenizer failed (" + MalformedFileException.oneLine(e.getMessage()) + ")"));
+        }
     }
 
     /** The vocabulary by id (size = 1 + the largest id the file names). */

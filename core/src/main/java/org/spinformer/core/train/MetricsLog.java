@@ -70,7 +70,7 @@ public final class MetricsLog implements AutoCloseable {
             StringBuilder kept = new StringBuilder();
             int dropped = 0;
             int lineNo = 0;
-            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            for (String line : org.spinformer.core.io.Utf8Lines.read(path, path.toString())) {
                 lineNo++;
                 if (line.isBlank()) {
                     continue;
@@ -105,7 +105,7 @@ public final class MetricsLog implements AutoCloseable {
      */
     public static java.util.List<Map<String, Object>> read(Path path) throws IOException {
         java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+        for (String line : org.spinformer.core.io.Utf8Lines.read(path, path.toString())) {
             JsonObject o = line.isBlank() ? null : parse(line);
             if (o == null) {
                 continue; // blank, or cut short by a kill

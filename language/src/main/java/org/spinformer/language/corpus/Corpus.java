@@ -3,14 +3,13 @@ package org.spinformer.language.corpus;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import org.spinformer.core.io.Utf8Lines;
 
 /**
  * Raw text sources: the embedded public-domain corpora ({@code moby-dick}: Melville, 208k words;
@@ -64,37 +63,53 @@ public final class Corpus {
 
     private static String column(InputStream raw, String field, boolean json, String what) throws IOException {
         StringBuilder sb = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8))) {
-            int col = -1;
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+        java.util.List<String> lines;
+        try (InputStream in = raw) {
+            lines = Utf8Lines.read(in, what);
+        }
+        int col = -1;
+        int lineNo = 0;
+        for (String line : lines) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            if (json) {
+                JsonElement v = jsonField(line, field);
+                if (v == null) {
+                    throw new IOException(what + " line " + lineNo + ": not a JSON object with a string field '"
+                            + field + "'");
                 }
-                if (json) {
-                    JsonElement v = JsonParser.parseString(line).getAsJsonObject().get(field);
-                    if (v == null) {
-                        throw new IllegalArgumentException(what + ": a line has no field '" + field + "'");
+                sb.append(v.getAsString()).append('\n');
+            } else if (col < 0) {
+                String[] head = line.split("\t", -1);
+                for (int i = 0; i < head.length; i++) {
+                    if (head[i].equals(field)) {
+                        col = i;
                     }
-                    sb.append(v.getAsString()).append('\n');
-                } else if (col < 0) {
-                    String[] head = line.split("\t", -1);
-                    for (int i = 0; i < head.length; i++) {
-                        if (head[i].equals(field)) {
-                            col = i;
-                        }
-                    }
-                    if (col < 0) {
-                        throw new IllegalArgumentException(what + ": no column '" + field + "' in the header");
-                    }
-                } else {
-                    String[] cells = line.split("\t", -1);
-                    if (col < cells.length) {
-                        sb.append(cells[col]).append('\n');
-                    }
+                }
+                if (col < 0) {
+                    throw new IllegalArgumentException(what + ": no column '" + field + "' in the header");
+                }
+            } else {
+                String[] cells = line.split("\t", -1);
+                if (col < cells.length) {
+                    sb.append(cells[col]).append('\n');
                 }
             }
         }
         return sb.toString();
+    }
+
+    /** The string value of {@code field} in a JSON-lines row, or null when the row is not such an object. */
+    private static JsonElement jsonField(String line, String field) {
+        JsonElement row;
+        try {
+            row = JsonParser.parseString(line);
+        } catch (com.google.gson.JsonParseException e) {
+            return null;
+        }
+        JsonElement v = row.isJsonObject() ? row.getAsJsonObject().get(field) : null;
+        return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isString() ? v : null;
     }
 }
