@@ -60,8 +60,12 @@ public final class LanguagePottsCommand implements Callable<Integer> {
     int testSamples;
 
     @Option(names = "--resume", description = "Continue the run in --out: finished fits are restored, an "
-            + "interrupted one continues from its last checkpoint (every 500 steps).")
+            + "interrupted one continues from its last checkpoint.")
     boolean resume;
+
+    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Training steps between checkpoints "
+            + "(default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
 
     @Override
     public Integer call() throws Exception {
@@ -72,7 +76,7 @@ public final class LanguagePottsCommand implements Callable<Integer> {
         // PottsExperiment.Options validates (one place; its messages name the options)
         PottsExperiment.Options o = Records.with(PottsExperiment.Options.defaults(sites, colors, m, seed),
                 Map.of("beta", beta, "dim", dim, "steps", steps, "lr", lr, "chains", chains, "burnIn", burnIn,
-                        "thin", thin, "testSamples", testSamples));
+                        "thin", thin, "testSamples", testSamples, "checkpointEvery", checkpointEvery));
         try (NDManager manager = Devices.manager(run.device())) {
             var results = PottsExperiment.run(o, out, manager, resume);
             if (json) {

@@ -67,6 +67,10 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
             + "interrupted one continues from its last checkpoint.")
     boolean resume;
 
+    @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints of a "
+            + "depth (default: ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+
     @Option(names = "--max-minutes", defaultValue = "0", description = "Wall-clock budget in minutes: stop (saved) "
             + "when spent; --resume continues; 0 = none (default: ${DEFAULT-VALUE}).")
     double maxMinutes;
@@ -88,6 +92,9 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dim (" + dim + ") must be a positive multiple of --heads (" + heads
                     + ")");
         }
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
+        }
         if (!form.equals("free") && !form.equals("softmax")) {
             throw new IllegalArgumentException("--form must be free or softmax, got '" + form + "'");
         }
@@ -104,7 +111,7 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(run.device())) {
             FactoredTraining.Curriculum c = FactoredTraining.curriculum(cfg, ls, d.windows().train(),
-                    d.windows().test(), opt, 0.5, m, out, resume, maxMinutes * 60);
+                    d.windows().test(), opt, 0.5, m, out, resume, maxMinutes * 60, checkpointEvery);
             if (!c.complete()) {
                 System.err.println("wall-clock budget spent; run again with --resume to continue");
             }

@@ -8,7 +8,17 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -82,5 +92,58 @@ public final class JsonFiles {
             return out;
         }
         return e;
+    }
+
+    /**
+     * Parses outside JSON strictly, for readers that hand it on to a native library (whose parser may abort the
+     * process where ours would throw): the bytes must be UTF-8, the text one strict JSON document (no comments,
+     * unquoted strings, NaN or trailing content, which Gson's default lenient parsing lets through) nested at most
+     * {@code maxDepth} deep. Any failure is a {@link MalformedFileException} naming {@code file}.
+     */
+    public static JsonElement parseStrict(byte[] bytes, Path file, int maxDepth) throws MalformedFileException {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedFileException(file, null, "not UTF-8 text");
+        }
+        JsonElement root;
+        try (JsonReader r = new JsonReader(new StringReader(text))) {
+            r.setStrictness(Strictness.STRICT);
+            root = JsonParser.parseReader(r);
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                throw new MalformedFileException(file, null, "content after the JSON document");
+            }
+        } catch (JsonParseException | IllegalStateException | IOException e) {
+            if (e instanceof MalformedFileException m) {
+                throw m;
+            }
+            throw new MalformedFileException(file, null, "not strict JSON (" + e.getMessage() + ")");
+        }
+        // depth, iteratively (a deeply nested input must not overflow our stack either)
+        java.util.ArrayDeque<JsonElement> todo = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depth = new java.util.ArrayDeque<>();
+        todo.push(root);
+        depth.push(1);
+        while (!todo.isEmpty()) {
+            JsonElement e = todo.pop();
+            int d = depth.pop();
+            if (d > maxDepth) {
+                throw new MalformedFileException(file, null, "JSON nested deeper than " + maxDepth + " levels");
+            }
+            if (e.isJsonArray()) {
+                for (JsonElement x : e.getAsJsonArray()) {
+                    todo.push(x);
+                    depth.push(d + 1);
+                }
+            } else if (e.isJsonObject()) {
+                for (Map.Entry<String, JsonElement> x : e.getAsJsonObject().entrySet()) {
+                    todo.push(x.getValue());
+                    depth.push(d + 1);
+                }
+            }
+        }
+        return root;
     }
 }

@@ -26,22 +26,40 @@ public class MalformedFileException extends IOException {
     }
 
     private static String format(Path file, String entry, String problem) {
-        return file + (entry == null ? "" : ": tensor '" + entry + "'") + ": " + oneLine(problem);
+        return oneLine(file + (entry == null ? "" : ": tensor '" + entry + "'") + ": " + oneLine(problem));
     }
 
     /**
-     * The first line of {@code message}, stripped (a parser's message may run on: Gson adds a line with a
-     * troubleshooting link), so the CLI's error stays one line; "unknown problem" when there is none.
+     * {@code message} as one line, so the CLI's error stays one line: Gson's second line (a troubleshooting link)
+     * dropped, and control characters (a tensor name or shard name from the file may hold a newline or a NUL)
+     * written as escapes; "unknown problem" when there is no message.
      */
     public static String oneLine(String message) {
         if (message == null || message.isBlank()) {
             return "unknown problem";
         }
         String s = message.strip();
-        int nl = s.indexOf('\n');
-        int cr = s.indexOf('\r');
-        int cut = nl < 0 ? cr : cr < 0 ? nl : Math.min(nl, cr);
-        return (cut < 0 ? s : s.substring(0, cut)).strip();
+        int see = s.indexOf("\nSee ");
+        if (see >= 0) {
+            s = s.substring(0, see).strip();
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** The offending file. */

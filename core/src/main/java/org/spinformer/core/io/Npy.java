@@ -51,10 +51,7 @@ public final class Npy {
             long n;
             long bytes;
             try {
-                n = 1;
-                for (long d : h.shape()) {
-                    n = Math.multiplyExact(n, d);
-                }
+                n = Dims.numel(h.shape());
                 bytes = Math.multiplyExact(n, (long) h.dtype().getNumOfBytes());
             } catch (ArithmeticException e) {
                 throw new MalformedFileException(file, null, "shape " + java.util.Arrays.toString(h.shape())

@@ -210,8 +210,8 @@ public final class OnnxModel {
                 if (x < 0) {
                     throw new MalformedFileException(source, name, "negative dimension in " + Arrays.toString(d));
                 }
-                numel = Math.multiplyExact(numel, x);
             }
+            numel = Dims.numel(d);
             Math.multiplyExact(numel, (long) size);
         } catch (ArithmeticException e) {
             throw new MalformedFileException(source, name, "dims " + Arrays.toString(d) + " overflow 64 bits");

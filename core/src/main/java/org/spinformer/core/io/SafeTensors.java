@@ -234,13 +234,11 @@ public final class SafeTensors {
             throw new MalformedFileException(file, name, "data_offsets [" + begin + ", " + end
                     + "] lie outside the data section of " + dataLen + " bytes (truncated file?)");
         }
-        long bytes = dtype.size();
-        for (long d : shape) {
-            try {
-                bytes = Math.multiplyExact(bytes, d);
-            } catch (ArithmeticException e) {
-                throw new MalformedFileException(file, name, "shape " + Arrays.toString(shape) + " overflows");
-            }
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Dims.numel(shape), (long) dtype.size());
+        } catch (ArithmeticException e) {
+            throw new MalformedFileException(file, name, "shape " + Arrays.toString(shape) + " overflows 64 bits");
         }
         if (bytes != end - begin) {
             throw new MalformedFileException(file, name, "shape " + Arrays.toString(shape) + " of " + dtype + " needs "

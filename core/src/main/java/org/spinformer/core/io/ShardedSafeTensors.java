@@ -61,7 +61,8 @@ public final class ShardedSafeTensors {
                 throw new MalformedFileException(indexFile, en.getKey(), "weight_map value must be a file name");
             }
             String shard = v.getAsString();
-            if (shard.contains("/") || shard.contains("\\") || shard.equals("..") || shard.isEmpty()) {
+            if (shard.contains("/") || shard.contains("\\") || shard.equals("..") || shard.isEmpty()
+                    || shard.chars().anyMatch(Character::isISOControl)) {
                 throw new MalformedFileException(indexFile, en.getKey(), "shard '" + shard
                         + "' must be a plain file name beside the index");
             }

@@ -4,9 +4,8 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import org.spinformer.core.device.Env;
+import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.MalformedFileException;
 
 import java.io.ByteArrayInputStream;
@@ -14,8 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +30,9 @@ public final class TokenizerFile implements AutoCloseable {
 
     /** Ids beyond this are rejected (the largest published vocabularies hold about 2^18 tokens). */
     static final long MAX_VOCABULARY = 1L << 24;
+
+    /** Deepest JSON nesting accepted (real tokenizer.json files nest under 10 levels; serde_json stops at 128). */
+    static final int MAX_DEPTH = 64;
 
     private final String where;
 
@@ -52,7 +52,14 @@ public final class TokenizerFile implements AutoCloseable {
     public static TokenizerFile of(byte[] json, String where, boolean specialTokens, int maxLength)
             throws IOException {
         Env.offline();
-        List<String> vocab = vocabulary(new String(json, StandardCharsets.UTF_8), where);
+        // the native tokenizers library aborts the JVM (a Rust panic across JNI) on some malformed files, e.g. a
+        // 'decoder' that is not valid JSON: it only ever sees a strict, shallow document re-serialised by us
+        JsonElement parsed = JsonFiles.parseStrict(json, Path.of(where), MAX_DEPTH);
+        if (!parsed.isJsonObject()) {
+            throw new MalformedFileException(Path.of(where), null, "not a tokenizer.json object");
+        }
+        byte[] canonical = parsed.toString().getBytes(StandardCharsets.UTF_8);
+        List<String> vocab = vocabulary(parsed.getAsJsonObject(), where);
         Map<String, String> opt = new HashMap<>();
         opt.put("padding", "false");
         opt.put("addSpecialTokens", Boolean.toString(specialTokens));
@@ -62,7 +69,7 @@ public final class TokenizerFile implements AutoCloseable {
         }
         HuggingFaceTokenizer tok;
         try {
-            tok = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), opt);
+            tok = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(canonical), opt);
         } catch (RuntimeException e) {
             // the native tokenizers library rejects the file with a RuntimeException carrying serde's reason
             throw new MalformedFileException(Path.of(where), null, "not a tokenizer.json the tokenizers library can"
@@ -83,28 +90,27 @@ public final class TokenizerFile implements AutoCloseable {
      * The vocabulary by id: the model's vocabulary (a name → id map, or a Unigram list whose index is the id)
      * and the added tokens; ids no entry names are {@code <unusedN>}.
      */
-    static List<String> vocabulary(String json, String where) throws MalformedFileException {
-        JsonObject root;
-        try {
-            root = JsonParser.parseString(json).getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new MalformedFileException(Path.of(where), null, "not a tokenizer.json object ("
-                    + MalformedFileException.oneLine(e.getMessage()) + ")");
-        }
-        Map<Long, String> byId = new HashMap<>();
+    static List<String> vocabulary(JsonObject root, String where) throws MalformedFileException {
+        Map<Integer, String> byId = new HashMap<>();
         JsonElement model = root.get("model");
         JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
         if (vocab != null && vocab.isJsonObject()) {
             for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
                 if (e.getValue().isJsonPrimitive() && e.getValue().getAsJsonPrimitive().isNumber()) {
-                    byId.put(e.getValue().getAsLong(), e.getKey());
+                    byId.put(id(e.getValue(), e.getKey(), where), e.getKey());
                 }
             }
         } else if (vocab != null && vocab.isJsonArray()) {
+            if (vocab.getAsJsonArray().size() > MAX_VOCABULARY) {
+                throw new MalformedFileException(Path.of(where), null, "vocabulary of more than " + MAX_VOCABULARY
+                        + " tokens");
+            }
             for (int i = 0; i < vocab.getAsJsonArray().size(); i++) {
                 JsonElement p = vocab.getAsJsonArray().get(i);
                 JsonElement piece = p.isJsonArray() && p.getAsJsonArray().size() > 0 ? p.getAsJsonArray().get(0) : null;
-                byId.put((long) i, piece != null && piece.isJsonPrimitive() ? piece.getAsString() : "<unused" + i + ">");
+                if (piece != null && piece.isJsonPrimitive()) {
+                    byId.put(i, piece.getAsString());
+                }
             }
         }
         JsonElement added = root.get("added_tokens");
@@ -114,20 +120,53 @@ public final class TokenizerFile implements AutoCloseable {
                 JsonElement id = o == null ? null : o.get("id");
                 if (id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
                     JsonElement c = o.get("content");
-                    byId.put(id.getAsLong(), c != null && c.isJsonPrimitive() ? c.getAsString() : "<added>");
+                    String content = c != null && c.isJsonPrimitive() ? c.getAsString() : "<added>";
+                    byId.put(id(id, content, where), content);
                 }
             }
         }
-        long size = byId.keySet().stream().mapToLong(k -> k + 1).max().orElse(0);
-        if (size > MAX_VOCABULARY) {
-            throw new MalformedFileException(Path.of(where), null, "token id " + (size - 1)
-                    + " is out of range (at most " + (MAX_VOCABULARY - 1) + ")");
+        int size = byId.keySet().stream().mapToInt(k -> k + 1).max().orElse(0);
+        // ids no entry names read as <unusedN>, made on demand (a file may name id 2^24 − 1 and little else)
+        return new VocabularyList(Map.copyOf(byId), size);
+    }
+
+    /** A token id: an integer in [0, {@link #MAX_VOCABULARY}), else the file is refused naming the token. */
+    private static int id(JsonElement e, String token, String where) throws MalformedFileException {
+        java.math.BigDecimal v;
+        try {
+            v = e.getAsBigDecimal();
+        } catch (NumberFormatException ex) {
+            v = null;
         }
-        List<String> out = new ArrayList<>((int) size);
-        for (long i = 0; i < size; i++) {
-            out.add(byId.getOrDefault(i, "<unused" + i + ">"));
+        if (v == null || v.signum() < 0 || v.compareTo(java.math.BigDecimal.valueOf(MAX_VOCABULARY)) >= 0
+                || v.stripTrailingZeros().scale() > 0) {
+            throw new MalformedFileException(Path.of(where), null, "token '" + token + "' has id " + e
+                    + ", not an integer in [0, " + MAX_VOCABULARY + ")");
         }
-        return Collections.unmodifiableList(out);
+        return v.intValueExact();
+    }
+
+    /** The vocabulary by id, {@code <unusedN>} for ids no entry names. */
+    private static final class VocabularyList extends java.util.AbstractList<String> implements java.util.RandomAccess {
+        private final Map<Integer, String> byId;
+        private final int size;
+
+        VocabularyList(Map<Integer, String> byId, int size) {
+            this.byId = byId;
+            this.size = size;
+        }
+
+        @Override
+        public String get(int i) {
+            java.util.Objects.checkIndex(i, size);
+            String s = byId.get(i);
+            return s != null ? s : "<unused" + i + ">";
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     /** Token ids of one text. */

@@ -34,6 +34,11 @@ public final class FuzzContract {
         } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
             String msg = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause().getMessage()
                     : e.getMessage();
+            if (e instanceof java.nio.charset.CharacterCodingException
+                    || e.getCause() instanceof java.nio.charset.CharacterCodingException && e instanceof UncheckedIOException) {
+                // "Input length = 1": the JDK's decoder error, which names neither the file nor the line
+                throw new AssertionError("a raw decoder error reached the user: " + msg, e);
+            }
             if (msg == null || msg.isBlank() || msg.indexOf('\n') >= 0 || msg.indexOf('\r') >= 0) {
                 throw new AssertionError("the error for a bad input is not one clear line: "
                         + (msg == null ? "null" : "\"" + msg + "\""), e);

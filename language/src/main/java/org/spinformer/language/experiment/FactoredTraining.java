@@ -43,12 +43,13 @@ public final class FactoredTraining {
     public static List<Trained> curriculum(FactoredMlm.Config base, int[] layers, int[][] train, int[][] test,
                                            Mlm.Options opt, double lrDecayPerLayer, NDManager m, Path logDir)
             throws IOException {
-        return curriculum(base, layers, train, test, opt, lrDecayPerLayer, m, logDir, false, 0).trained();
+        return curriculum(base, layers, train, test, opt, lrDecayPerLayer, m, logDir, false, 0, CHECKPOINT_EVERY)
+                .trained();
     }
 
     /**
      * Trains the curriculum, each depth k inside a core {@link RunHarness} in {@code logDir/checkpoints/factored_n<k>}
-     * (checkpoints every {@value #CHECKPOINT_EVERY} steps, log {@code logDir/factored_n<k>.jsonl}): with
+     * (a checkpoint every {@code every} steps, log {@code logDir/factored_n<k>.jsonl}): with
      * {@code resume} a finished depth is restored instead of retrained and an interrupted one continues exactly.
      *
      * @param maxSeconds wall-clock budget of this invocation (≤ 0: none); when spent, the current depth is saved
@@ -56,7 +57,7 @@ public final class FactoredTraining {
      */
     public static Curriculum curriculum(FactoredMlm.Config base, int[] layers, int[][] train, int[][] test,
                                         Mlm.Options opt, double lrDecayPerLayer, NDManager m, Path logDir,
-                                        boolean resume, double maxSeconds) throws IOException {
+                                        boolean resume, double maxSeconds, long every) throws IOException {
         List<Trained> out = new ArrayList<>();
         Parameters prev = null;
         int maxN = layers[layers.length - 1];
@@ -89,7 +90,7 @@ public final class FactoredTraining {
                                     ? Math.max(left, 1e-9) : 0);
                     t.sections().forEach(b::section);
                     try (RunHarness run = b.build()) {
-                        if (!t.run(run, CHECKPOINT_EVERY)) {
+                        if (!t.run(run, every)) {
                             LOG.info("factored n={}: wall-clock budget spent at step {}; --resume continues", n,
                                     t.step());
                             return new Curriculum(out, false);
@@ -111,6 +112,6 @@ public final class FactoredTraining {
         return new Curriculum(out, true);
     }
 
-    /** Steps between checkpoints of a curriculum depth (a multiple of the MLM log interval, 25). */
+    /** Default steps between checkpoints of a curriculum depth (a multiple of the MLM log interval, 25). */
     public static final long CHECKPOINT_EVERY = 100;
 }

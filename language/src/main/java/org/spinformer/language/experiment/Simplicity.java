@@ -164,7 +164,7 @@ public final class Simplicity {
         try (NDManager fm = m.newSubManager()) {
             var trained = reuseClones ? List.<FactoredTraining.Trained>of()
                     : FactoredTraining.curriculum(base, o.factoredLayers(), w.train(), w.test(), fopt, 0.5, fm, out,
-                            resume, 0).trained();
+                            resume, 0, FactoredTraining.CHECKPOINT_EVERY).trained();
             for (var tr : trained) {
                 int n = tr.model().cfg().layers();
                 String name = "clone n=" + n + " (" + ((1 << (n - 1)) + 1) + "-body)";

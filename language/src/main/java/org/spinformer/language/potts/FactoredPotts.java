@@ -32,10 +32,11 @@ public final class FactoredPotts {
     }
 
     /**
-     * Fits by single-site MLM inside a core {@link RunHarness} in {@code dir} (checkpoints every 500 steps, log
-     * {@code log}): with {@code resume}, a finished fit is restored and an interrupted one continues exactly.
+     * Fits by single-site MLM inside a core {@link RunHarness} in {@code dir} (a checkpoint every {@code every}
+     * steps, log {@code log}): with {@code resume}, a finished fit is restored and an interrupted one continues
+     * exactly.
      */
-    public void fit(int[][] samples, Mlm.Options opt, NDManager m, Path dir, Path log, boolean resume)
+    public void fit(int[][] samples, Mlm.Options opt, NDManager m, Path dir, Path log, boolean resume, long every)
             throws IOException {
         try (Mlm t = new Mlm(model, samples, opt, m, null, null)) {
             JsonObject cfg = model.config().deepCopy();
@@ -44,7 +45,7 @@ public final class FactoredPotts {
                     .config(cfg).logFile(log);
             t.sections().forEach(b::section);
             try (RunHarness run = b.build()) {
-                t.run(run, 500);
+                t.run(run, every);
             }
         }
     }

@@ -36,10 +36,10 @@ public final class PottsExperiment {
     /** Settings; sampler: {@code chains} chains, {@code burnIn} sweeps, one sample per chain every {@code thin}. */
     public record Options(int sites, int colors, int[] samples, long seed, double beta, int dim, int steps,
                           int batch, double lr, double weightDecay, int chains, int burnIn, int thin, int testSamples,
-                          int plmSteps, double plmLambda) {
+                          int plmSteps, double plmLambda, int checkpointEvery) {
         public static Options defaults(int sites, int colors, int[] samples, long seed) {
             return new Options(sites, colors, samples, seed, 1.0, 8, 3000, 256, 0.01, 1e-3, 500, 200, 10, 2000,
-                    500, 0.01);
+                    500, 0.01, 500);
         }
 
         /** The one place these settings are checked; messages name the CLI options. */
@@ -58,6 +58,9 @@ public final class PottsExperiment {
             if (steps < 1 || dim < 1 || batch < 1 || chains < 1 || thin < 1 || burnIn < 0 || plmSteps < 0) {
                 throw new IllegalArgumentException("--steps, --dim, --chains and --thin must be >= 1 and --burn-in"
                         + " >= 0, got " + steps + ", " + dim + ", " + chains + ", " + thin + ", " + burnIn);
+            }
+            if (checkpointEvery < 1) {
+                throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
             }
             if (testSamples < 10) {
                 throw new IllegalArgumentException("--test-samples must be >= 10, got " + testSamples);
@@ -103,7 +106,7 @@ public final class PottsExperiment {
                     Mlm.Options opt = new Mlm.Options(o.steps(), Math.min(o.batch(), mm), o.lr(), o.steps() / 20, 1.0,
                             o.weightDecay(), 0, Mlm.Method.ADAMW, o.seed() + 4, 50);
                     fp.fit(train, opt, fm, out.resolve("checkpoints").resolve("train_" + mm),
-                            out.resolve("train_" + mm + ".jsonl"), resume);
+                            out.resolve("train_" + mm + ".jsonl"), resume, o.checkpointEvery());
                     corr = Couplings.correlation(k, fp.couplings(fm));
                     loss = Mlm.evaluate(fp.model(), fm, test, -1, 0, 4096);
                 }

@@ -109,6 +109,19 @@ public final class Models {
 
     /** A Hugging Face model directory. */
     public static HiddenStateModel fromDirectory(Path dir, Device device, DataType dtype) throws IOException {
+        try {
+            return loadDirectory(dir, device, dtype);
+        } catch (IllegalArgumentException e) {
+            // messages quote values from config.json, which may hold a newline or other control characters
+            String line = org.spinformer.core.io.MalformedFileException.oneLine(e.getMessage());
+            if (line.equals(e.getMessage())) {
+                throw e;
+            }
+            throw new IllegalArgumentException(line, e);
+        }
+    }
+
+    private static HiddenStateModel loadDirectory(Path dir, Device device, DataType dtype) throws IOException {
         Path cfgFile = dir.resolve("config.json");
         Path tokFile = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(cfgFile)) {
@@ -120,8 +133,11 @@ public final class Models {
         JsonElement root;
         try {
             root = JsonParser.parseString(Files.readString(cfgFile, StandardCharsets.UTF_8));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(cfgFile + ": not UTF-8 text");
         } catch (com.google.gson.JsonParseException e) {
-            throw new IllegalArgumentException(cfgFile + ": not valid JSON (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(cfgFile + ": not valid JSON ("
+                    + org.spinformer.core.io.MalformedFileException.oneLine(e.getMessage()) + ")");
         }
         if (!root.isJsonObject()) {
             throw new IllegalArgumentException(cfgFile + ": must be a JSON object");
@@ -152,6 +168,7 @@ public final class Models {
                                 + (maxLength + offset) + " leaves no position after the offset " + offset);
                     }
                     Parameters p = loadWeights(dir, m, dtype, type);
+                    requireLayers(p, "encoder.layer.", cfg.layers(), cfgFile, "num_hidden_layers");
                     tok = TextTokenizer.of(tokFile, (int) Math.min(maxLength, Integer.MAX_VALUE));
                     BertEncoder model = new BertEncoder(name, cfg, p, m, tok);
                     p.requireComplete();
@@ -172,6 +189,7 @@ public final class Models {
                             hidden, c.dbl("layer_norm_epsilon", 1e-5), null);
                     int maxLength = c.count("n_positions", 1024L);
                     Parameters p = loadWeights(dir, m, dtype, type);
+                    requireLayers(p, "h.", cfg.layers(), cfgFile, "n_layer");
                     tok = TextTokenizer.of(tokFile, maxLength);
                     DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
                     p.requireComplete();
@@ -195,6 +213,7 @@ public final class Models {
                             c.dbl("rms_norm_eps", 1e-6), rope);
                     int maxLength = c.count("max_position_embeddings", 4096L);
                     Parameters p = loadWeights(dir, m, dtype, type);
+                    requireLayers(p, "model.layers.", cfg.layers(), cfgFile, "num_hidden_layers");
                     tok = TextTokenizer.of(tokFile, maxLength);
                     DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
                     p.requireComplete();
@@ -211,6 +230,31 @@ public final class Models {
             }
             m.close();
             throw e;
+        }
+    }
+
+    /**
+     * The config's layer count must not exceed the layers the weights hold ({@code prefix<i>.} names), checked
+     * before any layer is built: {@code "num_hidden_layers": 16E7} would otherwise build 160 million layers and
+     * collect their missing names until memory runs out.
+     */
+    private static void requireLayers(Parameters p, String prefix, int layers, Path cfgFile, String key) {
+        int held = 0;
+        for (String n : p.names()) {
+            if (n.startsWith(prefix)) {
+                int dot = n.indexOf('.', prefix.length());
+                try {
+                    held = Math.max(held, 1 + Integer.parseInt(n.substring(prefix.length(), dot < 0 ? n.length()
+                            : dot)));
+                } catch (NumberFormatException ignored) {
+                    // not a layer tensor
+                }
+            }
+        }
+        if (layers > held) {
+            throw new IllegalArgumentException(cfgFile + ": " + key + " = " + layers + " but the weights hold "
+                    + held + " layers" + (held == 0 ? " (no " + prefix + "0.*)" : " (" + prefix + "0.* … "
+                    + prefix + (held - 1) + ".*; no " + prefix + held + ".*)"));
         }
     }
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing campaign of the readers of outside bytes (Jazzer, libFuzzer engine), one target at a time.
+#
+#   scripts/fuzz-campaign.sh [--minutes M] [--out FILE] [TARGET ...]
+#
+# TARGET is a fuzz test method (npy, safetensors, configJson, ...; default: all twelve). Each runs in its own JVM
+# for M minutes (default 60) in Jazzer's fuzzing mode; the corpus it grows stays in <module>/.cifuzz-corpus/ (not
+# committed) and is reused by the next campaign; an input that breaks the contract (FuzzContract) is written next
+# to the committed seeds in src/test/resources/.../<Class>Inputs/<target>/crash-*, where the default build replays it
+# once the reader is fixed. One JSON line per target goes to FILE (default
+# benchmarks/results/fuzz/campaign-<date>.jsonl): inputs run, seconds, inputs/s, coverage, corpus size, finding.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+minutes=60
+out="benchmarks/results/fuzz/campaign-$(date -u +%Y-%m-%d).jsonl"
+targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --minutes) minutes="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+case "$minutes" in ''|*[!0-9]*|0) echo "error: --minutes must be a positive whole number, got '$minutes'" >&2; exit 2 ;; esac
+
+declare -A where=(
+  [safetensors]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [shardedIndex]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [npy]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [onnx]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [tokenizer]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [utf8Lines]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [metricsLog]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [checkpointManifest]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [checkpointState]=core:org.spinformer.core.fuzz.ReaderFuzzTest
+  [configJson]=representations:org.spinformer.representations.models.ModelFuzzTest
+  [pairsTsv]=representations:org.spinformer.representations.models.ModelFuzzTest
+  [corpus]=language:org.spinformer.language.corpus.CorpusFuzzTest
+)
+all=(safetensors shardedIndex npy onnx tokenizer utf8Lines metricsLog checkpointManifest checkpointState configJson
+     pairsTsv corpus)
+[ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
+for t in "${targets[@]}"; do
+  [ -n "${where[$t]:-}" ] || { echo "error: unknown target '$t' (one of: ${all[*]})" >&2; exit 2; }
+done
+
+mkdir -p "$(dirname "$out")" target
+echo "installing the modules once (tests skipped) ..." >&2
+./mvnw -B -q -o install -DskipTests -pl core,language,representations -am >&2
+
+for t in "${targets[@]}"; do
+  module="${where[$t]%%:*}"
+  class="${where[$t]#*:}"
+  log="target/fuzz-$t.log"
+  echo "fuzzing $t for $minutes min (log: $log) ..." >&2
+  start=$(date +%s)
+  set +e
+  JAZZER_FUZZ=1 ./mvnw -B -o -pl "$module" test -Dtest="${class##*.}#$t" -Dsurefire.failIfNoSpecifiedTests=false \
+    -Djazzer.internal.arg.0=campaign -Djazzer.internal.arg.1=-max_total_time=$((minutes * 60)) \
+    -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.timeout=0 >"$log" 2>&1
+  rc=$?
+  set -e
+  python3 - "$t" "$module" "$log" "$rc" "$start" "$minutes" >>"$out" <<'PY'
+import json, re, sys, time
+target, module, log, rc, start, minutes = sys.argv[1:]
+text = open(log, errors="replace").read()
+stats = re.findall(r"^#(\d+)\s+\S+\s+cov: (\d+) ft: (\d+) corp: (\d+)/(\d+)(\w+)?", text, re.M)
+done = re.findall(r"^Done (\d+) runs in (\d+) second", text, re.M)
+crash = re.findall(r"Test unit written to (\S+)", text)
+runs, secs = (int(done[-1][0]), int(done[-1][1])) if done else (int(stats[-1][0]) if stats else 0, None)
+row = {"target": target, "module": module, "minutes_asked": int(minutes), "inputs": runs, "seconds": secs,
+       "inputs_per_second": round(runs / secs) if secs else None,
+       "coverage_edges": int(stats[-1][1]) if stats else None, "features": int(stats[-1][2]) if stats else None,
+       "corpus_inputs": int(stats[-1][3]) if stats else None, "finding": crash[-1] if crash else None,
+       "exit_code": int(rc), "wall_seconds": round(time.time() - float(start)), "log": log}
+print(json.dumps(row))
+print(f"{target}: {runs} inputs in {secs}s, finding: {row['finding']}", file=sys.stderr)
+PY
+done
+echo "results: $out" >&2
