@@ -1,16 +1,14 @@
 package org.spinformer.nqs;
 
-import ai.djl.Device;
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.spinformer.core.device.Devices;
 import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.model.Jastrow;
 import org.spinformer.nqs.model.ViT;
@@ -31,18 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Per-sample gradients against separate backward passes, and the exact-enumeration energy gradient and SR update
  * against finite differences (float64), on the 8-site triangular lattice (70 Sz = 0 states) with J2 = 0.5.
  */
-class GradientTest {
-    static NDManager m;
-
-    @BeforeAll
-    static void up() {
-        m = Devices.manager(Device.cpu());
-    }
-
-    @AfterAll
-    static void down() {
-        m.close();
-    }
+class GradientTest extends CpuTest {
 
     static ViT tinyVit(Lattice l, int dim, int mlp) {
         return new ViT(l, new ViT.Config(dim, 1, 2, 2, mlp), DataType.FLOAT64, m, 7);

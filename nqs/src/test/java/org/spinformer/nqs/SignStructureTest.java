@@ -1,14 +1,11 @@
 package org.spinformer.nqs;
 
-import ai.djl.Device;
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.spinformer.core.device.Devices;
 import org.spinformer.nqs.exact.ExactDiagonalization;
 import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.model.ViT;
@@ -26,18 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (2) The complex log-amplitude head can produce a negative amplitude: log cosh(x + iy) of the ViT head agrees
  * with the complex logarithm of cosh, including y = π (cosh(iπ) = −1).
  */
-class SignStructureTest {
-    static NDManager m;
-
-    @BeforeAll
-    static void up() {
-        m = Devices.manager(Device.cpu());
-    }
-
-    @AfterAll
-    static void down() {
-        m.close();
-    }
+class SignStructureTest extends CpuTest {
 
     @Test
     void triangular4x4GroundStateIsTranslationInvariantAndNonDegenerate() {

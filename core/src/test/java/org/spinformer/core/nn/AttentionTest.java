@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,22 +29,7 @@ import static org.spinformer.core.nn.NnTesting.randomize;
 import static org.spinformer.core.nn.NnTesting.vec;
 
 /** Scaled dot-product attention, GQA, masks, multi-head and GPT-2 attention blocks. */
-class AttentionTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NnTesting.manager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
-    private static double tol(DataType dt) {
-        return dt == DataType.FLOAT64 ? 1e-12 : 3e-5;
-    }
+class AttentionTest extends ManagedNnTest {
 
     /** padding mask: sample 0 full, sample 1 with its last {@code pad} tokens padded. */
     private static NDArray padMask(NDManager m, int t, int pad) {

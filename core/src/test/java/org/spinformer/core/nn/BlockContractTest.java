@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,20 +39,9 @@ import static org.spinformer.core.nn.NnTesting.vec;
  * </ol>
  * Inputs are [B,T,D] = [2,T,8] (token ids [2,4] for the embedding); sample 1 has its last two tokens padded.
  */
-class BlockContractTest {
+class BlockContractTest extends ManagedNnTest {
     private static final int B = 2;
     private static final int D = 8;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NnTesting.manager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     /** A built block (or parameter-free function) under test. */
     interface Model {

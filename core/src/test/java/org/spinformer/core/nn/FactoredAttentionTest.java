@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -24,18 +22,7 @@ import static org.spinformer.core.nn.NnTesting.randomize;
  * 2-D torus (alone and inside a whole encoder layer), the other forms do not, and the offset tables are right.
  * Forward values and gradients of every form are in {@link BlockContractTest}.
  */
-class FactoredAttentionTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NnTesting.manager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+class FactoredAttentionTest extends ManagedNnTest {
 
     /**
      * Permutation matrix [T,T] of the lattice translation by (sx, sy) on an Lx×Ly torus (a ring: Ly = 1):

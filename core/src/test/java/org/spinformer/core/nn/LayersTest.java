@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,22 +24,7 @@ import static org.spinformer.core.nn.NnTesting.randomize;
 import static org.spinformer.core.nn.NnTesting.vec;
 
 /** Linear, Embedding, LayerNorm, RMSNorm, activations, MLP and SwiGLU against float64 loops and finite differences. */
-class LayersTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NnTesting.manager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
-    private static double tol(DataType dt) {
-        return dt == DataType.FLOAT64 ? 1e-12 : 3e-5;
-    }
+class LayersTest extends ManagedNnTest {
 
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})

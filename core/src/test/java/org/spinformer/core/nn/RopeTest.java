@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,18 +31,7 @@ import static org.spinformer.core.nn.NnTesting.random;
  * Rotary embeddings against explicit pair rotations, and Llama 3 scaled frequencies against golden values from
  * {@code golden/nn/rope_llama3.py} (a numpy transcription of Hugging Face {@code _compute_llama3_parameters}).
  */
-class RopeTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NnTesting.manager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+class RopeTest extends ManagedNnTest {
 
     private static Map<String, List<Double>> golden() throws IOException {
         Map<String, List<Double>> g = new LinkedHashMap<>();

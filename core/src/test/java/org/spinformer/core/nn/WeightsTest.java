@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,21 +28,10 @@ import static org.spinformer.core.nn.NnTesting.randomize;
  * (= a separate backward of that row); tapped (zero leaves on every parameterised output) = the plain forward, with
  * every parameterised output reported once with the input it is linear in.
  */
-class WeightsTest {
-    private static NDManager manager;
+class WeightsTest extends ManagedNnTest {
     private static final long B = 3;
     private static final int T = 6;
     private static final long D = 8;
-
-    @BeforeAll
-    static void up() {
-        manager = NnTesting.manager();
-    }
-
-    @AfterAll
-    static void down() {
-        manager.close();
-    }
 
     /** name → (parameters, forward(x, weights)). */
     private static Map<String, BiFunction<NDArray, Weights, NDArray>> blocks(Parameters p) {

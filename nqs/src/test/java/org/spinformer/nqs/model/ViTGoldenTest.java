@@ -1,6 +1,7 @@
 package org.spinformer.nqs.model;
 
-import ai.djl.Device;
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -10,10 +11,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.spinformer.core.device.Devices;
 import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.vqs.VariationalState;
 
@@ -42,8 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * {@code -Dvit.golden.write=nqs/src/test/resources/vit-golden.json}. Parameter names and their order are part of
  * the fixture (checkpoints and the Jacobian's column order depend on them).
  */
-class ViTGoldenTest {
-    static NDManager m;
+class ViTGoldenTest extends CpuTest {
 
     /** name, lattice, D, layers, H, b, F, model seed. */
     record Case(String name, Lattice lattice, ViT.Config cfg, long seed) {}
@@ -54,16 +51,6 @@ class ViTGoldenTest {
             new Case("triangular4x4-b2-l1", Lattice.triangular(4, 4), new ViT.Config(8, 1, 4, 2, 12, 0.3), 7));
 
     static final int ROWS = 5;
-
-    @BeforeAll
-    static void up() {
-        m = Devices.manager(Device.cpu());
-    }
-
-    @AfterAll
-    static void down() {
-        m.close();
-    }
 
     static void perturb(ViT vit, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -1,16 +1,15 @@
 package org.spinformer.nqs.optimizer;
 
-import ai.djl.Device;
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.spinformer.core.device.Devices;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,18 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at sizes that cross the block boundaries (several Cholesky blocks with a partial last one; several kernel blocks
  * per half of X), plus the pseudo-inverse fallback and the NaN guard.
  */
-class SrSolverTest {
-    static NDManager m;
+class SrSolverTest extends CpuTest {
 
     @BeforeAll
     static void up() {
-        m = Devices.manager(Device.cpu());
         m.getEngine().setRandomSeed(42);
-    }
-
-    @AfterAll
-    static void down() {
-        m.close();
     }
 
     static double maxAbs(NDArray x) {

@@ -1,16 +1,14 @@
 package org.spinformer.representations.imbalance;
 
-import ai.djl.Device;
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.Npy;
 
 import java.io.InputStreamReader;
@@ -26,18 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class InformationImbalanceTest {
-    static NDManager m;
-
-    @BeforeAll
-    static void init() {
-        m = Devices.manager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        m.close();
-    }
+class InformationImbalanceTest extends CpuTest {
 
     static NDArray gaussian(long seed, int n, int d) {
         Random r = new Random(seed);

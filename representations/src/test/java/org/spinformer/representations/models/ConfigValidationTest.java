@@ -1,14 +1,12 @@
 package org.spinformer.representations.models;
 
-import ai.djl.Device;
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.SafeTensors;
 
 import java.nio.file.Path;
@@ -18,18 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** config.json values of the wrong type or out of range, and integer weights, fail naming file, key or tensor. */
-class ConfigValidationTest {
-    static NDManager m;
+class ConfigValidationTest extends CpuTest {
 
     @BeforeAll
     static void init() {
-        m = Devices.manager(Device.cpu());
         TinyDecoderTest.m = m;
-    }
-
-    @AfterAll
-    static void close() {
-        m.close();
     }
 
     static String llamaWith(Path dir, String from, String to) throws Exception {

@@ -1,5 +1,7 @@
 package org.spinformer.representations.models;
 
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -13,7 +15,6 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.spinformer.core.device.Devices;
 import org.spinformer.representations.pooling.Pooling;
 
 import java.io.InputStream;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The built-in MiniLM against ONNX Runtime running the same ONNX file (the reference forward), one sentence at
  * a time, while our model runs all sentences as one padded batch.
  */
-class MiniLmOnnxTest {
+class MiniLmOnnxTest extends CpuTest {
     static final List<String> SENTENCES = List.of(
             "Hello, world!",
             "In the beginning God created the heaven and the earth.",
@@ -57,19 +58,16 @@ class MiniLmOnnxTest {
             "Ünïcödé àccents and emoji 🙂 are normalised by the BERT tokenizer.",
             "The end.");
 
-    static NDManager m;
     static BertEncoder model;
 
     @BeforeAll
     static void load() throws Exception {
-        m = Devices.manager(Device.cpu());
         model = Models.miniLm(Device.cpu(), DataType.FLOAT32);
     }
 
     @AfterAll
     static void close() {
         model.close();
-        m.close();
     }
 
     @Test

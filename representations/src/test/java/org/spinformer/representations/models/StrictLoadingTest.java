@@ -1,13 +1,13 @@
 package org.spinformer.representations.models;
 
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.SafeDType;
 import org.spinformer.core.io.SafeTensors;
 import org.spinformer.core.nn.Parameters;
@@ -25,18 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hugging Face directories whose weights do not match config.json fail at load, naming the tensors, instead of
  * loading with random stand-ins (tiny GPT-2 and Llama fixtures of {@link TinyDecoderTest}).
  */
-class StrictLoadingTest {
-    static NDManager m;
+class StrictLoadingTest extends CpuTest {
 
     @BeforeAll
     static void init() {
-        m = Devices.manager(Device.cpu());
         TinyDecoderTest.m = m;
-    }
-
-    @AfterAll
-    static void close() {
-        m.close();
     }
 
     /** Rewrites the single-file GPT-2 fixture without {@code drop}, or with it renamed to {@code rename}. */

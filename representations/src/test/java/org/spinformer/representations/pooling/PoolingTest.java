@@ -1,26 +1,22 @@
 package org.spinformer.representations.pooling;
 
-import ai.djl.Device;
+import org.spinformer.core.testing.CpuTest;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.spinformer.core.device.Devices;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class PoolingTest {
-    static NDManager m;
+class PoolingTest extends CpuTest {
     // S = 2 layers, B = 2 texts, T = 4 tokens, D = 2; h[s][b][t][c] = 1000 s + 100 b + 10 t + c
     static NDArray h;
     static NDArray mask;
 
     @BeforeAll
     static void init() {
-        m = Devices.manager(Device.cpu());
         double[] v = new double[2 * 2 * 4 * 2];
         int i = 0;
         for (int s = 0; s < 2; s++) {
@@ -34,11 +30,6 @@ class PoolingTest {
         }
         h = m.create(v).reshape(2, 2, 4, 2);
         mask = m.create(new long[] {1, 1, 1, 1, 1, 1, 0, 0}).reshape(2, 4); // lengths 4 and 2
-    }
-
-    @AfterAll
-    static void close() {
-        m.close();
     }
 
     double[] pool(String spec) {
