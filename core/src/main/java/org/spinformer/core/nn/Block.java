@@ -230,4 +230,51 @@ public abstract class Block {
             }
         }
     }
+
+    /** A builder of a block of width D. */
+    @SuppressWarnings("unchecked")
+    public abstract static class WidthBuilder<B extends WidthBuilder<B>> extends BaseBuilder<B> {
+        long dim = -1;
+
+        /** Width D (required). */
+        public B setDim(long dim) {
+            this.dim = dim;
+            return (B) this;
+        }
+    }
+
+    /** A builder of a feed-forward block: width D, hidden width F and the activation. */
+    @SuppressWarnings("unchecked")
+    public abstract static class MlpBuilder<B extends MlpBuilder<B>> extends WidthBuilder<B> {
+        long hidden = -1;
+        Functional.Activation act;
+
+        MlpBuilder(Functional.Activation defaultActivation) {
+            this.act = defaultActivation;
+        }
+
+        /** Hidden width F (required). */
+        public B setHidden(long hidden) {
+            this.hidden = hidden;
+            return (B) this;
+        }
+
+        /** The activation (default: the block's). */
+        public B optActivation(Functional.Activation act) {
+            this.act = act;
+            return (B) this;
+        }
+    }
+
+    /** A builder of an attention block: width D and H heads. */
+    @SuppressWarnings("unchecked")
+    public abstract static class HeadsBuilder<B extends HeadsBuilder<B>> extends WidthBuilder<B> {
+        int heads = -1;
+
+        /** Number of heads H (required). */
+        public B setHeads(int heads) {
+            this.heads = heads;
+            return (B) this;
+        }
+    }
 }

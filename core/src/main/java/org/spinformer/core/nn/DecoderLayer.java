@@ -85,10 +85,8 @@ public final class DecoderLayer extends Block {
      * optKvHeads (default H), optHeadDim (default D/H), optRope (default θ = 10000, no scaling), optQkvBias
      * (default false; true for Qwen2).
      */
-    public static final class Builder extends BaseBuilder<Builder> {
+    public static final class Builder extends HeadsBuilder<Builder> {
         private Style style;
-        private long dim = -1;
-        private int heads = -1;
         private int kvHeads = -1;
         private long headDim = -1;
         private long hidden = -1;
@@ -98,16 +96,6 @@ public final class DecoderLayer extends Block {
 
         public Builder setStyle(Style style) {
             this.style = style;
-            return this;
-        }
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
-
-        public Builder setHeads(int heads) {
-            this.heads = heads;
             return this;
         }
 

@@ -42,17 +42,11 @@ public final class Embedding extends Block {
     }
 
     /** Builder: setVocab (V), setDim (D) required. */
-    public static final class Builder extends BaseBuilder<Builder> {
+    public static final class Builder extends WidthBuilder<Builder> {
         private long vocab = -1;
-        private long dim = -1;
 
         public Builder setVocab(long vocab) {
             this.vocab = vocab;
-            return this;
-        }
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
             return this;
         }
 

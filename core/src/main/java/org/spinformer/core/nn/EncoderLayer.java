@@ -98,9 +98,7 @@ public final class EncoderLayer extends Block {
      * false = BERT post-LN), optEps (default 1e-12, BERT/ViT {@code layer_norm_eps}), optActivation (default
      * GELU), optAttention.
      */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private long dim = -1;
-        private int heads = -1;
+    public static final class Builder extends HeadsBuilder<Builder> {
         private long hidden = -1;
         private boolean preNorm;
         private double eps = 1e-12;
@@ -111,16 +109,6 @@ public final class EncoderLayer extends Block {
         private String ln2;
         private String fc1;
         private String fc2;
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
-
-        public Builder setHeads(int heads) {
-            this.heads = heads;
-            return this;
-        }
 
         public Builder setHidden(long hidden) {
             this.hidden = hidden;

@@ -153,10 +153,8 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
      * Builder: setForm, setDim (D), setHeads (H), and setTokens (T) or optRing(L) / optTorus(Lx, Ly) required;
      * optBias (default true), optOutput (default true), optAlphaStd (σ of α or score, default 1/T).
      */
-    public static final class Builder extends BaseBuilder<Builder> {
+    public static final class Builder extends HeadsBuilder<Builder> {
         private Form form;
-        private long dim = -1;
-        private int heads = -1;
         private long tokens = -1;
         private int lx = -1;
         private int ly = -1;
@@ -166,16 +164,6 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
 
         public Builder setForm(Form form) {
             this.form = form;
-            return this;
-        }
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
-
-        public Builder setHeads(int heads) {
-            this.heads = heads;
             return this;
         }
 

@@ -32,24 +32,9 @@ public final class GatedMlp extends Block {
     }
 
     /** Builder: setDim (D), setHidden (F, {@code intermediate_size}) required; optActivation (default SiLU). */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private long dim = -1;
-        private long hidden = -1;
-        private Functional.Activation act = Functional.Activation.SILU;
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
-
-        public Builder setHidden(long hidden) {
-            this.hidden = hidden;
-            return this;
-        }
-
-        public Builder optActivation(Functional.Activation act) {
-            this.act = act;
-            return this;
+    public static final class Builder extends MlpBuilder<Builder> {
+        Builder() {
+            super(Functional.Activation.SILU);
         }
 
         public GatedMlp build() {

@@ -50,20 +50,8 @@ public final class Gpt2Attention extends Block implements AttentionBlock {
     }
 
     /** Builder: setDim, setHeads required; optCausal (default true). */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private long dim = -1;
-        private int heads = -1;
+    public static final class Builder extends HeadsBuilder<Builder> {
         private boolean causal = true;
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
-
-        public Builder setHeads(int heads) {
-            this.heads = heads;
-            return this;
-        }
 
         public Builder optCausal(boolean causal) {
             this.causal = causal;

@@ -64,15 +64,9 @@ public final class LayerNorm extends Block {
     }
 
     /** Builder: setDim required; optEps (default 1e-5), optBias (default true). */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private long dim = -1;
+    public static final class Builder extends WidthBuilder<Builder> {
         private double eps = 1e-5;
         private boolean bias = true;
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
 
         public Builder optEps(double eps) {
             this.eps = eps;

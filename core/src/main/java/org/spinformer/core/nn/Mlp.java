@@ -38,30 +38,14 @@ public final class Mlp extends Block {
     }
 
     /** Builder: setDim (D), setHidden (F) required. */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private long dim = -1;
-        private long hidden = -1;
-        private Functional.Activation act = Functional.Activation.GELU;
+    public static final class Builder extends MlpBuilder<Builder> {
+        Builder() {
+            super(Functional.Activation.GELU);
+        }
         private String fc1 = "intermediate.dense.";
         private String fc2 = "output.dense.";
         private boolean bias = true;
         private boolean conv1d;
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
-
-        public Builder setHidden(long hidden) {
-            this.hidden = hidden;
-            return this;
-        }
-
-        /** Activation (default exact GELU). */
-        public Builder optActivation(Functional.Activation act) {
-            this.act = act;
-            return this;
-        }
 
         /** Sub-prefixes of the two linear maps (default {@code intermediate.dense.}, {@code output.dense.}). */
         public Builder optNames(String fc1, String fc2) {

@@ -93,9 +93,7 @@ public final class MultiHeadAttention extends Block implements AttentionBlock {
      * optQkvBias / optOutputBias (default true: BERT; Llama false/false, Qwen2 true/false), optNames (default
      * BERT), optCausal, optRope.
      */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private long dim = -1;
-        private int heads = -1;
+    public static final class Builder extends HeadsBuilder<Builder> {
         private int kvHeads = -1;
         private long headDim = -1;
         private boolean qkvBias = true;
@@ -103,16 +101,6 @@ public final class MultiHeadAttention extends Block implements AttentionBlock {
         private boolean causal;
         private Rope rope;
         private Names names = Names.BERT;
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
-
-        public Builder setHeads(int heads) {
-            this.heads = heads;
-            return this;
-        }
 
         /** Key/value heads H_kv (grouped-query attention); H must be a multiple. Default H. */
         public Builder optKvHeads(int kvHeads) {

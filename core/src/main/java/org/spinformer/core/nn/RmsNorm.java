@@ -38,14 +38,8 @@ public final class RmsNorm extends Block {
     }
 
     /** Builder: setDim required; optEps (default 1e-6). */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private long dim = -1;
+    public static final class Builder extends WidthBuilder<Builder> {
         private double eps = 1e-6;
-
-        public Builder setDim(long dim) {
-            this.dim = dim;
-            return this;
-        }
 
         public Builder optEps(double eps) {
             this.eps = eps;
