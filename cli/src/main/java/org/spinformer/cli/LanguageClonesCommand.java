@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 + "heat-bath or Metropolis updates with the model's masked conditional, starting from the test "
                 + "windows of the corpus (or random tokens).",
                 "Writes clones.txt, clones.tsv, clones.ids.npy, vocab.txt, sampling.jsonl (acceptance, mean "
-                        + "log-conditional per sweep)."})
+                        + "log-conditional per sweep), checkpoints/clones/ (one checkpoint per chunk, for --resume)."})
 public final class LanguageClonesCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.Run run = new CommonOptions.Run("runs/clones");
@@ -50,6 +50,11 @@ public final class LanguageClonesCommand implements Callable<Integer> {
 
     @Option(names = "--rule", defaultValue = "heat-bath", description = "heat-bath | metropolis.")
     String rule;
+
+    @Option(names = "--resume", description = "Continue the run in --out: the chunks of chains finished before an "
+            + "interruption are restored from checkpoints/clones (saved after every chunk) and sampling goes on with "
+            + "the random stream where it stopped: the clones equal an uninterrupted run's.")
+    boolean resume;
 
     @Option(names = "--chunk", defaultValue = "64", description = "Chains updated together (default 64: fastest per chain on CPU, the batch stays in cache).")
     int chunk;
@@ -95,7 +100,8 @@ public final class LanguageClonesCommand implements Callable<Integer> {
             CloneSampler.Result res;
             try (MetricsLog log = MetricsLog.create(out.resolve("sampling.jsonl"))) {
                 res = new CloneSampler(lm, r, java.util.Set.of(tok.maskId(), tok.padId()))
-                        .sample(init, sweeps, chunk, seed, m, log, "clones");
+                        .sample(init, sweeps, chunk, seed, m, log, "clones", out.resolve("checkpoints").resolve("clones"),
+                                resume);
             }
             CloneSampler.write(out, res.clones(), tok, m);
             tok.save(out.resolve("vocab.txt"));

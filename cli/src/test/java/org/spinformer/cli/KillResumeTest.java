@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The long jobs killed with SIGKILL at random moments (after random numbers of logged rows, and inside checkpoint
+ * The long jobs (SR training, MLM training, the Potts experiment, clone sampling) killed with SIGKILL at random moments (after random numbers of logged rows, and inside checkpoint
  * saves) and resumed each time end with the output of an uninterrupted run with the same seed: same logs and results
  * (wall-clock fields aside), byte-identical weights, no half-written or temporary file after any kill. The default
  * build kills each job {@value #DEFAULT_KILLS} times; {@code -Pslow} sets {@code spinformer.soak.kills=20} and makes
@@ -49,6 +49,19 @@ class KillResumeTest {
         soak("potts", List.of("language", "potts", "--sites", "5", "--colors", "3", "--samples", "100,200",
                 "--steps", Integer.toString(150 + 75 * kills), "--chains", "50", "--burn-in", "20", "--thin", "2",
                 "--test-samples", "50", "--checkpoint-every", "50", "--seed", "5", "--device", "cpu", "--json"));
+    }
+
+    /** Clone sampling from a small trained factored model, checkpointed after every chunk of 8 chains. */
+    @Test
+    void languageClones() throws Exception {
+        Path model = tmp.resolve("model");
+        CliRun t = CliRun.of("language", "train-factored", "--corpus", "moby-dick", "--vocab", "60", "--length", "8",
+                "--layers", "1", "--dim", "8", "--heads", "2", "--steps", "50", "--batch", "16", "--warmup", "5",
+                "--seed", "6", "--device", "cpu", "--out", model.toString());
+        assertEquals(0, t.code(), t.err());
+        soak("clones", List.of("language", "clones", "--model", model.resolve("model_n1").toString(), "--start",
+                "random", "--count", Integer.toString(8 * (12 + 6 * kills)), "--sweeps", "2", "--chunk", "8",
+                "--seed", "7", "--device", "cpu", "--json"));
     }
 
     private void soak(String name, List<String> job) throws Exception {

@@ -4,10 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
 import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.io.Npy;
+import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.train.MetricsLog;
+import org.spinformer.core.train.RunHarness;
+import org.spinformer.core.train.SavableRandom;
 import org.spinformer.core.train.Progress;
 import org.spinformer.core.train.TrainLoop;
 import org.spinformer.language.corpus.Tokenizer;
@@ -80,27 +84,61 @@ public final class CloneSampler {
      */
     public Result sample(int[][] start, int sweeps, int chunk, long seed, NDManager base, MetricsLog log,
                          String task) {
+        try {
+            return sample(start, sweeps, chunk, seed, base, log, task, null, false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // no checkpoint: nothing is written
+        }
+    }
+
+    /**
+     * As {@link #sample(int[][], int, int, long, NDManager, MetricsLog, String)}, with a core {@link RunHarness}
+     * checkpoint in {@code checkpointDir} after every chunk of chains (the finished clones, the per-sweep sums and
+     * the random stream): with {@code resume}, the finished chunks are restored and sampling continues where the
+     * stream stopped, so the clones equal an uninterrupted run's. A checkpoint made with other settings (N, T,
+     * sweeps, chunk, seed, rule) is refused. {@code checkpointDir} null: no checkpoint.
+     */
+    public Result sample(int[][] start, int sweeps, int chunk, long seed, NDManager base, MetricsLog log,
+                         String task, Path checkpointDir, boolean resume) throws IOException {
         if (sweeps < 1 || chunk < 1) {
             throw new IllegalArgumentException("sweeps and chunk must be >= 1");
         }
         long t0 = System.nanoTime();
         int n = start.length;
         int t = model.length();
+        for (int[] w : start) {
+            if (w.length != t) {
+                throw new IllegalArgumentException("start window of length " + w.length + ", model expects " + t);
+            }
+        }
         int[][] out = new int[n][];
         double[][] acc = new double[sweeps][3];
-        Random r = new Random(seed);
+        SavableRandom r = new SavableRandom(seed);
+        int chunks = (n + chunk - 1) / chunk;
+        JsonObject settings = new JsonObject();
+        settings.addProperty("windows", n);
+        settings.addProperty("length", t);
+        settings.addProperty("sweeps", sweeps);
+        settings.addProperty("chunk", chunk);
+        settings.addProperty("seed", seed);
+        settings.addProperty("rule", rule.name());
+        RunHarness run = checkpointDir == null ? null : RunHarness.builder(checkpointDir).resume(resume)
+                .weights(new Parameters()).manager(base).config(settings)
+                .logFile(checkpointDir.resolve("chunks.jsonl"))
+                .section(RunHarness.random("rng", r))
+                .section(RunHarness.json("clones", () -> progress(settings, out, acc),
+                        j -> restore(j, settings, out, acc, checkpointDir)))
+                .build();
+        int from = run == null ? 0 : (int) run.start();
         NoGrad noGrad = NoGrad.enter();
-        Progress progress = task == null ? null : Progress.start(task, (long) sweeps * ((n + chunk - 1) / chunk));
+        Progress progress = task == null ? null : Progress.start(task, (long) sweeps * (chunks - from));
         try {
-            for (int from = 0; from < n; from += chunk) {
-                int b = Math.min(chunk, n - from);
+            for (int c = from; c < chunks; c++) {
+                int lo = c * chunk;
+                int b = Math.min(chunk, n - lo);
                 int[][] x = new int[b][];
                 for (int i = 0; i < b; i++) {
-                    if (start[from + i].length != t) {
-                        throw new IllegalArgumentException("start window of length " + start[from + i].length
-                                + ", model expects " + t);
-                    }
-                    x[i] = start[from + i].clone();
+                    x[i] = start[lo + i].clone();
                 }
                 for (int s = 0; s < sweeps; s++) {
                     for (int site = 0; site < t; site++) {
@@ -113,12 +151,19 @@ public final class CloneSampler {
                         progress.step(1);
                     }
                 }
-                System.arraycopy(x, 0, out, from, b);
+                System.arraycopy(x, 0, out, lo, b);
+                if (run != null) {
+                    run.log(MetricsLog.row("step", c + 1, "chains_done", lo + b));
+                    run.save(c + 1);
+                }
             }
         } finally {
             noGrad.close();
             if (progress != null) {
                 progress.close();
+            }
+            if (run != null) {
+                run.close();
             }
         }
         List<SweepStats> stats = new ArrayList<>();
@@ -132,6 +177,55 @@ public final class CloneSampler {
             }
         }
         return new Result(out, stats, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The checkpoint state: the settings, the finished clones (rows so far) and the per-sweep sums. */
+    private static JsonObject progress(JsonObject settings, int[][] out, double[][] acc) {
+        JsonObject j = new JsonObject();
+        j.add("settings", settings);
+        com.google.gson.JsonArray rows = new com.google.gson.JsonArray();
+        for (int[] w : out) {
+            if (w == null) {
+                break; // chunks finish in order
+            }
+            com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+            for (int id : w) {
+                a.add(id);
+            }
+            rows.add(a);
+        }
+        j.add("clones", rows);
+        com.google.gson.JsonArray sums = new com.google.gson.JsonArray();
+        for (double[] a : acc) {
+            com.google.gson.JsonArray row = new com.google.gson.JsonArray();
+            for (double v : a) {
+                row.add(v);
+            }
+            sums.add(row);
+        }
+        j.add("sums", sums);
+        return j;
+    }
+
+    private static void restore(JsonObject j, JsonObject settings, int[][] out, double[][] acc, Path dir) {
+        if (!settings.equals(j.get("settings"))) {
+            throw new IllegalArgumentException("the clone checkpoint in " + dir + " was made with other settings ("
+                    + j.get("settings") + ", now " + settings + "): not resuming; use another --out or delete it");
+        }
+        com.google.gson.JsonArray rows = j.getAsJsonArray("clones");
+        for (int i = 0; i < rows.size(); i++) {
+            com.google.gson.JsonArray a = rows.get(i).getAsJsonArray();
+            out[i] = new int[a.size()];
+            for (int k = 0; k < a.size(); k++) {
+                out[i][k] = a.get(k).getAsInt();
+            }
+        }
+        com.google.gson.JsonArray sums = j.getAsJsonArray("sums");
+        for (int s = 0; s < acc.length; s++) {
+            for (int k = 0; k < 3; k++) {
+                acc[s][k] = sums.get(s).getAsJsonArray().get(k).getAsDouble();
+            }
+        }
     }
 
     /** One update of {@code site} in every chain; returns sums of (accepted, changed, log-conditional). */
