@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.spinformer.nqs.vqs.VariationalState;
 
 import java.util.Map;
 
@@ -56,19 +57,70 @@ abstract class MarkovChains implements Sampler {
         return sweeps() - samples / chains;
     }
 
-    /** Records the chains' state after sweep {@code sw} when it is one of the recorded sweeps. */
-    protected void record(int sw, int recordFrom, NDArray s, NDArray re, NDArray im, NDList outS, NDList outRe,
-                          NDList outIm) {
-        if (sw >= recordFrom) {
-            outS.add(s.duplicate());
-            outRe.add(re.duplicate());
-            outIm.add(im.duplicate());
+    /**
+     * The chains during one step: configurations σ [C,N], log|ψ| and arg ψ [C], accepted moves per chain [C], the
+     * recorded samples, and the proposal count.
+     */
+    protected final class Walk {
+        NDArray s;
+        NDArray re;
+        NDArray im;
+        NDArray acc;
+        long proposals;
+        final NDList outS = new NDList();
+        final NDList outRe = new NDList();
+        final NDList outIm = new NDList();
+
+        /** Starts from the persistent chains (copied onto {@code step}) and their amplitudes. */
+        Walk(VariationalState vs, NDManager step) {
+            s = state.duplicate();
+            s.attach(step);
+            NDArray[] lp = vs.logPsi(s);
+            re = lp[0];
+            im = lp[1];
+            acc = step.zeros(new Shape(chains), dtype);
+        }
+
+        /** Moves the walk's arrays (and {@code extra}) to {@code m}: a sweep's sub-manager, then back. */
+        void attach(NDManager m, NDArray... extra) {
+            s.attach(m);
+            re.attach(m);
+            im.attach(m);
+            acc.attach(m);
+            for (NDArray e : extra) {
+                e.attach(m);
+            }
+        }
+
+        /**
+         * Accepts {@code prop} [C,N] (amplitudes {@code lq}) where {@code a} [C] is 1: σ ← σ + (σ' − σ)·a, the
+         * same for log ψ, and counts the C proposals.
+         */
+        void accept(NDArray prop, NDArray[] lq, NDArray a) {
+            s = s.add(prop.sub(s).mul(a.expandDims(1)));
+            re = re.add(lq[0].sub(re).mul(a));
+            im = im.add(lq[1].sub(im).mul(a));
+            acc = acc.add(a);
+            proposals += chains;
+        }
+
+        /** Records the chains after sweep {@code sw} when it is one of the recorded sweeps. */
+        void record(int sw, int recordFrom) {
+            if (sw >= recordFrom) {
+                outS.add(s.duplicate());
+                outRe.add(re.duplicate());
+                outIm.add(im.duplicate());
+            }
         }
     }
 
     /** Keeps the final chains for the next step and assembles the samples (sample-major, weights 1/M). */
-    protected Samples finish(NDManager step, NDArray s, NDList outS, NDList outRe, NDList outIm, NDArray accepted,
-                             long proposals) {
+    protected Samples finish(NDManager step, Walk w) {
+        return finish(step, w.s, w.outS, w.outRe, w.outIm, w.acc, w.proposals);
+    }
+
+    private Samples finish(NDManager step, NDArray s, NDList outS, NDList outRe, NDList outIm, NDArray accepted,
+                           long proposals) {
         thermalized = true;
         NDArray next = s.duplicate();
         next.attach(manager);

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.NDList;
 import org.spinformer.nqs.graph.Graph;
 import org.spinformer.nqs.hilbert.Hilbert;
 import org.spinformer.nqs.operator.Operator;
@@ -68,32 +67,17 @@ public final class MetropolisExchange extends MarkovChains {
     public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
         SplittableRandom rnd = new SplittableRandom(StreamSeeds.of(seed, stepIndex));
         NDArray d = edgeMatrix(step); // [NB,N]
-        NDArray s = state.duplicate();
-        s.attach(step);
-        NDArray[] lp = vs.logPsi(s);
-        NDArray re = lp[0];
-        NDArray im = lp[1];
+        Walk w = new Walk(vs, step);
         int sweeps = sweeps();
         int recordFrom = recordFrom();
-        NDList outS = new NDList();
-        NDList outRe = new NDList();
-        NDList outIm = new NDList();
-        NDArray accepted = step.zeros(new Shape(chains), dtype);
-        long proposals = 0;
         double[] v = new double[chains];
         double[] u = new double[chains];
         NDArray dt = d.transpose();
-        NDArray anti = s.matMul(dt).abs().gt(1).toType(dtype, false); // [C,NB] anti-aligned bonds
+        NDArray anti = w.s.matMul(dt).abs().gt(1).toType(dtype, false); // [C,NB] anti-aligned bonds
         NDArray nAnti = anti.sum(new int[] {1}); // K(σ) [C]
         for (int sw = 0; sw < sweeps; sw++) {
             try (NDManager sub = step.newSubManager()) {
-                NDArray acc = accepted;
-                s.attach(sub);
-                re.attach(sub);
-                im.attach(sub);
-                acc.attach(sub);
-                anti.attach(sub);
-                nAnti.attach(sub);
+                w.attach(sub, anti, nAnti);
                 for (int p = 0; p < n; p++) {
                     for (int c = 0; c < chains; c++) {
                         v[c] = rnd.nextDouble();
@@ -104,35 +88,24 @@ public final class MetropolisExchange extends MarkovChains {
                     NDArray target = sub.create(v).toType(dtype, false).mul(nAnti).floor().add(1).expandDims(1);
                     NDArray pick = anti.mul(anti.cumSum(1).eq(target).toType(dtype, false)); // [C,NB] one-hot
                     NDArray sel = pick.matMul(d); // [C,N]
-                    NDArray cdiff = s.mul(sel).sum(new int[] {1}, true); // σ_i − σ_j = ±2 [C,1]
-                    NDArray prop = s.sub(cdiff.mul(sel));
+                    NDArray cdiff = w.s.mul(sel).sum(new int[] {1}, true); // σ_i − σ_j = ±2 [C,1]
+                    NDArray prop = w.s.sub(cdiff.mul(sel));
                     NDArray antiP = prop.matMul(dt).abs().gt(1).toType(dtype, false);
                     NDArray nAntiP = antiP.sum(new int[] {1});
                     NDArray[] lq = vs.logPsi(prop);
                     NDArray logU = sub.create(u).toType(dtype, false).log();
                     // Metropolis–Hastings: |ψ'/ψ|² · q(σ|σ')/q(σ'|σ) = |ψ'/ψ|² · K(σ)/K(σ')
-                    NDArray logR = lq[0].sub(re).mul(2).add(nAnti.log()).sub(nAntiP.log());
+                    NDArray logR = lq[0].sub(w.re).mul(2).add(nAnti.log()).sub(nAntiP.log());
                     NDArray a = logR.gt(logU).toType(dtype, false); // [C]
-                    NDArray a1 = a.expandDims(1);
-                    s = s.add(prop.sub(s).mul(a1));
-                    anti = anti.add(antiP.sub(anti).mul(a1));
+                    anti = anti.add(antiP.sub(anti).mul(a.expandDims(1)));
                     nAnti = nAnti.add(nAntiP.sub(nAnti).mul(a));
-                    re = re.add(lq[0].sub(re).mul(a));
-                    im = im.add(lq[1].sub(im).mul(a));
-                    acc = acc.add(a);
-                    proposals += chains;
+                    w.accept(prop, lq, a);
                 }
-                s.attach(step);
-                re.attach(step);
-                im.attach(step);
-                acc.attach(step);
-                anti.attach(step);
-                nAnti.attach(step);
-                accepted = acc;
+                w.attach(step, anti, nAnti);
             }
-            record(sw, recordFrom, s, re, im, outS, outRe, outIm);
+            w.record(sw, recordFrom);
         }
-        return finish(step, s, outS, outRe, outIm, accepted, proposals);
+        return finish(step, w);
     }
 
     /** Edge difference matrix D [NB,N], D_b = e_i − e_j (c = σDᵀ = σ_i − σ_j). */

@@ -1,7 +1,6 @@
 package org.spinformer.nqs.sampler;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -39,53 +38,31 @@ public final class MetropolisLocal extends MarkovChains {
     @Override
     public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
         SplittableRandom rnd = new SplittableRandom(StreamSeeds.of(seed, stepIndex));
-        NDArray s = state.duplicate();
-        s.attach(step);
-        NDArray[] lp = vs.logPsi(s);
-        NDArray re = lp[0];
-        NDArray im = lp[1];
+        Walk w = new Walk(vs, step);
         int sweeps = sweeps();
         int recordFrom = recordFrom();
-        NDList outS = new NDList();
-        NDList outRe = new NDList();
-        NDList outIm = new NDList();
-        NDArray accepted = step.zeros(new Shape(chains), dtype);
-        long proposals = 0;
         long[] site = new long[chains];
         double[] u = new double[chains];
         NDArray sites = step.arange(0L, n, 1L, DataType.INT64).expandDims(0); // [1,N]
         for (int sw = 0; sw < sweeps; sw++) {
             try (NDManager sub = step.newSubManager()) {
-                NDArray acc = accepted;
-                s.attach(sub);
-                re.attach(sub);
-                im.attach(sub);
-                acc.attach(sub);
+                w.attach(sub);
                 for (int p = 0; p < n; p++) {
                     for (int c = 0; c < chains; c++) {
                         site[c] = rnd.nextInt(n);
                         u[c] = rnd.nextDouble();
                     }
                     NDArray oneHot = sub.create(site).expandDims(1).eq(sites).toType(dtype, false); // [C,N]
-                    NDArray prop = s.sub(s.mul(oneHot).mul(2)); // σ ⊙ (1 − 2e_i)
+                    NDArray prop = w.s.sub(w.s.mul(oneHot).mul(2)); // σ ⊙ (1 − 2e_i)
                     NDArray[] lq = vs.logPsi(prop);
                     NDArray logU = sub.create(u).toType(dtype, false).log();
-                    NDArray a = lq[0].sub(re).mul(2).gt(logU).toType(dtype, false); // [C]
-                    s = s.add(prop.sub(s).mul(a.expandDims(1)));
-                    re = re.add(lq[0].sub(re).mul(a));
-                    im = im.add(lq[1].sub(im).mul(a));
-                    acc = acc.add(a);
-                    proposals += chains;
+                    w.accept(prop, lq, lq[0].sub(w.re).mul(2).gt(logU).toType(dtype, false));
                 }
-                s.attach(step);
-                re.attach(step);
-                im.attach(step);
-                acc.attach(step);
-                accepted = acc;
+                w.attach(step);
             }
-            record(sw, recordFrom, s, re, im, outS, outRe, outIm);
+            w.record(sw, recordFrom);
         }
-        return finish(step, s, outS, outRe, outIm, accepted, proposals);
+        return finish(step, w);
     }
 
     @Override
