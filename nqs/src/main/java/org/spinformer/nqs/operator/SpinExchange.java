@@ -15,15 +15,14 @@ import org.spinformer.nqs.lattice.Lattice;
  * |…σ_i…σ_j…⟩ → |…σ_j…σ_i…⟩ has element ½J_b. Conserves total Sz: the Hilbert space is the Sz = 0 sector for an
  * even number of sites, else the full space. The shared body of {@link Heisenberg} (Δ = 1) and {@link Xxz}.
  */
-abstract class SpinExchange implements Operator {
+abstract class SpinExchange extends GraphOperator {
     private final Lattice lattice;
-    private final Graph graph;
-    private final Hilbert hilbert;
     private final double delta;
     private final int[][] bonds;
     private final double[] coupling;
 
     SpinExchange(Lattice lattice, double j1, double j2, double delta, Heisenberg.Units units) {
+        super(Graph.of(lattice), lattice.n() % 2 == 0 ? Hilbert.szZero(lattice.n()) : Hilbert.spinHalf(lattice.n()));
         if (!Double.isFinite(j1) || !Double.isFinite(j2)) {
             throw new IllegalArgumentException("couplings must be finite, got J1=" + j1 + " J2=" + j2);
         }
@@ -31,12 +30,10 @@ abstract class SpinExchange implements Operator {
             throw new IllegalArgumentException("anisotropy must be finite, got Delta=" + delta);
         }
         this.lattice = lattice;
-        this.graph = Graph.of(lattice);
-        this.hilbert = lattice.n() % 2 == 0 ? Hilbert.szZero(lattice.n()) : Hilbert.spinHalf(lattice.n());
         this.delta = delta;
         double scale = units == Heisenberg.Units.PAULI ? 4.0 : 1.0;
-        int[][] e1 = j1 == 0 ? new int[0][] : graph.edges(Graph.NEAREST);
-        int[][] e2 = j2 == 0 ? new int[0][] : graph.edges(Graph.NEXT_NEAREST);
+        int[][] e1 = j1 == 0 ? new int[0][] : graph().edges(Graph.NEAREST);
+        int[][] e2 = j2 == 0 ? new int[0][] : graph().edges(Graph.NEXT_NEAREST);
         bonds = new int[e1.length + e2.length][];
         coupling = new double[bonds.length];
         for (int b = 0; b < e1.length; b++) {
@@ -51,16 +48,6 @@ abstract class SpinExchange implements Operator {
 
     public Lattice lattice() {
         return lattice;
-    }
-
-    @Override
-    public Graph graph() {
-        return graph;
-    }
-
-    @Override
-    public Hilbert hilbert() {
-        return hilbert;
     }
 
     /** Bonds with non-zero coupling [NB][2]. */

@@ -16,19 +16,16 @@ import java.util.Locale;
  * nearest-neighbour (colour-0) edges of the graph. σˣ_i flips spin i with element −h, so the Hilbert space is the
  * full 2^N space (no Sz constraint). On the periodic chain the ground state is critical at h = J.
  */
-public final class TransverseFieldIsing implements Operator {
-    private final Graph graph;
-    private final Hilbert hilbert;
+public final class TransverseFieldIsing extends GraphOperator {
     private final double j;
     private final double h;
     private final int[][] bonds;
 
     public TransverseFieldIsing(Graph graph, double j, double h) {
+        super(graph, Hilbert.spinHalf(graph.n()));
         if (!Double.isFinite(j) || !Double.isFinite(h)) {
             throw new IllegalArgumentException("couplings must be finite, got J=" + j + " h=" + h);
         }
-        this.graph = graph;
-        this.hilbert = Hilbert.spinHalf(graph.n());
         this.j = j;
         this.h = h;
         this.bonds = j == 0 ? new int[0][] : graph.edges(Graph.NEAREST);
@@ -48,16 +45,6 @@ public final class TransverseFieldIsing implements Operator {
         return h;
     }
 
-    @Override
-    public Graph graph() {
-        return graph;
-    }
-
-    @Override
-    public Hilbert hilbert() {
-        return hilbert;
-    }
-
     /** −J Σ_⟨ij⟩ σ_iσ_j. */
     @Override
     public double diagonal(long s) {
@@ -75,7 +62,7 @@ public final class TransverseFieldIsing implements Operator {
         if (h == 0) {
             return 0;
         }
-        int n = graph.n();
+        int n = graph().n();
         for (int i = 0; i < n; i++) {
             to[i] = s ^ (1L << i);
             mel[i] = -h;
@@ -85,7 +72,7 @@ public final class TransverseFieldIsing implements Operator {
 
     @Override
     public int maxConnections() {
-        return h == 0 ? 0 : graph.n();
+        return h == 0 ? 0 : graph().n();
     }
 
     /** −J Σ_⟨ij⟩ σ_iσ_j [M] with σ_iσ_j = 1 − c²/2, c = σ_i − σ_j. */
@@ -94,7 +81,7 @@ public final class TransverseFieldIsing implements Operator {
         NDManager m = sigma.getManager();
         DataType dt = sigma.getDataType();
         long ms = sigma.getShape().get(0);
-        int n = graph.n();
+        int n = graph().n();
         if (bonds.length == 0) {
             return m.zeros(new Shape(ms), dt);
         }
@@ -131,8 +118,8 @@ public final class TransverseFieldIsing implements Operator {
      */
     @Override
     public double knownGroundStateEnergy() {
-        Lattice l = graph.lattice();
-        int n = graph.n();
+        Lattice l = graph().lattice();
+        int n = graph().n();
         if (l == null || l.kind() != Lattice.Kind.CHAIN || n < 3 || (j < 0 && n % 2 != 0)) {
             return Double.NaN;
         }
@@ -150,6 +137,6 @@ public final class TransverseFieldIsing implements Operator {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "TransverseFieldIsing(%s, J=%g, h=%g, Pauli)", graph, j, h);
+        return String.format(Locale.ROOT, "TransverseFieldIsing(%s, J=%g, h=%g, Pauli)", graph(), j, h);
     }
 }
