@@ -22,7 +22,8 @@ import java.util.Map;
  *       canonical constructor, so the copy is validated too; an unknown name or a value of the wrong type is an
  *       IllegalArgumentException naming it;</li>
  *   <li>one JSON form ({@link #toJson}): components in declaration order with snake_case keys, enums in lower
- *       case, arrays as arrays, nested records as objects.</li>
+ *       case, arrays as arrays, nested records as objects; {@link #fromJson} reads records of scalars, strings and
+ *       enums back.</li>
  * </ul>
  */
 public final class Records {
@@ -51,17 +52,14 @@ public final class Records {
     }
 
     /** A copy of {@code r} with the named components replaced (validated by the canonical constructor). */
-    @SuppressWarnings("unchecked")
     public static <R extends Record> R with(R r, Map<String, ?> changes) {
         RecordComponent[] cs = r.getClass().getRecordComponents();
         Object[] args = new Object[cs.length];
-        Class<?>[] types = new Class<?>[cs.length];
         Map<String, Object> left = new LinkedHashMap<>(changes);
         for (int i = 0; i < cs.length; i++) {
-            types[i] = cs[i].getType();
             String n = cs[i].getName();
             if (left.containsKey(n)) {
-                args[i] = coerce(left.remove(n), types[i], n);
+                args[i] = coerce(left.remove(n), cs[i].getType(), n);
             } else {
                 args[i] = get(r, cs[i]);
             }
@@ -69,17 +67,72 @@ public final class Records {
         if (!left.isEmpty()) {
             throw new IllegalArgumentException(r.getClass().getSimpleName() + " has no setting " + left.keySet());
         }
+        @SuppressWarnings("unchecked")
+        Class<R> type = (Class<R>) r.getClass();
+        return construct(type, args);
+    }
+
+    /**
+     * The record of {@code type} that {@link #toJson} wrote (keys other than its components' are ignored):
+     * scalars, strings and enums by their JSON form, through the canonical constructor; a missing or mistyped
+     * component is an IllegalArgumentException naming its key.
+     */
+    public static <R extends Record> R fromJson(Class<R> type, JsonObject o) {
+        RecordComponent[] cs = type.getRecordComponents();
+        Object[] args = new Object[cs.length];
+        for (int i = 0; i < cs.length; i++) {
+            String key = snake(cs[i].getName());
+            JsonElement e = o.get(key);
+            Class<?> t = cs[i].getType();
+            if (e == null || e.isJsonNull() || !e.isJsonPrimitive()) {
+                throw new IllegalArgumentException(type.getSimpleName() + " JSON lacks a value for '" + key + "'");
+            }
+            JsonPrimitive p = e.getAsJsonPrimitive();
+            try {
+                args[i] = t == int.class ? (Object) p.getAsBigDecimal().intValueExact()
+                        : t == long.class ? (Object) p.getAsBigDecimal().longValueExact()
+                        : t == double.class ? (Object) p.getAsDouble()
+                        : t == boolean.class && p.isBoolean() ? (Object) p.getAsBoolean()
+                        : t == String.class && p.isString() ? p.getAsString()
+                        : t.isEnum() && p.isString() ? enumValue(t, p.getAsString())
+                        : null;
+            } catch (ArithmeticException | NumberFormatException | UnsupportedOperationException ex) {
+                args[i] = null;
+            }
+            if (args[i] == null) {
+                throw new IllegalArgumentException(type.getSimpleName() + " JSON: '" + key + "' must be a "
+                        + t.getSimpleName() + ", got " + e);
+            }
+        }
+        return construct(type, args);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object enumValue(Class<?> t, String name) {
         try {
-            Constructor<?> k = r.getClass().getDeclaredConstructor(types);
+            return Enum.valueOf((Class) t, name.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static <R extends Record> R construct(Class<R> type, Object[] args) {
+        RecordComponent[] cs = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[cs.length];
+        for (int i = 0; i < cs.length; i++) {
+            types[i] = cs[i].getType();
+        }
+        try {
+            Constructor<R> k = type.getDeclaredConstructor(types);
             k.setAccessible(true);
-            return (R) k.newInstance(args);
+            return k.newInstance(args);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re; // the record's own validation message
             }
             throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot rebuild " + r.getClass().getName() + ": " + e, e);
+            throw new IllegalStateException("cannot build " + type.getName() + ": " + e, e);
         }
     }
 

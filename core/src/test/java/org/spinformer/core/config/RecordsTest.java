@@ -49,4 +49,31 @@ class RecordsTest {
                 + "\"inner\":{\"lr\":0.1,\"kind\":\"sgd\"},\"name\":\"x\"}", Records.toJson(BASE).toString());
         assertEquals("--factored-lr", Records.option("factoredLr"));
     }
+
+    record Flat(int vocab, long seed, double eps, boolean readoutAll, String form, Kind optimizer) {
+        Flat {
+            if (vocab < 2) {
+                throw new IllegalArgumentException("vocab must be >= 2, got " + vocab);
+            }
+        }
+    }
+
+    @Test
+    void flatRecordsReadBackFromTheirJson() {
+        Flat f = new Flat(60, 1L << 40, 1e-12, true, "free", Kind.SGD);
+        com.google.gson.JsonObject j = Records.toJson(f);
+        assertEquals("{\"vocab\":60,\"seed\":1099511627776,\"eps\":1.0E-12,\"readout_all\":true,\"form\":\"free\","
+                + "\"optimizer\":\"sgd\"}", j.toString());
+        assertEquals(f, Records.fromJson(Flat.class, j));
+        j.addProperty("vocab", 2.5);
+        IllegalArgumentException frac = assertThrows(IllegalArgumentException.class,
+                () -> Records.fromJson(Flat.class, j));
+        assertEquals("Flat JSON: 'vocab' must be a int, got 2.5", frac.getMessage());
+        j.addProperty("vocab", 1);
+        assertEquals("vocab must be >= 2, got 1", assertThrows(IllegalArgumentException.class,
+                () -> Records.fromJson(Flat.class, j)).getMessage());
+        j.remove("form");
+        assertEquals("Flat JSON lacks a value for 'form'", assertThrows(IllegalArgumentException.class,
+                () -> Records.fromJson(Flat.class, j)).getMessage());
+    }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
+import org.spinformer.core.config.Records;
 import org.spinformer.core.nn.BertStack;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Linear;
@@ -31,24 +32,16 @@ public final class BertMlm extends BaseMaskedLm {
             }
         }
 
+        /** {@code "kind": "bert"} and the components ({@link Records#toJson}). */
         public JsonObject toJson() {
             JsonObject o = new JsonObject();
             o.addProperty("kind", "bert");
-            o.addProperty("vocab", vocab);
-            o.addProperty("length", length);
-            o.addProperty("dim", dim);
-            o.addProperty("heads", heads);
-            o.addProperty("hidden", hidden);
-            o.addProperty("layers", layers);
-            o.addProperty("mask_id", maskId);
-            o.addProperty("seed", seed);
+            Records.toJson(this).entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
             return o;
         }
 
         public static Config fromJson(JsonObject o) {
-            return new Config(o.get("vocab").getAsInt(), o.get("length").getAsInt(), o.get("dim").getAsInt(),
-                    o.get("heads").getAsInt(), o.get("hidden").getAsInt(), o.get("layers").getAsInt(),
-                    o.get("mask_id").getAsInt(), o.get("seed").getAsLong());
+            return Records.fromJson(Config.class, o);
         }
     }
 

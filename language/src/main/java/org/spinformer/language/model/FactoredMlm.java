@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import org.spinformer.core.config.Records;
 import org.spinformer.core.nn.Embedding;
 import org.spinformer.core.nn.FactoredAttentionBlock;
 import org.spinformer.core.nn.Functional;
@@ -52,25 +53,16 @@ public final class FactoredMlm extends BaseMaskedLm {
             }
         }
 
+        /** {@code "kind": "factored"} and the components ({@link Records#toJson}). */
         public JsonObject toJson() {
             JsonObject o = new JsonObject();
             o.addProperty("kind", "factored");
-            o.addProperty("vocab", vocab);
-            o.addProperty("length", length);
-            o.addProperty("dim", dim);
-            o.addProperty("heads", heads);
-            o.addProperty("layers", layers);
-            o.addProperty("form", form);
-            o.addProperty("readout_all", readoutAll);
-            o.addProperty("mask_id", maskId);
-            o.addProperty("seed", seed);
+            Records.toJson(this).entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
             return o;
         }
 
         public static Config fromJson(JsonObject o) {
-            return new Config(o.get("vocab").getAsInt(), o.get("length").getAsInt(), o.get("dim").getAsInt(),
-                    o.get("heads").getAsInt(), o.get("layers").getAsInt(), o.get("form").getAsString(),
-                    o.get("readout_all").getAsBoolean(), o.get("mask_id").getAsInt(), o.get("seed").getAsLong());
+            return Records.fromJson(Config.class, o);
         }
     }
 
