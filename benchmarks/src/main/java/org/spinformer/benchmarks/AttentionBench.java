@@ -8,22 +8,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.spinformer.core.nn.Attention;
 import org.spinformer.core.nn.FactoredAttention;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * Attention forward and forward+backward through core's static functions: multi-head scaled dot-product
@@ -31,13 +23,8 @@ import java.util.concurrent.TimeUnit;
  * converts time to GFLOP/s with the analytic count in {@link Work} (backward counted as 2× forward) and
  * divides by the float32 matmul ceiling measured in the same run.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"})
-public class AttentionBench {
+public class AttentionBench extends JmhDefaults {
     @Param({"8"})
     public int batch;
 

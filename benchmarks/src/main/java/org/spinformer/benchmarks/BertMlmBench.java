@@ -6,18 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.spinformer.core.io.Npy;
 import org.spinformer.core.train.AdamW;
 import org.spinformer.core.train.Gradients;
@@ -31,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One BERT-style masked-language-model training step (language {@link BertMlm}: pre-LN, 4 layers, D = 64, 4 heads,
@@ -43,13 +34,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link #writeFixtures}) and checks the loss, every gradient and the parameters after one AdamW step before it
  * times the same step.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"})
-public class BertMlmBench {
+public class BertMlmBench extends JmhDefaults {
     static final int VOCAB = 2000;
     static final int LENGTH = 24;
     static final int DIM = 64;

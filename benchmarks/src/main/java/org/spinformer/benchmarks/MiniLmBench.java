@@ -11,18 +11,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.spinformer.representations.models.BertEncoder;
 import org.spinformer.representations.models.Models;
 
@@ -31,7 +23,6 @@ import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * all-MiniLM-L6-v2 forward on a batch of B sequences of T tokens (ids drawn from the vocabulary with [CLS] ...
@@ -39,13 +30,7 @@ import java.util.concurrent.TimeUnit;
  * the same ONNX file from the same jar with the same number of intra-op threads. Setup checks that both give the
  * same last hidden state (max abs difference ≤ 1e-4) before anything is timed.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"})
-public class MiniLmBench {
+public class MiniLmBench extends JmhDefaults {
     @Param({"32"})
     public int batch;
 
