@@ -26,22 +26,18 @@ while [ $# -gt 0 ]; do
 done
 case "$minutes" in ''|*[!0-9]*|0) echo "error: --minutes must be a positive whole number, got '$minutes'" >&2; exit 2 ;; esac
 
-declare -A where=(
-  [safetensors]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [shardedIndex]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [npy]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [onnx]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [tokenizer]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [utf8Lines]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [metricsLog]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [checkpointManifest]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [checkpointState]=core:org.spinformer.core.fuzz.ReaderFuzzTest
-  [configJson]=representations:org.spinformer.representations.models.ModelFuzzTest
-  [pairsTsv]=representations:org.spinformer.representations.models.ModelFuzzTest
-  [corpus]=language:org.spinformer.language.corpus.CorpusFuzzTest
+# module:test class, then its fuzz targets
+groups=(
+  "core:org.spinformer.core.fuzz.ReaderFuzzTest safetensors shardedIndex npy onnx tokenizer utf8Lines metricsLog checkpointManifest checkpointState"
+  "representations:org.spinformer.representations.models.ModelFuzzTest configJson pairsTsv"
+  "language:org.spinformer.language.corpus.CorpusFuzzTest corpus"
 )
-all=(safetensors shardedIndex npy onnx tokenizer utf8Lines metricsLog checkpointManifest checkpointState configJson
-     pairsTsv corpus)
+declare -A where=()
+all=()
+for g in "${groups[@]}"; do
+  read -r owner names <<<"$g"
+  for t in $names; do where[$t]="$owner"; all+=("$t"); done
+done
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 for t in "${targets[@]}"; do
   [ -n "${where[$t]:-}" ] || { echo "error: unknown target '$t' (one of: ${all[*]})" >&2; exit 2; }
