@@ -61,6 +61,37 @@ public interface Weights {
         return y;
     }
 
+    /** What a tapping {@link Weights} does with each parameterised output: see {@link #tap}. */
+    @FunctionalInterface
+    interface Tapper {
+        NDArray tap(Tap kind, String name, NDArray input, NDArray y);
+    }
+
+    /** Shared parameters from {@code source} whose parameterised outputs go through {@code tapper}. */
+    static Weights tapped(java.util.function.Function<String, NDArray> source, Tapper tapper) {
+        return new Weights() {
+            @Override
+            public NDArray get(String fullName) {
+                return source.apply(fullName);
+            }
+
+            @Override
+            public boolean perSample() {
+                return false;
+            }
+
+            @Override
+            public boolean taps() {
+                return true;
+            }
+
+            @Override
+            public NDArray tap(Tap kind, String name, NDArray input, NDArray y) {
+                return tapper.tap(kind, name, input, y);
+            }
+        };
+    }
+
     /** Shared arrays by full name (each of shape s). */
     static Weights shared(Map<String, NDArray> arrays) {
         return of(arrays, false);

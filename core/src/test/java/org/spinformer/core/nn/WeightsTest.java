@@ -89,30 +89,12 @@ class WeightsTest extends ManagedNnTest {
                 assertClose(plain, flat(e.getValue().apply(x, Weights.perSample(replicate(p, m)))), 1e-12,
                         name + " per sample");
                 List<String> seen = new ArrayList<>();
-                Weights tapped = new Weights() {
-                    @Override
-                    public NDArray get(String fullName) {
-                        return p.get(fullName);
-                    }
-
-                    @Override
-                    public boolean perSample() {
-                        return false;
-                    }
-
-                    @Override
-                    public boolean taps() {
-                        return true;
-                    }
-
-                    @Override
-                    public NDArray tap(Tap kind, String n, NDArray input, NDArray y) {
-                        seen.add(kind + " " + n);
-                        assertEquals(B, y.getShape().get(0));
-                        assertEquals(B, input.getShape().get(0));
-                        return y;
-                    }
-                };
+                Weights tapped = Weights.tapped(p::get, (kind, n, input, y) -> {
+                    seen.add(kind + " " + n);
+                    assertEquals(B, y.getShape().get(0));
+                    assertEquals(B, input.getShape().get(0));
+                    return y;
+                });
                 assertClose(plain, flat(e.getValue().apply(x, tapped)), 1e-12, name + " tapped");
                 assertEquals(seen.size(), seen.stream().distinct().count(), name + ": each output tapped once");
                 if (name.startsWith("EncoderLayer")) {

@@ -204,7 +204,7 @@ public final class ViT implements WaveFunction {
         Tapped taps = new Tapped(m);
         try {
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray[] lp = forward(sigma, taps);
+                NDArray[] lp = forward(sigma, taps.weights);
                 NDArray target = lp[0].get("0:" + split).sum();
                 if (split < rows) {
                     target = target.add(lp[1].get(split + ":").sum());
@@ -247,33 +247,19 @@ public final class ViT implements WaveFunction {
      * the tapped inputs are taken out of the blocks' scopes (they must outlive the backward pass) and returned to
      * the caller's scope by {@link #release}.
      */
-    private final class Tapped implements Weights {
+    private final class Tapped {
         private record Tap(Weights.Tap kind, String name, NDArray input, NDArray z) {}
 
         final NDManager m;
         final List<Tap> taps = new ArrayList<>();
+        final Weights weights = Weights.tapped(params::get, this::tap);
 
         Tapped(NDManager m) {
             this.m = m;
         }
 
-        @Override
-        public NDArray get(String fullName) {
-            return params.get(fullName);
-        }
-
-        @Override
-        public boolean perSample() {
-            return false;
-        }
-
-        @Override
-        public boolean taps() {
-            return true;
-        }
-
-        @Override
-        public NDArray tap(Weights.Tap kind, String name, NDArray input, NDArray y) {
+        /** Adds a zero leaf z to y (y + z): ∂ log ψ / ∂z per row is the output's per-sample gradient. */
+        NDArray tap(Weights.Tap kind, String name, NDArray input, NDArray y) {
             NDArray z = m.zeros(y.getShape(), y.getDataType());
             z.setRequiresGradient(true);
             NDScope.unregister(z, input);
