@@ -5,8 +5,6 @@ import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 import java.awt.Color;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +14,7 @@ import java.util.List;
  * Colours run along a viridis-like ramp from {@code min} (default: the smallest finite value) to {@code max}.
  * Non-finite cells are drawn at {@code min}.
  */
-public final class Heatmap {
+public final class Heatmap extends Plot {
     /** Viridis stops. */
     static final Color[] VIRIDIS = {new Color(68, 1, 84), new Color(59, 82, 139), new Color(33, 145, 140),
         new Color(94, 201, 98), new Color(253, 231, 37)};
@@ -50,6 +48,7 @@ public final class Heatmap {
     }
 
     /** The XChart chart. */
+    @Override
     public HeatMapChart toChart() {
         ChartFiles.headless();
         int rows = b.z.length;
@@ -105,16 +104,6 @@ public final class Heatmap {
         }
         c.addSeries(b.seriesName, xs, ys, cells);
         return c;
-    }
-
-    /** Writes a PNG or SVG file (by extension), atomically. */
-    public void write(Path file) throws IOException {
-        ChartFiles.write(toChart(), file);
-    }
-
-    /** Writes {@code base.png} and {@code base.svg}; returns both paths. */
-    public Path[] save(Path base) throws IOException {
-        return ChartFiles.writeBoth(toChart(), base);
     }
 
     /** Builder: {@code setValues} required. */

@@ -9,8 +9,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +24,7 @@ import java.util.List;
  * On a log axis, points with a non-positive coordinate are dropped and a band's lower edge is floored at y/10.
  * Non-finite points are always dropped.
  */
-public final class LineChart {
+public final class LineChart extends Plot {
     /** Colours (Tableau 10) assigned to series in order. */
     static final Color[] PALETTE = {
         new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
@@ -47,6 +45,7 @@ public final class LineChart {
     }
 
     /** The XChart chart (for callers that want to style it further). */
+    @Override
     public XYChart toChart() {
         ChartFiles.headless();
         XYChart c = new XYChartBuilder().width(b.width).height(b.height).title(b.title).xAxisTitle(b.xLabel)
@@ -140,16 +139,6 @@ public final class LineChart {
         }
         return new double[][] {java.util.Arrays.copyOf(x, m), java.util.Arrays.copyOf(y, m),
             e == null ? null : java.util.Arrays.copyOf(e, m)};
-    }
-
-    /** Writes a PNG or SVG file (by extension), atomically. */
-    public void write(Path file) throws IOException {
-        ChartFiles.write(toChart(), file);
-    }
-
-    /** Writes {@code base.png} and {@code base.svg}; returns both paths. */
-    public Path[] save(Path base) throws IOException {
-        return ChartFiles.writeBoth(toChart(), base);
     }
 
     /** Builder: at least one {@code addSeries}; everything else optional. */

@@ -1,5 +1,9 @@
 package org.spinformer.nqs.operator;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.spinformer.nqs.graph.Graph;
 import org.spinformer.nqs.hilbert.Hilbert;
 
@@ -21,5 +25,14 @@ abstract class GraphOperator implements Operator {
     @Override
     public Hilbert hilbert() {
         return hilbert;
+    }
+
+    /** No connected configuration: conn [M,0,N] and mels [M,0]. */
+    static Connections none(NDArray sigma) {
+        NDManager m = sigma.getManager();
+        DataType dt = sigma.getDataType();
+        long ms = sigma.getShape().get(0);
+        long n = sigma.getShape().get(1);
+        return new Connections(m.zeros(new Shape(ms, 0, n), dt), m.zeros(new Shape(ms, 0), dt));
     }
 }

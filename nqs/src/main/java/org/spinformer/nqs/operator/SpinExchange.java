@@ -130,13 +130,13 @@ abstract class SpinExchange extends GraphOperator {
     /** conn_b = σ − c_b D_b [M,NB,N], mels_b = ¼|c_b| J_b (½J_b on anti-aligned bonds, else 0). */
     @Override
     public Connections connections(NDArray sigma) {
+        if (bonds.length == 0) {
+            return none(sigma);
+        }
         NDManager m = sigma.getManager();
         DataType dt = sigma.getDataType();
         long ms = sigma.getShape().get(0);
         long n = sigma.getShape().get(1);
-        if (bonds.length == 0) {
-            return new Connections(m.zeros(new Shape(ms, 0, n), dt), m.zeros(new Shape(ms, 0), dt));
-        }
         NDArray d = bondMatrix(m, dt); // [NB,N]
         NDArray c = sigma.matMul(d.transpose()); // [M,NB]
         NDArray conn = sigma.expandDims(1).sub(c.expandDims(2).mul(d.expandDims(0))); // [M,NB,N]

@@ -98,13 +98,13 @@ public final class TransverseFieldIsing extends GraphOperator {
     /** conn_i = σ with spin i flipped, σ ⊙ (1 − 2e_i) [M,N,N]; mels = −h [M,N] (K = 0 when h = 0). */
     @Override
     public Connections connections(NDArray sigma) {
+        if (h == 0) {
+            return none(sigma);
+        }
         NDManager m = sigma.getManager();
         DataType dt = sigma.getDataType();
         long ms = sigma.getShape().get(0);
         long n = sigma.getShape().get(1);
-        if (h == 0) {
-            return new Connections(m.zeros(new Shape(ms, 0, n), dt), m.zeros(new Shape(ms, 0), dt));
-        }
         NDArray flip = m.eye((int) n).mul(-2).add(1).toType(dt, false); // [N,N], row i = 1 − 2e_i
         NDArray conn = sigma.expandDims(1).mul(flip.expandDims(0)); // [M,N,N]
         NDArray mels = m.ones(new Shape(ms, n), dt).mul(-h);
