@@ -1,14 +1,12 @@
 package org.spinformer.core.train;
 
+import org.spinformer.core.testing.OneThreadTest;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.spinformer.core.engine.Torch;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.device.Devices;
@@ -32,22 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * those of an uninterrupted 20-step run bit for bit on CPU. The batches come from a stateful {@link Rng}
  * and the learning rate from a warm-up schedule, so a lost random state or step would show.
  */
-class ResumeTest {
-    private static int threads;
+class ResumeTest extends OneThreadTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void oneThread() {
-        Devices.engine();
-        threads = Torch.setThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        Torch.setThreads(threads);
-    }
 
     /** A one-layer BERT-style encoder regressing a random target; data from a stateful stream. */
     private static final class Run implements AutoCloseable {

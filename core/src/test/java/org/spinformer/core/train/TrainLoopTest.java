@@ -1,5 +1,6 @@
 package org.spinformer.core.train;
 
+import org.spinformer.core.testing.OneThreadTest;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -7,10 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.spinformer.core.engine.Torch;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.device.Devices;
 
@@ -23,24 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-step memory pattern: a 5,000-step loop keeps the number of live native arrays flat. */
-class TrainLoopTest {
+class TrainLoopTest extends OneThreadTest {
     private static final long SEED = 7L;
-    private static int threads;
-
-    /**
-     * Tiny tensors: one intra-op thread. With PyTorch's default (one per core) a backward pass of this model costs
-     * ~15 ms instead of ~0.3 ms on an oversubscribed 2-core machine (OpenMP hand-offs).
-     */
-    @BeforeAll
-    static void oneThread() {
-        Devices.engine();
-        threads = Torch.setThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        Torch.setThreads(threads);
-    }
 
     /** Live arrays of {@code m} and all its sub-managers. */
     static int live(NDManager m) {
