@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -72,12 +71,7 @@ class SymmetrizedTest extends CpuManagerTest {
     }
 
     private static NDArray spins(NDManager m, int rows, int n, long seed) {
-        Random r = new Random(seed);
-        double[] v = new double[rows * n];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextBoolean() ? 1 : -1;
-        }
-        return m.create(v, new Shape(rows, n));
+        return WaveFunctionContractTest.spins(m, rows, n, seed);
     }
 
     private static double[] permuted(double[] s, int rows, int n, int[] g, int sign) {

@@ -47,7 +47,8 @@ class WaveFunctionContractTest extends CpuManagerTest {
                     f64, m, 5), sq, f64, m)));
     }
 
-    private static NDArray spins(NDManager m, int rows, int n, long seed) {
+    /** {@code rows} random ±1 configurations of {@code n} spins from {@code seed} (float64). */
+    static NDArray spins(NDManager m, int rows, int n, long seed) {
         Random r = new Random(seed);
         double[] v = new double[rows * n];
         for (int i = 0; i < v.length; i++) {

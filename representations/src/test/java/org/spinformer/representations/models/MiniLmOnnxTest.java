@@ -99,18 +99,10 @@ class MiniLmOnnxTest extends CpuTest {
         long[][] ids = model.tokenizer().encode(SENTENCES);
         // ours: one padded batch of all sentences, token states of the last layer
         int n = ids.length;
-        int t = 0;
-        for (long[] r : ids) {
-            t = Math.max(t, r.length);
-        }
-        long[] flat = new long[n * t];
-        long[] mask = new long[n * t];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(ids[i], 0, flat, i * t, ids[i].length);
-            for (int j = 0; j < ids[i].length; j++) {
-                mask[i * t + j] = 1;
-            }
-        }
+        TinyDecoderTest.Padded pb = TinyDecoderTest.Padded.of(ids, 0);
+        int t = pb.t();
+        long[] flat = pb.ids();
+        long[] mask = pb.mask();
         double maxErr = 0;
         List<float[][]> reference = new ArrayList<>();
         OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -369,22 +369,33 @@ class TinyDecoderTest {
 
     // ---------------------------------------------------------------------------------------------- checks
 
+    /** Token rows as one batch [N,T] (row-major), T the longest row; padding {@code pad}, mask 1 on real tokens. */
+    record Padded(long[] ids, long[] mask, int t) {
+        static Padded of(long[][] rows, long pad) {
+            int t = 0;
+            for (long[] r : rows) {
+                t = Math.max(t, r.length);
+            }
+            long[] flat = new long[rows.length * t];
+            long[] mask = new long[rows.length * t];
+            java.util.Arrays.fill(flat, pad);
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(rows[i], 0, flat, i * t, rows[i].length);
+                java.util.Arrays.fill(mask, i * t, i * t + rows[i].length, 1);
+            }
+            return new Padded(flat, mask, t);
+        }
+    }
+
     /** Runs all texts as one padded batch and one by one, and compares both with the reference. */
     static void check(HiddenStateModel model, java.util.function.Function<long[], double[][][]> reference) {
         long[][] ids = model.tokenizer().encode(TEXTS);
         assertArrayEquals(new long[] {3, 5, 1, 7, 2}, ids[0]);
         int n = ids.length;
-        int t = 0;
-        for (long[] r : ids) {
-            t = Math.max(t, r.length);
-        }
-        long[] flat = new long[n * t];
-        long[] mask = new long[n * t];
-        java.util.Arrays.fill(flat, 9); // a real token id in the padding: the mask must hide it
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(ids[i], 0, flat, i * t, ids[i].length);
-            java.util.Arrays.fill(mask, i * t, i * t + ids[i].length, 1);
-        }
+        Padded pb = Padded.of(ids, 9); // a real token id in the padding: the mask must hide it
+        int t = pb.t();
+        long[] flat = pb.ids();
+        long[] mask = pb.mask();
         long[] flat0 = flat.clone();
         for (int i = 0; i < flat0.length; i++) {
             if (mask[i] == 0) {
