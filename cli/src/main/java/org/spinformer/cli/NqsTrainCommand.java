@@ -36,6 +36,11 @@ public final class NqsTrainCommand implements Callable<Integer> {
             + "tfim (-J sum sz.sz - h sum sx over nearest neighbours, Pauli matrices, --j, --h; no Sz constraint) "
             + "(default: ${DEFAULT-VALUE}).")
     String hamiltonian = D.hamiltonian();
+    @Option(names = "--symmetry", description = "Project the model onto the symmetric sector: none, or a '+'-joined "
+            + "set of patch (translations inside a patch), point (C4v/C6v about site 0; L x L lattices), space (all "
+            + "translations x point group) and flip (global spin flip with the ground state's character) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String symmetry = D.symmetry();
     @Option(names = "--j2", description = "Next-nearest coupling J2 (J1 = 1), heisenberg and xxz "
             + "(default: ${DEFAULT-VALUE}).")
     double j2 = D.j2();
@@ -124,7 +129,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
                 "optimizer", optimizer, "seed", run.seed(), "dtype", dtype, "chunk", chunk, "marshall", marshall,
                 "checkpointEvery", checkpointEvery, "thermalize", thermalize, "discard", discard,
                 "maxMinutes", maxMinutes, "momentum", momentum, "hamiltonian", hamiltonian, "delta", delta,
-                "field", field, "isingJ", isingJ);
+                "field", field, "isingJ", isingJ, "symmetry", symmetry);
         Vmc.Result r = Training.run(spec, run.out(), resume, allowConfigChange, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),

@@ -10,14 +10,15 @@ import org.spinformer.core.config.Records;
  * step that exceeds it. {@code momentum} μ: SR with SPRING momentum (0: plain SR). {@code hamiltonian}:
  * {@code heisenberg} (J1 = 1, {@code j2}), {@code xxz} (J1 = 1, {@code j2}, anisotropy {@code delta}) or
  * {@code tfim} (−J Σ σᶻσᶻ − h Σ σˣ with {@code isingJ} = J and {@code field} = h, Pauli matrices; {@code j2} and
- * {@code units} do not apply).
+ * {@code units} do not apply). {@code symmetry}: the projection of {@link Training#symmetrize} ({@code none}, or a
+ * {@code +}-joined set of {@code patch}, {@code point}, {@code space}, {@code flip}).
  */
 public record TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
                         int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains, int steps,
                         double lr, String lrSchedule, double diagShift, double diagShiftFinal, String optimizer,
                         long seed, String dtype, int chunk, boolean marshall, int checkpointEvery, int thermalize,
                         int discard, double maxMinutes, double momentum, String hamiltonian, double delta,
-                        double field, double isingJ) {
+                        double field, double isingJ, String symmetry) {
     /** The one place these settings are checked; messages name the {@code nqs train} options. */
     public TrainSpec {
         try {
@@ -58,6 +59,9 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         need(Double.isFinite(delta), "--delta must be a finite number, got " + delta);
         need(Double.isFinite(field), "--h must be a finite number, got " + field);
         need(Double.isFinite(isingJ), "--j must be a finite number, got " + isingJ);
+        symmetry = symmetry == null ? "none" : symmetry.trim().toLowerCase(java.util.Locale.ROOT);
+        need(Training.validSymmetry(symmetry), "--symmetry must be none or a '+'-joined set of patch, point, "
+                + "space and flip (e.g. patch+point+flip), got '" + symmetry + "'");
     }
 
     private static boolean oneOf(String value, String... allowed) {
@@ -91,7 +95,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
     public static TrainSpec defaults() {
         return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 16, 4, AUTO_PATCH, 32, 0.1, "exact", 1024, 64, 300,
                 0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 512, false, 50, 50, 2, 0, 0, "heisenberg", 1.0, 1.0,
-                1.0);
+                1.0, "none");
     }
 
     public TrainSpec withSteps(int s) {
@@ -139,6 +143,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         o.addProperty("delta", delta);
         o.addProperty("h", field);
         o.addProperty("j", isingJ);
+        o.addProperty("symmetry", symmetry);
         return o;
     }
 }

@@ -14,6 +14,7 @@ import org.spinformer.nqs.exact.ExactDiagonalization;
 import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.model.Jastrow;
 import org.spinformer.nqs.model.MarshallSign;
+import org.spinformer.nqs.model.Symmetrized;
 import org.spinformer.nqs.model.ViT;
 import org.spinformer.nqs.model.WaveFunction;
 import org.spinformer.nqs.operator.Heisenberg;
@@ -94,7 +95,67 @@ public final class Training {
             default:
                 throw new IllegalArgumentException("bad model '" + s.model() + "': use vit or jastrow");
         }
-        return s.marshall() ? new MarshallSign(wf, l, dt, m) : wf;
+        wf = s.marshall() ? new MarshallSign(wf, l, dt, m) : wf;
+        return symmetrize(s, l, wf, dt, m);
+    }
+
+    private static final List<String> SYMMETRY_PARTS = List.of("patch", "point", "space", "flip");
+
+    /** Whether {@code spec} is {@code none} or a '+'-joined set of {@code patch, point, space, flip}. */
+    static boolean validSymmetry(String spec) {
+        if (spec.equals("none")) {
+            return true;
+        }
+        List<String> parts = List.of(spec.split("\\+", -1));
+        return !parts.isEmpty() && parts.stream().allMatch(SYMMETRY_PARTS::contains)
+                && parts.stream().distinct().count() == parts.size()
+                && !(parts.contains("space") && (parts.contains("patch") || parts.contains("point")));
+    }
+
+    /**
+     * The model projected onto the symmetric sector ({@link Symmetrized}, trivial representation): {@code patch}
+     * = the translations inside one b×b patch (the coset the patched ViT is not invariant under), {@code point} =
+     * the point group about site 0 (C4v, C6v; L×L lattices), both together their products, {@code space} = every
+     * translation times the point group, {@code flip} = also the global spin flip, with the ground state's
+     * character: (−1)^(N/2) for the Sz = 0 Heisenberg and XXZ models (Marshall-Lieb-Mattis), +1 for the
+     * transverse-field Ising model. {@code none}: the model itself.
+     */
+    public static WaveFunction symmetrize(TrainSpec s, Lattice l, WaveFunction wf, DataType dt, NDManager m) {
+        if (s.symmetry().equals("none")) {
+            return wf;
+        }
+        List<String> parts = List.of(s.symmetry().split("\\+"));
+        List<int[]> perms = new ArrayList<>();
+        perms.add(l.translation(0, 0));
+        if (parts.contains("space")) {
+            perms = l.spaceGroup();
+        } else {
+            if (parts.contains("patch")) {
+                int b = l.kind() == Lattice.Kind.CHAIN ? Math.max(1, s.patch()) : s.resolvedPatch(l.n());
+                perms = new ArrayList<>();
+                for (int dx = 0; dx < b; dx++) {
+                    for (int dy = 0; dy < (l.kind() == Lattice.Kind.CHAIN ? 1 : b); dy++) {
+                        perms.add(l.translation(dx, dy));
+                    }
+                }
+            }
+            if (parts.contains("point")) {
+                List<int[]> prod = new ArrayList<>();
+                for (int[] t : perms) {
+                    for (int[] g : l.pointGroup()) {
+                        int[] c = new int[l.n()];
+                        for (int i = 0; i < c.length; i++) {
+                            c[i] = t[g[i]];
+                        }
+                        prod.add(c);
+                    }
+                }
+                perms = prod;
+            }
+        }
+        boolean flip = parts.contains("flip");
+        int character = s.hamiltonian().equals("tfim") || (l.n() / 2) % 2 == 0 ? 1 : -1;
+        return new Symmetrized(wf, perms, flip, character, dt, m);
     }
 
     /**
@@ -167,7 +228,7 @@ public final class Training {
         if (!oldKind.equals(nowKind)) {
             diffs.add("hamiltonian (checkpoint " + oldKind + ", now " + nowKind + ")");
         }
-        List<String> keys = new ArrayList<>(List.of("lattice", "size", "model"));
+        List<String> keys = new ArrayList<>(List.of("lattice", "size", "model", "symmetry"));
         switch (nowKind) {
             case "heisenberg" -> keys.addAll(List.of("j2", "units"));
             case "xxz" -> keys.addAll(List.of("j2", "delta", "units"));
@@ -180,7 +241,10 @@ public final class Training {
             if (k.equals("units") && a == null) {
                 a = new com.google.gson.JsonPrimitive("spin"); // the default before units were recorded
             }
-            boolean numeric = !List.of("lattice", "size", "model", "units").contains(k);
+            if (k.equals("symmetry") && a == null) {
+                a = new com.google.gson.JsonPrimitive("none"); // before symmetries existed
+            }
+            boolean numeric = !List.of("lattice", "size", "model", "units", "symmetry").contains(k);
             boolean same = numeric
                     ? a != null && b != null && a.isJsonPrimitive() && a.getAsJsonPrimitive().isNumber()
                             && a.getAsDouble() == b.getAsDouble()
