@@ -43,6 +43,12 @@ public final class NqsExactCommand implements Callable<Integer> {
     String units = "spin";
     @Option(names = "--correlations", description = "Also compute <S_0.S_r> and S(q) (spin-1/2 units).")
     boolean correlations;
+    @Option(names = "--symmetry", description = "Also the lowest energy of a symmetric sector, as nqs train "
+            + "--symmetry projects: a '+'-joined set of patch, point, space and flip (trivial representation; flip "
+            + "with the ground state's character) (default: ${DEFAULT-VALUE}: none).")
+    String symmetry = "none";
+    @Option(names = "--patch", description = "Patch side for --symmetry patch (default: ${DEFAULT-VALUE}).")
+    int patch = 2;
 
     @Override
     public Integer call() {
@@ -65,6 +71,19 @@ public final class NqsExactCommand implements Callable<Integer> {
         o.addProperty("lanczos_steps", r.iterations());
         o.addProperty("residual", r.residual());
         o.addProperty("seconds", secs);
+        if (!symmetry.equals("none")) {
+            long t1 = System.nanoTime();
+            ExactDiagonalization.Sector g = Training.sector(symmetry, l, patch, hamiltonian);
+            ExactDiagonalization.Result rs = ed.groundState(g, 300, 1L);
+            double ss = (System.nanoTime() - t1) / 1e9;
+            System.out.printf(Locale.ROOT, "sector %s (|G| = %d): E = %.10f, E/N = %.10f (%d Lanczos steps, residual "
+                    + "%.1e, %.1f s)%n", symmetry, g.perms().size() * (g.flip() ? 2 : 1), rs.energy(),
+                    rs.energyPerSite(), rs.iterations(), rs.residual(), ss);
+            o.addProperty("symmetry", symmetry);
+            o.addProperty("sector_energy", rs.energy());
+            o.addProperty("sector_energy_per_site", rs.energyPerSite());
+            o.addProperty("sector_residual", rs.residual());
+        }
         if (correlations) {
             double[] c = ed.correlations(r.vector());
             double[][] s = StructureFactor.compute(l, c);
@@ -104,6 +123,9 @@ public final class NqsExactCommand implements Callable<Integer> {
     void validate() {
         // the one place nqs settings are checked (same messages as nqs train)
         org.spinformer.nqs.driver.TrainSpec.defaults().with("lattice", lattice, "size", size, "j2", j2,
-                "hamiltonian", hamiltonian, "delta", delta, "field", field, "isingJ", isingJ);
+                "hamiltonian", hamiltonian, "delta", delta, "field", field, "isingJ", isingJ, "symmetry", symmetry);
+        if (patch < 1) {
+            throw new IllegalArgumentException("--patch must be >= 1, got " + patch);
+        }
     }
 }

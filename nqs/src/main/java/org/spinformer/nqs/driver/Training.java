@@ -124,17 +124,31 @@ public final class Training {
         if (s.symmetry().equals("none")) {
             return wf;
         }
-        List<String> parts = List.of(s.symmetry().split("\\+"));
+        int patch = l.kind() == Lattice.Kind.CHAIN ? Math.max(1, s.patch()) : s.resolvedPatch(l.n());
+        ExactDiagonalization.Sector g = sector(s.symmetry(), l, patch, s.hamiltonian());
+        return new Symmetrized(wf, g.perms(), g.flip(), g.flipCharacter(), dt, m);
+    }
+
+    /**
+     * The group of a {@code --symmetry} value (see {@link #symmetrize}) on {@code l} with patches of side
+     * {@code patch}, as an exact-diagonalisation sector: the permutations in the trivial representation and the
+     * spin flip with the ground state's character for {@code hamiltonian}.
+     */
+    public static ExactDiagonalization.Sector sector(String symmetry, Lattice l, int patch, String hamiltonian) {
+        if (!validSymmetry(symmetry)) {
+            throw new IllegalArgumentException("--symmetry must be none or a '+'-joined set of patch, point, space "
+                    + "and flip, got '" + symmetry + "'");
+        }
+        List<String> parts = symmetry.equals("none") ? List.of() : List.of(symmetry.split("\\+"));
         List<int[]> perms = new ArrayList<>();
         perms.add(l.translation(0, 0));
         if (parts.contains("space")) {
             perms = l.spaceGroup();
         } else {
             if (parts.contains("patch")) {
-                int b = l.kind() == Lattice.Kind.CHAIN ? Math.max(1, s.patch()) : s.resolvedPatch(l.n());
                 perms = new ArrayList<>();
-                for (int dx = 0; dx < b; dx++) {
-                    for (int dy = 0; dy < (l.kind() == Lattice.Kind.CHAIN ? 1 : b); dy++) {
+                for (int dx = 0; dx < patch; dx++) {
+                    for (int dy = 0; dy < (l.kind() == Lattice.Kind.CHAIN ? 1 : patch); dy++) {
                         perms.add(l.translation(dx, dy));
                     }
                 }
@@ -153,9 +167,8 @@ public final class Training {
                 perms = prod;
             }
         }
-        boolean flip = parts.contains("flip");
-        int character = s.hamiltonian().equals("tfim") || (l.n() / 2) % 2 == 0 ? 1 : -1;
-        return new Symmetrized(wf, perms, flip, character, dt, m);
+        int character = hamiltonian.equals("tfim") || (l.n() / 2) % 2 == 0 ? 1 : -1;
+        return new ExactDiagonalization.Sector(perms, parts.contains("flip"), character);
     }
 
     /**

@@ -131,6 +131,81 @@ public final class ExactDiagonalization {
      * the first excited state of the Hilbert space, which shows whether the ground state is degenerate.
      */
     public Result lowestOrthogonalTo(double[][] deflate, int maxIter, long seed) {
+        return lowest(deflate, null, maxIter, seed);
+    }
+
+    /**
+     * A symmetry sector: the site permutations of a group (the identity among them) in the trivial representation,
+     * optionally times the global spin flip with character ±1 ({@code flipCharacter}; ignored without
+     * {@code flip}).
+     */
+    public record Sector(java.util.List<int[]> perms, boolean flip, int flipCharacter) {
+        public Sector {
+            if (perms.isEmpty()) {
+                throw new IllegalArgumentException("a sector needs at least the identity");
+            }
+            if (flip && Math.abs(flipCharacter) != 1) {
+                throw new IllegalArgumentException("the spin-flip character must be +1 or -1, got " + flipCharacter);
+            }
+        }
+    }
+
+    /**
+     * The lowest state of a symmetry sector: Lanczos from a start vector projected onto it, every H v projected
+     * again (H commutes with the group, so that only removes round-off). The projector P = (1/|G|) Σ_g χ(g) U_g
+     * works on the full basis through one precomputed rank table per group element.
+     */
+    public Result groundState(Sector sector, int maxIter, long seed) {
+        return lowest(new double[0][], new Projector(sector), maxIter, seed);
+    }
+
+    /** P v = (1/|G|) Σ_g χ(g) U_g v, in place. */
+    private final class Projector {
+        private final int[][] to; // [G][dim]: rank of g(s_r)
+        private final double[] chi;
+
+        Projector(Sector sector) {
+            int n = basis.sites();
+            int g = sector.perms().size() * (sector.flip() ? 2 : 1);
+            to = new int[g][];
+            chi = new double[g];
+            long mask = n == 64 ? -1L : (1L << n) - 1;
+            for (int k = 0; k < g; k++) {
+                int[] perm = sector.perms().get(k % sector.perms().size());
+                if (perm.length != n) {
+                    throw new IllegalArgumentException("permutation of " + perm.length + " sites on " + n + " sites");
+                }
+                boolean flipped = k >= sector.perms().size();
+                chi[k] = flipped ? sector.flipCharacter() : 1;
+                int[] t = new int[basis.size()];
+                IntStream.range(0, basis.size()).parallel().forEach(r -> {
+                    long st = basis.state(r);
+                    long img = 0;
+                    for (int i = 0; i < n; i++) {
+                        if ((st >>> i & 1L) != 0) {
+                            img |= 1L << perm[i];
+                        }
+                    }
+                    t[r] = rank(flipped ? ~img & mask : img);
+                });
+                to[k] = t;
+            }
+        }
+
+        void apply(double[] v) {
+            double[] y = new double[v.length];
+            for (int k = 0; k < to.length; k++) {
+                int[] t = to[k];
+                double c = chi[k] / to.length;
+                for (int r = 0; r < v.length; r++) {
+                    y[t[r]] += c * v[r];
+                }
+            }
+            System.arraycopy(y, 0, v, 0, v.length);
+        }
+    }
+
+    private Result lowest(double[][] deflate, Projector sector, int maxIter, long seed) {
         int dim = basis.size();
         double[] v0 = new double[dim];
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -138,10 +213,16 @@ public final class ExactDiagonalization {
             v0[i] = rnd.nextDouble() - 0.5;
         }
         project(v0, deflate);
+        if (sector != null) {
+            sector.apply(v0);
+            if (dot(v0, v0) < 1e-20) {
+                throw new IllegalArgumentException("the symmetry sector is empty in " + basis);
+            }
+        }
         scale(v0, 1.0 / Math.sqrt(dot(v0, v0)));
         double[] alpha = new double[maxIter];
         double[] beta = new double[maxIter];
-        int k = lanczos(v0, alpha, beta, maxIter, null, deflate);
+        int k = lanczos(v0, alpha, beta, maxIter, null, deflate, sector);
         double[] c = lowestVector(Arrays.copyOf(alpha, k), Arrays.copyOf(beta, k), k);
         double[] gs = new double[dim];
         lanczos(v0, alpha, beta, k, (j, vj) -> {
@@ -149,8 +230,11 @@ public final class ExactDiagonalization {
             for (int i = 0; i < dim; i++) {
                 gs[i] += cj * vj[i];
             }
-        }, deflate);
+        }, deflate, sector);
         project(gs, deflate);
+        if (sector != null) {
+            sector.apply(gs);
+        }
         scale(gs, 1.0 / Math.sqrt(dot(gs, gs)));
         double[] hv = new double[dim];
         apply(gs, hv);
@@ -220,7 +304,8 @@ public final class ExactDiagonalization {
      * Plain Lanczos; returns the number of steps done. With a sink, replays exactly {@code steps} steps. Every H v
      * is projected off the {@code deflate} vectors.
      */
-    private int lanczos(double[] v0, double[] alpha, double[] beta, int steps, VectorSink sink, double[][] deflate) {
+    private int lanczos(double[] v0, double[] alpha, double[] beta, int steps, VectorSink sink, double[][] deflate,
+                        Projector sector) {
         int dim = v0.length;
         double[] v = v0.clone();
         double[] vPrev = new double[dim];
@@ -231,6 +316,9 @@ public final class ExactDiagonalization {
             }
             apply(v, w);
             project(w, deflate);
+            if (sector != null) {
+                sector.apply(w);
+            }
             double a = dot(w, v);
             double bPrev = j == 0 ? 0 : beta[j - 1];
             for (int i = 0; i < dim; i++) {
