@@ -1,27 +1,21 @@
 package org.spinformer.core.io;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.spinformer.core.testing.CpuTest;
 
 /**
- * Shared fixture of the reader/writer tests: one CPU base manager per test class, opened before its first test
- * and closed after its last; tests take sub-managers of it.
+ * {@link CpuTest} with the class's CPU manager as an instance field {@code manager} (per-class test instance), for
+ * the reader/writer tests and others that take sub-managers of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class CpuManagerTest {
-    /** The class's CPU manager. */
+public abstract class CpuManagerTest extends CpuTest {
+    /** The class's CPU manager (the same as {@link CpuTest#m}). */
     protected NDManager manager;
 
     @BeforeAll
-    public void openManager() {
-        manager = NDManager.newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    public void closeManager() {
-        manager.close();
+    public void nameManager() {
+        manager = m;
     }
 }

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The contract every {@link WaveFunction} keeps, run against the ViT (patch 1 and 2), the Jastrow and the Marshall
- * sign decorator: per-sample parameters (each replicated over the batch) give the shared-parameter log ψ; the fast
+ * The contract every {@link WaveFunction} keeps, run against the ViT (patch 1 and 2), the Jastrow, the Marshall
+ * sign decorator and the symmetric projection: per-sample parameters (each replicated over the batch) give the shared-parameter log ψ; the fast
  * Jacobian equals the weight-replication reference; ψ is invariant under every symmetry it declares; it reports
  * positive FLOPs and a config.
  */
@@ -44,7 +44,10 @@ class WaveFunctionContractTest extends CpuManagerTest {
             new Model("vit patch 2", sq, m -> new ViT(sq, new ViT.Config(8, 1, 2, 2, 16, 1.0), f64, m, 5)),
             new Model("jastrow", tri, m -> new Jastrow(tri, f64, m, 5)),
             new Model("marshall(vit)", sq, m -> new MarshallSign(new ViT(sq, new ViT.Config(8, 1, 2, 2, 16, 1.0),
-                    f64, m, 5), sq, f64, m)));
+                    f64, m, 5), sq, f64, m)),
+            new Model("symmetrized(vit patch 2; patch+point+flip)", sq, m -> new Symmetrized(new ViT(sq,
+                    new ViT.Config(8, 1, 2, 2, 16, 1.0), f64, m, 5), org.spinformer.nqs.driver.Training.sector(
+                    "patch+point+flip", sq, 2, "heisenberg").perms(), true, 1, f64, m)));
     }
 
     /** {@code rows} random ±1 configurations of {@code n} spins from {@code seed} (float64). */
