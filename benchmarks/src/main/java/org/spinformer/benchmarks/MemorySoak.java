@@ -28,13 +28,14 @@ import java.util.Map;
 
 /**
  * Memory soak: runs a long training job in this JVM through the same code as the CLI (checkpoints and logs
- * included) and samples, once a second, the resident set size (VmRSS), the number of live NDArrays under the
+ * included) and samples, every {@code --interval-ms} (default once a second), the resident set size (VmRSS), the number of live NDArrays under the
  * engine's root manager and the Java heap, with the job's step read from the tail of its log. After a warm-up
  * (the first 10 % of steps) each quantity's drift is (median of the last 10 % − median of 10–20 %) / median of
  * 10–20 %; the target is |drift| ≤ 5 %.
  *
  * <pre>
- * MemorySoak --job nqs|mlm [--steps 10000] [--out DIR]
+ * MemorySoak --job nqs|mlm [--steps 10000] [--interval-ms 1000] [--out DIR]
+ * MemorySoak --job nqs|mlm --replot DIR     (drifts and plot again from DIR/&lt;job&gt;-samples.csv)
  * </pre>
  * nqs: SR on the 4x4 J1-J2 (J2 = 0.5) Heisenberg model, a ViT with one layer (D = 8, 2 heads), Metropolis
  * sampling, M = 256 in 32 chains, a checkpoint every 500 steps.
@@ -52,6 +53,8 @@ public final class MemorySoak {
         Env.offline();
         String job = "nqs";
         int steps = 10_000;
+        long intervalMs = 1000;
+        Path replot = null;
         Path out = Path.of("benchmarks/results/soak");
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -59,9 +62,31 @@ public final class MemorySoak {
                 case "--job" -> job = v;
                 case "--steps" -> steps = Integer.parseInt(v);
                 case "--out" -> out = Path.of(v);
+                case "--interval-ms" -> intervalMs = Long.parseLong(v);
+                case "--replot" -> replot = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (MemorySoak --job nqs|mlm [--steps N] [--out DIR])");
+                        + " (MemorySoak --job nqs|mlm [--steps N] [--interval-ms T] [--out DIR])");
             }
+        }
+        if (replot != null) {
+            // recompute the drifts and the plot of a finished soak from its samples
+            JsonObject settings = com.google.gson.JsonParser.parseString(Files.readString(replot.resolve(job
+                    + ".json"))).getAsJsonObject();
+            JsonObject keep = new JsonObject();
+            for (String k : new String[] {"job", "steps", "interval_ms", "spec", "model"}) {
+                if (settings.has(k)) {
+                    keep.add(k, settings.get(k));
+                }
+            }
+            List<Sample> s = new ArrayList<>();
+            List<String> lines = Files.readAllLines(replot.resolve(job + "-samples.csv"));
+            for (String l : lines.subList(1, lines.size())) {
+                String[] c = l.split(",");
+                s.add(new Sample(Double.parseDouble(c[0]), Long.parseLong(c[1]), Double.parseDouble(c[2]),
+                        Long.parseLong(c[3]), Double.parseDouble(c[4])));
+            }
+            write(replot, job, s, keep, settings.get("steps").getAsInt());
+            return;
         }
         if (!job.equals("nqs") && !job.equals("mlm")) {
             throw new IllegalArgumentException("--job must be nqs or mlm, got " + job);
@@ -74,13 +99,14 @@ public final class MemorySoak {
         Path log = job.equals("nqs") ? work.resolve("log.jsonl") : work.resolve("factored_n1.jsonl");
         List<Sample> samples = new ArrayList<>();
         long t0 = System.nanoTime();
+        long period = intervalMs;
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 Runtime rt = Runtime.getRuntime();
                 samples.add(new Sample((System.nanoTime() - t0) / 1e9, lastStep(log), rssMb(),
                         root.getManagedArrays().size(), (rt.totalMemory() - rt.freeMemory()) / 1048576.0));
                 try {
-                    Thread.sleep(1000);
+                    Thread.sleep(period);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -90,6 +116,7 @@ public final class MemorySoak {
         JsonObject settings = new JsonObject();
         settings.addProperty("job", job);
         settings.addProperty("steps", steps);
+        settings.addProperty("interval_ms", intervalMs);
         sampler.start();
         if (job.equals("nqs")) {
             // a small ViT, so that 10 000 steps fit in well under an hour on two cores; the code path is the
@@ -130,19 +157,35 @@ public final class MemorySoak {
         r.addProperty("seconds", s.isEmpty() ? 0 : s.get(s.size() - 1).t() - s.get(0).t());
         addDrift(r, "rss", s, steps, Sample::rssMb);
         addDrift(r, "live_ndarrays", s, steps, x -> (double) x.arrays());
+        // the persistent arrays: a sample lands anywhere inside a step, among its temporaries, so the floor (the
+        // smallest count of each window of 1 % of the samples) is what a leak would raise
+        List<Sample> floor = floors(s);
+        addDrift(r, "live_ndarrays_floor", floor, steps, x -> (double) x.arrays());
         addDrift(r, "heap", s, steps, Sample::heapMb);
         JsonFiles.write(out.resolve(job + ".json"), r);
         double[] step = s.stream().mapToDouble(Sample::step).toArray();
         double rss0 = median(s, steps, 0.1, 0.2, Sample::rssMb);
-        double arr0 = median(s, steps, 0.1, 0.2, x -> (double) x.arrays());
+        double arr0 = median(floor, steps, 0.1, 0.2, x -> (double) x.arrays());
         LineChart.builder().optTitle("Memory soak: " + job + " (relative to the median after warm-up)")
                 .optXLabel("step").optYLabel("value / baseline")
                 .addSeries(new Series("resident memory (" + Math.round(rss0) + " MB)", step,
                         s.stream().mapToDouble(x -> x.rssMb() / rss0).toArray()))
-                .addSeries(new Series("live NDArrays (" + Math.round(arr0) + ")", step,
-                        s.stream().mapToDouble(x -> x.arrays() / arr0).toArray()))
+                .addSeries(new Series("live NDArrays, floor per 1 % window (" + Math.round(arr0) + ")",
+                        floor.stream().mapToDouble(Sample::step).toArray(),
+                        floor.stream().mapToDouble(x -> x.arrays() / arr0).toArray()))
                 .optReference(1.05, "+5 %").build().save(out.resolve(job + "-memory"));
         System.out.println(r);
+    }
+
+    /** For each window of 1 % of the samples, the sample with the fewest live arrays. */
+    private static List<Sample> floors(List<Sample> s) {
+        int w = Math.max(1, s.size() / 100);
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < s.size(); i += w) {
+            out.add(s.subList(i, Math.min(s.size(), i + w)).stream()
+                    .min(java.util.Comparator.comparingLong(Sample::arrays)).orElseThrow());
+        }
+        return out;
     }
 
     private static void addDrift(JsonObject r, String name, List<Sample> s, int steps,
