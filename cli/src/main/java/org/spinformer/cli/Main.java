@@ -51,6 +51,10 @@ public final class Main implements Runnable {
                 verbose |= p.hasMatchedOption("--verbose"); // before or after any subcommand
             }
             PrintWriter err = cmd.getErr();
+            if (ex instanceof org.spinformer.core.io.BadFileException) {
+                err.println("error: " + ex.getMessage());
+                return 1; // a file's content, not the arguments
+            }
             if (ex instanceof IllegalArgumentException) {
                 err.println("error: " + ex.getMessage());
                 return 2;

@@ -111,13 +111,12 @@ public final class Models {
     public static HiddenStateModel fromDirectory(Path dir, Device device, DataType dtype) throws IOException {
         try {
             return loadDirectory(dir, device, dtype);
+        } catch (org.spinformer.core.io.BadFileException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            // messages quote values from config.json, which may hold a newline or other control characters
-            String line = org.spinformer.core.io.MalformedFileException.oneLine(e.getMessage());
-            if (line.equals(e.getMessage())) {
-                throw e;
-            }
-            throw new IllegalArgumentException(line, e);
+            // the directory's files are wrong (config, weights, tokenizer): exit 1, one line (messages quote
+            // values from config.json, which may hold a newline or other control characters)
+            throw new org.spinformer.core.io.BadFileException(e.getMessage(), e);
         }
     }
 
