@@ -28,7 +28,7 @@ public final class NqsDemoPart implements DemoPart {
         System.out.printf(Locale.ROOT, "  exact E/N = %.10f (Lanczos, %d states)%n", ed.energyPerSite(),
                 ed.basis().size());
         // the default model (D=16, 2 layers, 4 heads, patch 1 on 4x4) for 30 steps at a constant η = 0.05
-        TrainSpec spec = TrainSpec.defaults().with("steps", 30, "lrSchedule", "constant", "diagShiftFinal", 1e-2,
+        TrainSpec spec = TrainSpec.defaults().with("steps", 30, "schedule", "constant", "diagShiftFinal", 1e-2,
                 "checkpointEvery", 30);
         Vmc.Result r = Training.run(spec, out.resolve("vit-4x4-j2-0.5"), false, device);
         System.out.printf(Locale.ROOT, "  ViT (%d steps) E/N = %.6f, relative error %.2e; plots in %s%n", r.steps(),

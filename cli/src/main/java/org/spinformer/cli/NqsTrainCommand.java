@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.google.gson.Gson;
 import org.spinformer.core.device.Devices;
 import org.spinformer.core.device.Env;
+import org.spinformer.core.config.Records;
 import org.spinformer.nqs.driver.TrainSpec;
 import org.spinformer.nqs.driver.Training;
 import org.spinformer.nqs.driver.Vmc;
@@ -35,7 +36,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
     @Option(names = "--hamiltonian", description = "heisenberg (J1 = 1, --j2), xxz (J1 = 1, --j2, --delta) or "
             + "tfim (-J sum sz.sz - h sum sx over nearest neighbours, Pauli matrices, --j, --h; no Sz constraint) "
             + "(default: ${DEFAULT-VALUE}).")
-    String hamiltonian = D.hamiltonian();
+    String hamiltonian = Records.lower(D.hamiltonian());
     @Option(names = "--symmetry", description = "Project the model onto the symmetric sector: none, or a '+'-joined "
             + "set of patch (translations inside a patch), point (C4v/C6v about site 0; L x L lattices), space (all "
             + "translations x point group) and flip (global spin flip with the ground state's character) "
@@ -53,9 +54,9 @@ public final class NqsTrainCommand implements Callable<Integer> {
     double isingJ = D.isingJ();
     @Option(names = "--units", description = "Energy units of heisenberg and xxz: spin (S = sigma/2) or pauli "
             + "(x4, NetKet/VarBench) (default: ${DEFAULT-VALUE}).")
-    String units = D.units();
+    String units = Records.lower(D.units());
     @Option(names = "--model", description = "vit or jastrow (default: ${DEFAULT-VALUE}).")
-    String model = D.model();
+    String model = Records.lower(D.model());
     @Option(names = "--layers", description = "ViT encoder blocks (default: ${DEFAULT-VALUE}).")
     int layers = D.layers();
     @Option(names = "--dim", description = "ViT width D (default: ${DEFAULT-VALUE}).")
@@ -73,7 +74,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
     @Option(names = "--sampler", description = "exact (full sum over the basis, <= 20 sites), direct (M independent "
             + "draws from |psi|^2, <= 20 sites) or metropolis (exchange moves on the Sz = 0 sector of heisenberg and "
             + "xxz, single-spin flips for tfim) (default: ${DEFAULT-VALUE}).")
-    String sampler = D.sampler();
+    String sampler = Records.lower(D.sampler());
     @Option(names = "--samples", description = "Monte Carlo samples M per step (default: ${DEFAULT-VALUE}).")
     int samples = D.samples();
     @Option(names = "--chains", description = "Markov chains (divides --samples) (default: ${DEFAULT-VALUE}).")
@@ -84,7 +85,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
     double lr = D.lr();
     @Option(names = "--schedule", description = "constant, cosine or exponential for eta (to eta/10) and the "
             + "diagonal shift (default: ${DEFAULT-VALUE}).")
-    String schedule = D.lrSchedule();
+    String schedule = Records.lower(D.schedule());
     @Option(names = "--diag-shift", description = "Initial SR diagonal shift lambda (default: ${DEFAULT-VALUE}).")
     double diagShift = D.diagShift();
     @Option(names = "--diag-shift-final", description = "Final SR diagonal shift (default: ${DEFAULT-VALUE}).")
@@ -94,9 +95,9 @@ public final class NqsTrainCommand implements Callable<Integer> {
             + "Carlo runs with fewer samples than parameters; 0 = plain SR (default: ${DEFAULT-VALUE}).")
     double momentum = D.momentum();
     @Option(names = "--optimizer", description = "sr or adam (default: ${DEFAULT-VALUE}).")
-    String optimizer = D.optimizer();
+    String optimizer = Records.lower(D.optimizer());
     @Option(names = "--dtype", description = "float64 or float32 (default: ${DEFAULT-VALUE}).")
-    String dtype = D.dtype();
+    String dtype = Records.lower(D.dtype());
     @Option(names = "--chunk", description = "Samples per per-sample-gradient chunk (bounds memory) "
             + "(default: ${DEFAULT-VALUE}).")
     int chunk = D.chunk();
@@ -125,7 +126,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
         TrainSpec spec = D.with("lattice", lattice, "size", size, "j2", j2, "units", units, "model", model,
                 "layers", layers, "dim", dim, "heads", heads, "patch", patch, "mlpDim", mlpDim, "headGain", headGain,
                 "sampler", sampler, "samples", samples, "chains", chains, "steps", steps, "lr", lr,
-                "lrSchedule", schedule, "diagShift", diagShift, "diagShiftFinal", diagShiftFinal,
+                "schedule", schedule, "diagShift", diagShift, "diagShiftFinal", diagShiftFinal,
                 "optimizer", optimizer, "seed", run.seed(), "dtype", dtype, "chunk", chunk, "marshall", marshall,
                 "checkpointEvery", checkpointEvery, "thermalize", thermalize, "discard", discard,
                 "maxMinutes", maxMinutes, "momentum", momentum, "hamiltonian", hamiltonian, "delta", delta,

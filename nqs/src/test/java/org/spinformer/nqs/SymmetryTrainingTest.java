@@ -87,7 +87,7 @@ class SymmetryTrainingTest extends CpuTest {
     @Test
     void projectedVitTrains(@TempDir Path dir) throws Exception {
         TrainSpec s = TrainSpec.defaults().with("lattice", "chain", "size", "8", "j2", 0.0, "layers", 1, "dim", 4,
-                "heads", 2, "mlpDim", 8, "sampler", "exact", "steps", 12, "lr", 0.05, "lrSchedule", "constant",
+                "heads", 2, "mlpDim", 8, "sampler", "exact", "steps", 12, "lr", 0.05, "schedule", "constant",
                 "diagShift", 1e-2, "diagShiftFinal", 1e-2, "seed", 4L, "symmetry", "point+flip");
         Vmc.Result r = Training.run(s, dir, false, Device.cpu());
         List<String> log = java.nio.file.Files.readAllLines(dir.resolve("log.jsonl"));

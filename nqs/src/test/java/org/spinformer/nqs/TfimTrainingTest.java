@@ -25,7 +25,7 @@ class TfimTrainingTest {
     private static TrainSpec spec(String sampler, int steps, double lr) {
         return TrainSpec.defaults().with("lattice", "chain", "size", "8", "j2", 0.0, "layers", 1, "dim", 16,
                 "heads", 2, "patch", 1, "mlpDim", 16, "sampler", sampler, "samples", 256, "chains", 32, "steps", steps,
-                "lr", lr, "lrSchedule", "constant", "diagShift", 1e-3, "diagShiftFinal", 1e-3, "seed", 3L,
+                "lr", lr, "schedule", "constant", "diagShift", 1e-3, "diagShiftFinal", 1e-3, "seed", 3L,
                 "chunk", 256, "checkpointEvery", 100, "thermalize", 10, "discard", 1, "hamiltonian", "tfim",
                 "delta", 1.0, "field", 1.0, "isingJ", 1.0);
     }

@@ -38,7 +38,7 @@ class TrainingTest {
                                   double j2) {
         return TrainSpec.defaults().with("lattice", "triangular", "size", "4x2", "j2", j2, "layers", 1, "dim", 4,
                 "heads", 2, "patch", 2, "mlpDim", 8, "sampler", sampler, "samples", 64, "chains", 16, "steps", steps,
-                "lr", lr, "lrSchedule", "constant", "diagShift", 1e-2, "diagShiftFinal", 1e-2, "seed", 3L,
+                "lr", lr, "schedule", "constant", "diagShift", 1e-2, "diagShiftFinal", 1e-2, "seed", 3L,
                 "chunk", 256, "checkpointEvery", 2, "thermalize", 5, "discard", 1, "maxMinutes", maxMinutes,
                 "momentum", momentum);
     }

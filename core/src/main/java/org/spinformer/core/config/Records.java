@@ -116,6 +116,40 @@ public final class Records {
         }
     }
 
+    /**
+     * The constant of enum {@code type} named by {@code text}: through the enum's own {@code static parse(String)}
+     * when it has one (aliases such as "spin-1/2"), else by name ignoring case, with '-' for '_'.
+     */
+    private static Object enumFrom(Class<?> type, String text, String name) {
+        try {
+            java.lang.reflect.Method parse = type.getMethod("parse", String.class);
+            if (java.lang.reflect.Modifier.isStatic(parse.getModifiers()) && parse.getReturnType() == type) {
+                try {
+                    return parse.invoke(null, text);
+                } catch (InvocationTargetException e) {
+                    // falls through to the uniform message
+                }
+            }
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            // no parse method: by name
+        }
+        Object c = enumValue(type, text.trim());
+        if (c != null) {
+            return c;
+        }
+        StringBuilder names = new StringBuilder();
+        for (Object k : type.getEnumConstants()) {
+            names.append(names.length() == 0 ? "" : ", ").append(((Enum<?>) k).name().toLowerCase(Locale.ROOT)
+                    .replace('_', '-'));
+        }
+        throw new IllegalArgumentException(option(name) + " must be one of " + names + ", got '" + text + "'");
+    }
+
+    /** An enum constant's name as options and JSON write it: lower case, '-' for '_'. */
+    public static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     private static <R extends Record> R construct(Class<R> type, Object[] args) {
         RecordComponent[] cs = type.getRecordComponents();
         Class<?>[] types = new Class<?>[cs.length];
@@ -175,6 +209,9 @@ public final class Records {
         Class<?> boxed = box(type);
         if (boxed.isInstance(v)) {
             return v;
+        }
+        if (type.isEnum() && v instanceof String text) {
+            return enumFrom(type, text, name);
         }
         if (v instanceof Number n) {
             if (boxed == Long.class && (v instanceof Integer || v instanceof Short)) {

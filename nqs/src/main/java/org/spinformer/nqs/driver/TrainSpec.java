@@ -2,6 +2,7 @@ package org.spinformer.nqs.driver;
 
 import com.google.gson.JsonObject;
 import org.spinformer.core.config.Records;
+import org.spinformer.nqs.operator.Heisenberg;
 
 /**
  * Everything that defines a training run (the CLI options of {@code spinformer nqs train}); defaults are the
@@ -13,12 +14,31 @@ import org.spinformer.core.config.Records;
  * {@code units} do not apply). {@code symmetry}: the projection of {@link Training#symmetrize} ({@code none}, or a
  * {@code +}-joined set of {@code patch}, {@code point}, {@code space}, {@code flip}).
  */
-public record TrainSpec(String lattice, String size, double j2, String units, String model, int layers, int dim,
-                        int heads, int patch, int mlpDim, double headGain, String sampler, int samples, int chains, int steps,
-                        double lr, String lrSchedule, double diagShift, double diagShiftFinal, String optimizer,
-                        long seed, String dtype, int chunk, boolean marshall, int checkpointEvery, int thermalize,
-                        int discard, double maxMinutes, double momentum, String hamiltonian, double delta,
-                        double field, double isingJ, String symmetry) {
+public record TrainSpec(String lattice, String size, double j2, Heisenberg.Units units, Model model, int layers,
+                        int dim, int heads, int patch, int mlpDim, double headGain, SamplerKind sampler, int samples,
+                        int chains, int steps, double lr, Schedule schedule, double diagShift,
+                        double diagShiftFinal, OptimizerKind optimizer, long seed, Precision dtype, int chunk,
+                        boolean marshall, int checkpointEvery, int thermalize, int discard, double maxMinutes,
+                        double momentum, HamiltonianKind hamiltonian, double delta, double field, double isingJ,
+                        String symmetry) {
+    /** {@code --model}. */
+    public enum Model { VIT, JASTROW }
+
+    /** {@code --sampler}: sums over the basis, independent draws from |ψ|², or Markov chains. */
+    public enum SamplerKind { EXACT, DIRECT, METROPOLIS }
+
+    /** {@code --schedule} of the learning rate and the diagonal shift. */
+    public enum Schedule { CONSTANT, COSINE, EXPONENTIAL }
+
+    /** {@code --optimizer}. */
+    public enum OptimizerKind { SR, ADAM }
+
+    /** {@code --dtype} of the model. */
+    public enum Precision { FLOAT32, FLOAT64 }
+
+    /** {@code --hamiltonian}. */
+    public enum HamiltonianKind { HEISENBERG, XXZ, TFIM }
+
     /** The one place these settings are checked; messages name the {@code nqs train} options. */
     public TrainSpec {
         try {
@@ -42,31 +62,18 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         need(layers > 0 && dim > 0 && heads > 0 && mlpDim > 0 && chunk > 0,
                 "--layers, --dim, --heads, --mlp-dim and --chunk must be >= 1");
         need(Double.isFinite(headGain), "--head-gain must be finite, got " + headGain);
-        need(oneOf(model, "vit", "jastrow"), "--model must be vit or jastrow, got '" + model + "'");
-        need(!oneOf(model, "vit") || dim % heads == 0, "--dim (" + dim + ") must be divisible by --heads (" + heads
+        need(units != null && model != null && sampler != null && schedule != null && optimizer != null
+                && dtype != null && hamiltonian != null, "--units, --model, --sampler, --schedule, --optimizer, "
+                + "--dtype and --hamiltonian need a value");
+        need(model != Model.VIT || dim % heads == 0, "--dim (" + dim + ") must be divisible by --heads (" + heads
                 + ")");
         need(headGain > 0, "--head-gain must be > 0, got " + headGain);
-        need(oneOf(sampler, "exact", "direct", "metropolis"), "--sampler must be exact, direct or metropolis, got '"
-                + sampler + "'");
-        need(oneOf(optimizer, "sr", "adam"), "--optimizer must be sr or adam, got '" + optimizer + "'");
-        need(oneOf(lrSchedule, "constant", "cosine", "exponential"),
-                "--schedule must be constant, cosine or exponential, got '" + lrSchedule + "'");
-        need(oneOf(dtype, "float32", "float64"), "--dtype must be float32 or float64, got '" + dtype + "'");
-        need(oneOf(units, "spin", "spin-1/2", "s", "pauli"), "--units must be spin or pauli, got '" + units + "'");
-        hamiltonian = hamiltonian == null ? "" : hamiltonian.trim().toLowerCase(java.util.Locale.ROOT);
-        need(Training.HAMILTONIANS.contains(hamiltonian),
-                "--hamiltonian must be heisenberg, xxz or tfim, got '" + hamiltonian + "'");
         need(Double.isFinite(delta), "--delta must be a finite number, got " + delta);
         need(Double.isFinite(field), "--h must be a finite number, got " + field);
         need(Double.isFinite(isingJ), "--j must be a finite number, got " + isingJ);
         symmetry = symmetry == null ? "none" : symmetry.trim().toLowerCase(java.util.Locale.ROOT);
         need(Training.validSymmetry(symmetry), "--symmetry must be none or a '+'-joined set of patch, point, "
                 + "space and flip (e.g. patch+point+flip), got '" + symmetry + "'");
-    }
-
-    private static boolean oneOf(String value, String... allowed) {
-        String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
-        return java.util.Arrays.asList(allowed).contains(v);
     }
 
     private static void need(boolean ok, String message) {
@@ -93,9 +100,9 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
 
     /** The defaults. */
     public static TrainSpec defaults() {
-        return new TrainSpec("square", "4x4", 0.5, "spin", "vit", 2, 16, 4, AUTO_PATCH, 32, 0.1, "exact", 1024, 64, 300,
-                0.05, "cosine", 1e-2, 1e-4, "sr", 1L, "float64", 512, false, 50, 50, 2, 0, 0, "heisenberg", 1.0, 1.0,
-                1.0, "none");
+        return new TrainSpec("square", "4x4", 0.5, Heisenberg.Units.SPIN, Model.VIT, 2, 16, 4, AUTO_PATCH, 32, 0.1,
+                SamplerKind.EXACT, 1024, 64, 300, 0.05, Schedule.COSINE, 1e-2, 1e-4, OptimizerKind.SR, 1L,
+                Precision.FLOAT64, 512, false, 50, 50, 2, 0, 0, HamiltonianKind.HEISENBERG, 1.0, 1.0, 1.0, "none");
     }
 
     public TrainSpec withSteps(int s) {
@@ -113,25 +120,25 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         o.addProperty("size", size);
         o.addProperty("j1", 1.0);
         o.addProperty("j2", j2);
-        o.addProperty("units", units);
-        o.addProperty("model", model);
+        o.addProperty("units", Records.lower(units));
+        o.addProperty("model", Records.lower(model));
         o.addProperty("layers", layers);
         o.addProperty("dim", dim);
         o.addProperty("heads", heads);
         o.addProperty("patch", patch);
         o.addProperty("mlp_dim", mlpDim);
         o.addProperty("head_gain", headGain);
-        o.addProperty("sampler", sampler);
+        o.addProperty("sampler", Records.lower(sampler));
         o.addProperty("samples", samples);
         o.addProperty("chains", chains);
         o.addProperty("steps", steps);
         o.addProperty("lr", lr);
-        o.addProperty("lr_schedule", lrSchedule);
+        o.addProperty("lr_schedule", Records.lower(schedule));
         o.addProperty("diag_shift", diagShift);
         o.addProperty("diag_shift_final", diagShiftFinal);
-        o.addProperty("optimizer", optimizer);
+        o.addProperty("optimizer", Records.lower(optimizer));
         o.addProperty("seed", seed);
-        o.addProperty("dtype", dtype);
+        o.addProperty("dtype", Records.lower(dtype));
         o.addProperty("chunk", chunk);
         o.addProperty("marshall", marshall);
         o.addProperty("checkpoint_every", checkpointEvery);
@@ -139,7 +146,7 @@ public record TrainSpec(String lattice, String size, double j2, String units, St
         o.addProperty("discard", discard);
         o.addProperty("max_minutes", maxMinutes);
         o.addProperty("momentum", momentum);
-        o.addProperty("hamiltonian", hamiltonian);
+        o.addProperty("hamiltonian", Records.lower(hamiltonian));
         o.addProperty("delta", delta);
         o.addProperty("h", field);
         o.addProperty("j", isingJ);

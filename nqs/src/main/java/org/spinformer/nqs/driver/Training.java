@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spinformer.core.device.Devices;
 import org.spinformer.core.train.Schedule;
+import org.spinformer.core.config.Records;
 import org.spinformer.nqs.exact.ExactDiagonalization;
 import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.model.Jastrow;
@@ -54,16 +55,14 @@ public final class Training {
         return op.knownGroundStateEnergy();
     }
 
-    /** The Hamiltonian kinds {@code nqs train} and {@code nqs exact} accept. */
-    public static final List<String> HAMILTONIANS = List.of("heisenberg", "xxz", "tfim");
 
     /**
      * The operator of a run: {@code heisenberg} (J1 = 1, J2), {@code xxz} (J1 = 1, J2, Δ) or {@code tfim} (J, h;
      * Pauli matrices, nearest-neighbour bonds).
      */
     public static Operator hamiltonian(TrainSpec s) {
-        return hamiltonian(s.hamiltonian(), Lattice.parse(s.lattice(), s.size()), s.j2(), s.units(), s.delta(),
-                s.field(), s.isingJ());
+        return hamiltonian(Records.lower(s.hamiltonian()), Lattice.parse(s.lattice(), s.size()), s.j2(),
+                Records.lower(s.units()), s.delta(), s.field(), s.isingJ());
     }
 
     /** The operator of the given kind on a lattice (see {@link #hamiltonian(TrainSpec)}). */
@@ -79,22 +78,13 @@ public final class Training {
     }
 
     public static WaveFunction model(TrainSpec s, Lattice l, DataType dt, NDManager m) {
-        WaveFunction wf;
-        switch (s.model().toLowerCase(Locale.ROOT)) {
-            case "vit":
-                // b×b patches do not fit a chain (Lx×1): auto is 1 there
-                int patch = l.kind() == Lattice.Kind.CHAIN && s.patch() == TrainSpec.AUTO_PATCH ? 1
-                        : s.resolvedPatch(l.n());
-                wf = new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), patch, s.mlpDim(),
-                        s.headGain()), dt,
-                        m, s.seed());
-                break;
-            case "jastrow":
-                wf = new Jastrow(l, dt, m, s.seed());
-                break;
-            default:
-                throw new IllegalArgumentException("bad model '" + s.model() + "': use vit or jastrow");
-        }
+        // b×b patches do not fit a chain (Lx×1): auto is 1 there
+        int patch = l.kind() == Lattice.Kind.CHAIN && s.patch() == TrainSpec.AUTO_PATCH ? 1 : s.resolvedPatch(l.n());
+        WaveFunction wf = switch (s.model()) {
+            case VIT -> new ViT(l, new ViT.Config(s.dim(), s.layers(), s.heads(), patch, s.mlpDim(), s.headGain()), dt,
+                    m, s.seed());
+            case JASTROW -> new Jastrow(l, dt, m, s.seed());
+        };
         wf = s.marshall() ? new MarshallSign(wf, l, dt, m) : wf;
         return symmetrize(s, l, wf, dt, m);
     }
@@ -125,7 +115,7 @@ public final class Training {
             return wf;
         }
         int patch = l.kind() == Lattice.Kind.CHAIN ? Math.max(1, s.patch()) : s.resolvedPatch(l.n());
-        ExactDiagonalization.Sector g = sector(s.symmetry(), l, patch, s.hamiltonian());
+        ExactDiagonalization.Sector g = sector(s.symmetry(), l, patch, Records.lower(s.hamiltonian()));
         return new Symmetrized(wf, g.perms(), g.flip(), g.flipCharacter(), dt, m);
     }
 
@@ -176,42 +166,35 @@ public final class Training {
      * an unconstrained one.
      */
     public static Sampler sampler(TrainSpec s, Operator h, WaveFunction wf, DataType dt, NDManager m) {
-        switch (s.sampler().toLowerCase(Locale.ROOT)) {
-            case "exact":
-                return new ExactSampler(h, wf.symmetries(), dt, m);
-            case "direct":
-                return new DirectSampler(h, wf.symmetries(), s.samples(), s.seed(), dt, m);
-            case "metropolis":
-                return h.hilbert().constrained()
-                        ? new MetropolisExchange(h, s.samples(), s.chains(), s.thermalize(), s.discard(), s.seed(), dt, m)
-                        : new MetropolisLocal(h.hilbert(), s.samples(), s.chains(), s.thermalize(), s.discard(),
-                                s.seed(), dt, m);
-            default:
-                throw new IllegalArgumentException("bad sampler '" + s.sampler() + "': use exact, direct or metropolis");
-        }
+        return switch (s.sampler()) {
+            case EXACT -> new ExactSampler(h, wf.symmetries(), dt, m);
+            case DIRECT -> new DirectSampler(h, wf.symmetries(), s.samples(), s.seed(), dt, m);
+            case METROPOLIS -> h.hilbert().constrained()
+                    ? new MetropolisExchange(h, s.samples(), s.chains(), s.thermalize(), s.discard(), s.seed(), dt, m)
+                    : new MetropolisLocal(h.hilbert(), s.samples(), s.chains(), s.thermalize(), s.discard(), s.seed(),
+                            dt, m);
+        };
     }
 
     /** η schedule: constant, cosine (to η/10) or exponential (to η/10 at the last step). */
     public static Schedule lrSchedule(TrainSpec s) {
-        return schedule(s.lrSchedule(), s.lr(), s.lr() / 10, s.steps());
+        return schedule(s.schedule(), s.lr(), s.lr() / 10, s.steps());
     }
 
     /** λ schedule from diagShift to diagShiftFinal with the same shape as η's. */
     public static Schedule shiftSchedule(TrainSpec s) {
-        return schedule(s.lrSchedule(), s.diagShift(), s.diagShiftFinal(), s.steps());
+        return schedule(s.schedule(), s.diagShift(), s.diagShiftFinal(), s.steps());
     }
 
-    static Schedule schedule(String kind, double start, double end, int steps) {
-        switch (kind.toLowerCase(Locale.ROOT)) {
-            case "constant":
+    static Schedule schedule(TrainSpec.Schedule kind, double start, double end, int steps) {
+        switch (kind) {
+            case CONSTANT:
                 return Schedule.constant(start);
-            case "cosine":
+            case COSINE:
                 return Schedule.warmupCosine(start, 0, steps, end);
-            case "exponential":
+            default:
                 double g = start > 0 && end > 0 ? Math.pow(end / start, 1.0 / Math.max(1, steps - 1)) : 1.0;
                 return Schedule.warmupExponential(start, 0, Math.min(1.0, g), end);
-            default:
-                throw new IllegalArgumentException("bad schedule '" + kind + "': use constant, cosine or exponential");
         }
     }
 
@@ -296,17 +279,10 @@ public final class Training {
         if (s.momentum() < 0 || s.momentum() >= 1) {
             throw new IllegalArgumentException("--momentum must be in [0, 1), got " + s.momentum());
         }
-        DataType dt = Devices.parseDType(s.dtype());
-        if (dt != DataType.FLOAT32 && dt != DataType.FLOAT64) {
-            throw new IllegalArgumentException("dtype must be float32 or float64, got " + s.dtype());
-        }
+        DataType dt = s.dtype() == TrainSpec.Precision.FLOAT32 ? DataType.FLOAT32 : DataType.FLOAT64;
         Lattice lattice = Lattice.parse(s.lattice(), s.size());
         Operator h = hamiltonian(s);
-        Vmc.Method method = switch (s.optimizer().toLowerCase(Locale.ROOT)) {
-            case "sr" -> Vmc.Method.SR;
-            case "adam" -> Vmc.Method.ADAM;
-            default -> throw new IllegalArgumentException("bad optimizer '" + s.optimizer() + "': use sr or adam");
-        };
+        Vmc.Method method = s.optimizer() == TrainSpec.OptimizerKind.ADAM ? Vmc.Method.ADAM : Vmc.Method.SR;
         double exact = exactEnergy(h);
         try (NDManager m = Devices.manager(device)) {
             WaveFunction wf = model(s, lattice, dt, m);
@@ -317,7 +293,8 @@ public final class Training {
             cfg.addProperty("hamiltonian_description", h.toString());
             cfg.addProperty("exact_energy", exact);
             cfg.addProperty("device", device.toString());
-            LOG.info("{}; {} with {} parameters, {} sampler; exact E/N = {}", h, s.model(), wf.parameters().numel(),
+            LOG.info("{}; {} with {} parameters, {} sampler; exact E/N = {}", h, Records.lower(s.model()),
+                    wf.parameters().numel(),
                     sampler.name(), exact / h.graph().n());
             Vmc vmc = new Vmc(h, vs, sampler, new Vmc.Options(s.steps(), method, lrSchedule(s), shiftSchedule(s),
                     s.checkpointEvery(), exact, cfg, s.maxMinutes() * 60, s.momentum()), m);
