@@ -109,6 +109,46 @@ public final class Symmetrized implements WaveFunction {
         return new NDArray[] {abs.log().add(max.reshape(b)), arg};
     }
 
+    /**
+     * Per-row gradients through the inner model's own fast path: with w_g = χ(g) ψ(gσ) / ψ_sym(σ) (complex),
+     * ∂ log ψ_sym = Σ_g w_g ∂ log ψ(gσ), so ∂ re log ψ_sym = Σ_g (re w_g ∂ re − im w_g ∂ im) log ψ(gσ) and
+     * ∂ im log ψ_sym = Σ_g (im w_g ∂ re + re w_g ∂ im) log ψ(gσ), from the inner gradients of both parts of all
+     * |G|·R transformed rows. Null when the inner model has no fast path.
+     */
+    @Override
+    public NDArray rowGradients(NDArray sigma, long split) {
+        long r = sigma.getShape().get(0);
+        int g = groupSize();
+        NDArray all = sigma.matMul(p).reshape(r * g, n);
+        NDArray grads = inner.rowGradients(all.concat(all, 0), r * g); // [2RG, P]: ∂ re rows, then ∂ im rows
+        if (grads == null) {
+            return null;
+        }
+        long np = grads.getShape().get(1);
+        NDArray dRe = grads.get("0:" + r * g).reshape(r, g, np);
+        NDArray dIm = grads.get(r * g + ":").reshape(r, g, np);
+        NDArray[] lp = inner.logPsi(all);
+        NDArray re = lp[0].reshape(r, g);
+        NDArray im = lp[1].reshape(r, g).add(logChar);
+        NDArray a = re.sub(re.max(new int[] {1}, true)).exp(); // |ψ(gσ)| up to a common factor
+        NDArray c = im.cos().mul(a);
+        NDArray sn = im.sin().mul(a);
+        NDArray zr = c.sum(new int[] {1}, true);
+        NDArray zi = sn.sum(new int[] {1}, true);
+        NDArray z2 = zr.square().add(zi.square());
+        NDArray wr = c.mul(zr).add(sn.mul(zi)).div(z2).expandDims(2); // re w_g [R,G,1]
+        NDArray wi = sn.mul(zr).sub(c.mul(zi)).div(z2).expandDims(2); // im w_g
+        NDArray gRe = wr.mul(dRe).sub(wi.mul(dIm)).sum(new int[] {1}); // [R,P]
+        NDArray gIm = wi.mul(dRe).add(wr.mul(dIm)).sum(new int[] {1});
+        if (split >= r) {
+            return gRe;
+        }
+        if (split <= 0) {
+            return gIm;
+        }
+        return gRe.get("0:" + split).concat(gIm.get(split + ":"), 0);
+    }
+
     @Override
     public long forwardFlops() {
         return (long) groupSize() * inner.forwardFlops() + 2L * n * groupSize() * n;
