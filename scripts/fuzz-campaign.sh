@@ -24,7 +24,8 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-case "$minutes" in ''|*[!0-9]*|0) echo "error: --minutes must be a positive whole number, got '$minutes'" >&2; exit 2 ;; esac
+case "$minutes" in ''|*[!0-9.]*|*.*.*|.|0|0.0*) echo "error: --minutes must be a positive number, got '$minutes'" >&2; exit 2 ;; esac
+seconds=$(python3 -c "print(max(1, round(float('$minutes') * 60)))")
 
 # module:test class, then its fuzz targets
 groups=(
@@ -54,9 +55,9 @@ for t in "${targets[@]}"; do
   echo "fuzzing $t for $minutes min (log: $log) ..." >&2
   start=$(date +%s)
   set +e
-  JAZZER_FUZZ=1 ./mvnw -B -o -pl "$module" test -Dtest="${class##*.}#$t" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Djazzer.internal.arg.0=campaign -Djazzer.internal.arg.1=-max_total_time=$((minutes * 60)) \
-    -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.timeout=0 >"$log" 2>&1
+  # profile fuzz: JAZZER_FUZZ=1 and no JUnit timeout; the second libFuzzer argument sets the duration
+  ./mvnw -B -o -Pfuzz -pl "$module" test -Dtest="${class##*.}#$t" -Dsurefire.failIfNoSpecifiedTests=false \
+    -Djazzer.internal.arg.0=campaign -Djazzer.internal.arg.1=-max_total_time=$((seconds)) >"$log" 2>&1
   rc=$?
   set -e
   python3 - "$t" "$module" "$log" "$rc" "$start" "$minutes" >>"$out" <<'PY'
@@ -67,7 +68,7 @@ stats = re.findall(r"^#(\d+)\s+\S+\s+cov: (\d+) ft: (\d+) corp: (\d+)/(\d+)(\w+)
 done = re.findall(r"^Done (\d+) runs in (\d+) second", text, re.M)
 crash = re.findall(r"Test unit written to (\S+)", text)
 runs, secs = (int(done[-1][0]), int(done[-1][1])) if done else (int(stats[-1][0]) if stats else 0, None)
-row = {"target": target, "module": module, "minutes_asked": int(minutes), "inputs": runs, "seconds": secs,
+row = {"target": target, "module": module, "minutes_asked": float(minutes), "inputs": runs, "seconds": secs,
        "inputs_per_second": round(runs / secs) if secs else None,
        "coverage_edges": int(stats[-1][1]) if stats else None, "features": int(stats[-1][2]) if stats else None,
        "corpus_inputs": int(stats[-1][3]) if stats else None, "finding": crash[-1] if crash else None,
