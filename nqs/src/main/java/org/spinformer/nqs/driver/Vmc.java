@@ -84,6 +84,7 @@ public final class Vmc {
     private final Options o;
     private final NDManager manager;
     private final int sites;
+    private final double eInf;
     private NDArray previousDelta; // the last SR direction δ (SPRING momentum), on the run's manager
     private static final String PREVIOUS_DELTA = "sr.previous_delta";
     /** The sampler state the checkpoint being saved holds (set only during a save). */
@@ -96,6 +97,7 @@ public final class Vmc {
         this.o = o;
         this.manager = manager;
         this.sites = h.graph().n();
+        this.eInf = h.infiniteTemperatureEnergy();
     }
 
     /** One step's measured quantities. */
@@ -330,8 +332,10 @@ public final class Vmc {
         return Statistics.of(re, im, w, smp.chains(), smp.exact());
     }
 
+    /** V = N·Var(E)/(E − E∞)², E∞ = Tr H / 2^N (0 for every operator here: VarBench's convention). */
     private double vScore(Statistics s) {
-        return sites * s.variance() / (s.mean() * s.mean());
+        double d = s.mean() - eInf;
+        return sites * s.variance() / (d * d);
     }
 
     /** Saves the checkpoint of {@code step} with the sampler state {@code chains} (taken before its sampling). */
@@ -357,6 +361,8 @@ public final class Vmc {
         j.addProperty("error", s.error());
         j.addProperty("variance", s.variance());
         j.addProperty("v_score", vScore(s));
+        j.addProperty("v_score_sites", sites);
+        j.addProperty("v_score_e_inf", eInf);
         if (!Double.isNaN(exact)) {
             j.addProperty("exact_energy", exact);
             j.addProperty("exact_energy_per_site", exact / sites);

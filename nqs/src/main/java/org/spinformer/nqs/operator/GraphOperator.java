@@ -27,6 +27,12 @@ abstract class GraphOperator implements Operator {
         return hilbert;
     }
 
+    /** 0: S^z_i S^z_j, S^+_i S^-_j, σ^z_i σ^z_j and σ^x_i (i ≠ j) are all traceless (checked by enumeration in tests). */
+    @Override
+    public double infiniteTemperatureEnergy() {
+        return 0;
+    }
+
     /** No connected configuration: conn [M,0,N] and mels [M,0]. */
     static Connections none(NDArray sigma) {
         NDManager m = sigma.getManager();

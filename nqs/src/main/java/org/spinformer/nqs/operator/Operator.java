@@ -59,6 +59,20 @@ public interface Operator {
         return Double.NaN;
     }
 
+    /**
+     * E∞ = Tr H / 2^N over the whole spin-½ space (the infinite-temperature energy of the V-score,
+     * N·Var(E)/(E − E∞)²). The default sums the diagonal over all 2^N states (off-diagonal terms add nothing to the
+     * trace), up to 24 sites; models whose terms are all traceless return 0 without the sum.
+     */
+    default double infiniteTemperatureEnergy() {
+        int n = graph().n();
+        if (n > 24) {
+            throw new IllegalArgumentException("Tr H by enumeration is limited to 24 sites, got " + n);
+        }
+        return java.util.stream.LongStream.range(0, 1L << n).parallel().mapToDouble(this::diagonal).sum()
+                / (1L << n);
+    }
+
     /** Short kind name, as the CLI spells it ({@code heisenberg}, {@code xxz}, {@code tfim}). */
     String kind();
 }
