@@ -70,7 +70,7 @@ public final class MetricsLog implements AutoCloseable {
             StringBuilder kept = new StringBuilder();
             int dropped = 0;
             int lineNo = 0;
-            for (String line : org.spinformer.core.io.Utf8Lines.read(path, path.toString())) {
+            for (String line : completeLines(path)) {
                 lineNo++;
                 if (line.isBlank()) {
                     continue;
@@ -90,9 +90,11 @@ public final class MetricsLog implements AutoCloseable {
                     kept.append(line).append('\n');
                 }
             }
-            if (dropped > 0) {
+            boolean cutShort = endsMidRow(path);
+            if (dropped > 0 || cutShort) {
                 LoggerFactory.getLogger(MetricsLog.class).info(
-                        "{}: dropped {} rows after step {} (written after the checkpoint)", path, dropped, step);
+                        "{}: dropped {} rows after step {} (written after the checkpoint){}", path, dropped, step,
+                        cutShort ? " and a last row cut short" : "");
                 AtomicFiles.write(path, kept.toString().getBytes(StandardCharsets.UTF_8));
             }
         }
@@ -105,7 +107,7 @@ public final class MetricsLog implements AutoCloseable {
      */
     public static java.util.List<Map<String, Object>> read(Path path) throws IOException {
         java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (String line : org.spinformer.core.io.Utf8Lines.read(path, path.toString())) {
+        for (String line : completeLines(path)) {
             JsonObject o = line.isBlank() ? null : parse(line);
             if (o == null) {
                 continue; // blank, or cut short by a kill
@@ -124,6 +126,31 @@ public final class MetricsLog implements AutoCloseable {
             rows.add(java.util.Collections.unmodifiableMap(m));
         }
         return rows;
+    }
+
+    /**
+     * The rows of the log that end with a newline (every row is written with one), decoded as strict UTF-8: a
+     * last row cut short by a kill, possibly inside a multi-byte character, is left out rather than misread.
+     */
+    private static java.util.List<String> completeLines(Path path) throws IOException {
+        byte[] b = Files.readAllBytes(path);
+        int end = b.length;
+        while (end > 0 && b[end - 1] != '\n') {
+            end--;
+        }
+        return org.spinformer.core.io.Utf8Lines.read(new java.io.ByteArrayInputStream(b, 0, end), path.toString());
+    }
+
+    /** Whether the file's last byte is not a newline: a row was cut short (appending to it would corrupt it). */
+    private static boolean endsMidRow(Path path) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path)) {
+            if (ch.size() == 0) {
+                return false;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last, ch.size() - 1);
+            return last.get(0) != '\n';
+        }
     }
 
     /** One row, or null when the line is not a JSON object (e.g. cut short by a kill). */

@@ -69,6 +69,24 @@ class MetricsLogTest {
         assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("'step'"), e.getMessage());
     }
 
+    /** A kill inside a multi-byte character of the last row: that row is left out, the rest resumes. */
+    @Test
+    void resumeAfterAKillInsideAMultiByteCharacter(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("log.jsonl");
+        byte[] row1 = "{\"step\":1,\"task\":\"caf\u00e9\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] cut = "{\"step\":2,\"task\":\"caf".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(row1, row1.length + cut.length + 1);
+        System.arraycopy(cut, 0, all, row1.length, cut.length);
+        all[all.length - 1] = (byte) 0xC3; // the first byte of é, the second never written
+        Files.write(f, all);
+        assertEquals(1, MetricsLog.read(f).size());
+        try (MetricsLog log = MetricsLog.resume(f, "step", 1)) {
+            log.write(MetricsLog.row("step", 2, "task", "caf\u00e9"));
+        }
+        assertEquals(List.of("{\"step\":1,\"task\":\"caf\u00e9\"}", "{\"step\":2,\"task\":\"caf\u00e9\"}"),
+                Files.readAllLines(f));
+    }
+
     @Test
     void progressLogLine() {
         try (Progress p = Progress.start("train", 200, false, Duration.ofHours(1))) {
