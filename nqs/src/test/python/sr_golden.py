@@ -45,19 +45,15 @@ def site(x, y):
 
 
 def bonds():
+    """Each J1 bond (vectors (1,0), (0,1)) and J2 bond ((1,1), (1,-1)) once, with its coupling."""
+    x, y = np.divmod(np.arange(N), L)
     out, coup = [], []
-    for vecs, j in (([(1, 0), (0, 1)], 1.0), ([(1, 1), (1, -1)], J2)):
-        seen = set()
-        for x in range(L):
-            for y in range(L):
-                for dx, dy in vecs:
-                    i, k = site(x, y), site(x + dx, y + dy)
-                    key = (min(i, k), max(i, k))
-                    if i != k and key not in seen:
-                        seen.add(key)
-                        out.append(key)
-                        coup.append(j)
-    return np.array(out), np.array(coup)
+    for vecs, j in ((((1, 0), (0, 1)), 1.0), (((1, 1), (1, -1)), J2)):
+        pairs = np.concatenate([np.stack([site(x, y), site(x + dx, y + dy)], 1) for dx, dy in vecs])
+        pairs = np.unique(np.sort(pairs[pairs[:, 0] != pairs[:, 1]], 1), axis=0)
+        out.append(pairs)
+        coup.append(np.full(len(pairs), j))
+    return np.concatenate(out), np.concatenate(coup)
 
 
 ORDER = np.array([site(tx * B + ix, ty * B + iy) for tx in range(P_SIDE) for ty in range(P_SIDE)

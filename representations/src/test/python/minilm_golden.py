@@ -122,21 +122,22 @@ def forward(p, ids, mask):
     out = [x]
     i = 0
     while f"encoder.layer.{i}.attention.self.query.weight" in p:
-        g = lambda n: p[f"encoder.layer.{i}.{n}"]
-        lin = lambda h, n: h @ g(n + ".weight").T + g(n + ".bias")
+        def lin(h, name):
+            return h @ p[f"encoder.layer.{i}.{name}.weight"].T + p[f"encoder.layer.{i}.{name}.bias"]
+
         d = x.shape[-1]
         dh = d // HEADS
-        split = lambda h: h.reshape(b, t, HEADS, dh).transpose(0, 2, 1, 3)
-        q, k, v = (split(lin(x, "attention.self." + n)) for n in ("query", "key", "value"))
+        q, k, v = (lin(x, "attention.self." + n).reshape(b, t, HEADS, dh).transpose(0, 2, 1, 3)
+                   for n in ("query", "key", "value"))
         s = q @ k.transpose(0, 1, 3, 2) / math.sqrt(dh) + bias
         s = np.exp(s - s.max(-1, keepdims=True))
         a = (s / s.sum(-1, keepdims=True)) @ v
         a = a.transpose(0, 2, 1, 3).reshape(b, t, d)
-        x = layer_norm(x + lin(a, "attention.output.dense"), g("attention.output.LayerNorm.weight"),
-                       g("attention.output.LayerNorm.bias"))
+        ln = lambda name: (p[f"encoder.layer.{i}.{name}.weight"], p[f"encoder.layer.{i}.{name}.bias"])
+        x = layer_norm(x + lin(a, "attention.output.dense"), *ln("attention.output.LayerNorm"))
         h = lin(x, "intermediate.dense")
         h = 0.5 * h * (1 + erf(h / math.sqrt(2)))
-        x = layer_norm(x + lin(h, "output.dense"), g("output.LayerNorm.weight"), g("output.LayerNorm.bias"))
+        x = layer_norm(x + lin(h, "output.dense"), *ln("output.LayerNorm"))
         out.append(x)
         i += 1
     return np.stack(out)

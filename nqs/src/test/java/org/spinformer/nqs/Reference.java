@@ -74,52 +74,17 @@ final class Reference {
     }
 
     /**
-     * Lowest eigenvalue of a dense symmetric matrix by cyclic Jacobi rotations (plain Java, small matrices; an
-     * independent check of Lanczos). The matrix is overwritten.
+     * Lowest eigenvalue of a dense symmetric matrix by cyclic Jacobi rotations ({@link
+     * org.spinformer.nqs.optimizer.SpdSolver#symmetricEigen}, plain Java, small matrices; an independent check of
+     * Lanczos).
      */
     static double lowestEigenvalue(double[][] a) {
         int n = a.length;
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            for (int p = 0; p < n; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    off += a[p][q] * a[p][q];
-                }
-            }
-            if (off < 1e-30) {
-                break;
-            }
-            for (int p = 0; p < n; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    if (Math.abs(a[p][q]) < 1e-300) {
-                        continue;
-                    }
-                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) {
-                        t = 1;
-                    }
-                    double c = 1 / Math.sqrt(t * t + 1);
-                    double s = t * c;
-                    for (int k = 0; k < n; k++) {
-                        double akp = a[k][p];
-                        double akq = a[k][q];
-                        a[k][p] = c * akp - s * akq;
-                        a[k][q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double apk = a[p][k];
-                        double aqk = a[q][k];
-                        a[p][k] = c * apk - s * aqk;
-                        a[q][k] = s * apk + c * aqk;
-                    }
-                }
-            }
-        }
-        double min = Double.POSITIVE_INFINITY;
+        double[] flat = new double[n * n];
         for (int i = 0; i < n; i++) {
-            min = Math.min(min, a[i][i]);
+            System.arraycopy(a[i], 0, flat, i * n, n);
         }
-        return min;
+        return java.util.Arrays.stream(org.spinformer.nqs.optimizer.SpdSolver.symmetricEigen(flat, n).values())
+                .min().orElseThrow();
     }
 }

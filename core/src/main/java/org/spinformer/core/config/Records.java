@@ -172,9 +172,14 @@ public final class Records {
 
     /** The record as JSON: snake_case keys in declaration order. */
     public static JsonObject toJson(Record r) {
+        return toJson(r, Map.of());
+    }
+
+    /** The same, with the JSON key of some components given ({@code component name → key}). */
+    public static JsonObject toJson(Record r, Map<String, String> keys) {
         JsonObject o = new JsonObject();
         for (RecordComponent c : r.getClass().getRecordComponents()) {
-            o.add(snake(c.getName()), json(get(r, c)));
+            o.add(keys.getOrDefault(c.getName(), snake(c.getName())), json(get(r, c)));
         }
         return o;
     }
@@ -248,7 +253,7 @@ public final class Records {
             return new JsonPrimitive(b);
         }
         if (v instanceof Enum<?> e) {
-            return new JsonPrimitive(e.name().toLowerCase(Locale.ROOT));
+            return new JsonPrimitive(lower(e));
         }
         if (v instanceof Record r) {
             return toJson(r);

@@ -39,6 +39,11 @@ public abstract class Block {
     private final NDManager manager;
     private final long seed;
     private final double initStd;
+    /** What a builder's {@code like(block)} copies. */
+    private final Shared shared;
+
+    /** The settings one block passes on to the blocks it is made of (all but the prefix). */
+    record Shared(NDManager manager, Parameters params, DataType dtype, long seed, double initStd) {}
 
     protected Block(BaseBuilder<?> b) {
         if (b.manager == null && b.params == null) {
@@ -53,6 +58,7 @@ public abstract class Block {
         this.manager = b.manager;
         this.seed = b.seed;
         this.initStd = b.initStd;
+        this.shared = new Shared(manager, params, dtype, seed, initStd);
     }
 
     /** The shared parameter map. */
@@ -167,6 +173,7 @@ public abstract class Block {
         DataType dtype = DataType.FLOAT32;
         long seed = 0L;
         double initStd = 0.02;
+        boolean bias = true;
 
         /** The long-lived manager that owns new parameters (required unless every parameter is supplied). */
         public B setManager(NDManager manager) {
@@ -204,23 +211,31 @@ public abstract class Block {
             return (B) this;
         }
 
+        /**
+         * With bias terms (default true): in the affine maps (Linear, Mlp, factored attention's value and output)
+         * and in LayerNorm's β; blocks without biases (Embedding, RmsNorm) have none either way.
+         */
+        public B optBias(boolean bias) {
+            this.bias = bias;
+            return (B) this;
+        }
+
         /** Copies manager, parameters, dtype, seed and σ from another builder (prefix not copied). */
         public B like(BaseBuilder<?> o) {
-            this.manager = o.manager;
-            this.params = o.params;
-            this.dtype = o.dtype;
-            this.seed = o.seed;
-            this.initStd = o.initStd;
-            return (B) this;
+            return like(new Shared(o.manager, o.params, o.dtype, o.seed, o.initStd));
         }
 
         /** Copies manager, parameters, dtype, seed and σ from a built block (prefix not copied). */
         public B like(Block o) {
-            this.manager = o.manager;
-            this.params = o.params;
-            this.dtype = o.dtype;
-            this.seed = o.seed;
-            this.initStd = o.initStd;
+            return like(o.shared);
+        }
+
+        private B like(Shared o) {
+            this.manager = o.manager();
+            this.params = o.params();
+            this.dtype = o.dtype();
+            this.seed = o.seed();
+            this.initStd = o.initStd();
             return (B) this;
         }
 

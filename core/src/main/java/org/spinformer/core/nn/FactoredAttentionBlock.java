@@ -158,7 +158,6 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
         private long tokens = -1;
         private int lx = -1;
         private int ly = -1;
-        private boolean bias = true;
         private boolean output = true;
         private double alphaStd = -1;
 
@@ -185,11 +184,6 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
             this.lx = lx;
             this.ly = ly;
             this.tokens = (long) lx * ly;
-            return this;
-        }
-
-        public Builder optBias(boolean bias) {
-            this.bias = bias;
             return this;
         }
 

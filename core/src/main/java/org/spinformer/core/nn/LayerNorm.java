@@ -66,15 +66,9 @@ public final class LayerNorm extends Block {
     /** Builder: setDim required; optEps (default 1e-5), optBias (default true). */
     public static final class Builder extends WidthBuilder<Builder> {
         private double eps = 1e-5;
-        private boolean bias = true;
 
         public Builder optEps(double eps) {
             this.eps = eps;
-            return this;
-        }
-
-        public Builder optBias(boolean bias) {
-            this.bias = bias;
             return this;
         }
 

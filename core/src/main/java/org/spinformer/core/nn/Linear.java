@@ -74,7 +74,6 @@ public final class Linear extends Block {
     public static final class Builder extends BaseBuilder<Builder> {
         private long in = -1;
         private long out = -1;
-        private boolean bias = true;
         private boolean conv1d;
 
         public Builder setIn(long in) {
@@ -84,12 +83,6 @@ public final class Linear extends Block {
 
         public Builder setOut(long out) {
             this.out = out;
-            return this;
-        }
-
-        /** With a bias (default true). */
-        public Builder optBias(boolean bias) {
-            this.bias = bias;
             return this;
         }
 

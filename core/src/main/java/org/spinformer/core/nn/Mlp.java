@@ -44,18 +44,12 @@ public final class Mlp extends Block {
         }
         private String fc1 = "intermediate.dense.";
         private String fc2 = "output.dense.";
-        private boolean bias = true;
         private boolean conv1d;
 
         /** Sub-prefixes of the two linear maps (default {@code intermediate.dense.}, {@code output.dense.}). */
         public Builder optNames(String fc1, String fc2) {
             this.fc1 = fc1;
             this.fc2 = fc2;
-            return this;
-        }
-
-        public Builder optBias(boolean bias) {
-            this.bias = bias;
             return this;
         }
 

@@ -1,8 +1,11 @@
 package org.spinformer.nqs.driver;
 
 import com.google.gson.JsonObject;
+
 import org.spinformer.core.config.Records;
 import org.spinformer.nqs.operator.Heisenberg;
+
+import java.util.Map;
 
 /**
  * Everything that defines a training run (the CLI options of {@code spinformer nqs train}); defaults are the
@@ -114,43 +117,10 @@ public record TrainSpec(String lattice, String size, double j2, Heisenberg.Units
         return with("hamiltonian", kind, "delta", anisotropy, "field", h, "isingJ", j);
     }
 
+    /** config.json: snake_case keys, with {@code lr_schedule}, {@code h}, {@code j} for three components. */
     public JsonObject toJson() {
-        JsonObject o = new JsonObject();
-        o.addProperty("lattice", lattice);
-        o.addProperty("size", size);
-        o.addProperty("j1", 1.0);
-        o.addProperty("j2", j2);
-        o.addProperty("units", Records.lower(units));
-        o.addProperty("model", Records.lower(model));
-        o.addProperty("layers", layers);
-        o.addProperty("dim", dim);
-        o.addProperty("heads", heads);
-        o.addProperty("patch", patch);
-        o.addProperty("mlp_dim", mlpDim);
-        o.addProperty("head_gain", headGain);
-        o.addProperty("sampler", Records.lower(sampler));
-        o.addProperty("samples", samples);
-        o.addProperty("chains", chains);
-        o.addProperty("steps", steps);
-        o.addProperty("lr", lr);
-        o.addProperty("lr_schedule", Records.lower(schedule));
-        o.addProperty("diag_shift", diagShift);
-        o.addProperty("diag_shift_final", diagShiftFinal);
-        o.addProperty("optimizer", Records.lower(optimizer));
-        o.addProperty("seed", seed);
-        o.addProperty("dtype", Records.lower(dtype));
-        o.addProperty("chunk", chunk);
-        o.addProperty("marshall", marshall);
-        o.addProperty("checkpoint_every", checkpointEvery);
-        o.addProperty("thermalize", thermalize);
-        o.addProperty("discard", discard);
-        o.addProperty("max_minutes", maxMinutes);
-        o.addProperty("momentum", momentum);
-        o.addProperty("hamiltonian", Records.lower(hamiltonian));
-        o.addProperty("delta", delta);
-        o.addProperty("h", field);
-        o.addProperty("j", isingJ);
-        o.addProperty("symmetry", symmetry);
+        JsonObject o = Records.toJson(this, Map.of("schedule", "lr_schedule", "field", "h", "isingJ", "j"));
+        o.addProperty("j1", 1.0); // J1 is the unit of energy
         return o;
     }
 }

@@ -156,8 +156,14 @@ public final class SpdSolver {
         return inv;
     }
 
-    /** x = A⁺ b by cyclic Jacobi eigendecomposition of the symmetric A (row-major [n,n]). */
-    static double[] pseudoInverseSolve(double[] a0, double[] b, int n, double rcond) {
+    /** Eigenvalues λ [n] and eigenvectors (columns of V, row-major [n,n]) of a symmetric matrix. */
+    public record Eigen(double[] values, double[] vectors) {}
+
+    /**
+     * Eigendecomposition of the symmetric A (row-major [n,n], not modified) by cyclic Jacobi rotations, on the
+     * host: for small matrices (the SR fallback, reference checks of Lanczos).
+     */
+    public static Eigen symmetricEigen(double[] a0, int n) {
         double[] a = a0.clone();
         double[] v = new double[n * n];
         for (int i = 0; i < n; i++) {
@@ -177,45 +183,57 @@ public final class SpdSolver {
             }
             for (int p = 0; p < n; p++) {
                 for (int q = p + 1; q < n; q++) {
-                    double apq = a[p * n + q];
-                    if (Math.abs(apq) < 1e-300) {
-                        continue;
-                    }
-                    double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) {
-                        t = 1;
-                    }
-                    double c = 1 / Math.sqrt(t * t + 1);
-                    double s = t * c;
-                    for (int k = 0; k < n; k++) {
-                        double akp = a[k * n + p];
-                        double akq = a[k * n + q];
-                        a[k * n + p] = c * akp - s * akq;
-                        a[k * n + q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double apk = a[p * n + k];
-                        double aqk = a[q * n + k];
-                        a[p * n + k] = c * apk - s * aqk;
-                        a[q * n + k] = s * apk + c * aqk;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double vkp = v[k * n + p];
-                        double vkq = v[k * n + q];
-                        v[k * n + p] = c * vkp - s * vkq;
-                        v[k * n + q] = s * vkp + c * vkq;
+                    if (Math.abs(a[p * n + q]) >= 1e-300) {
+                        rotate(a, v, n, p, q);
                     }
                 }
             }
         }
+        double[] lam = new double[n];
+        for (int i = 0; i < n; i++) {
+            lam[i] = a[i * n + i];
+        }
+        return new Eigen(lam, v);
+    }
+
+    /** One Jacobi rotation zeroing a[p,q] (A ← Jᵀ A J, V ← V J). */
+    private static void rotate(double[] a, double[] v, int n, int p, int q) {
+        double theta = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q]);
+        double t = theta == 0 ? 1 : Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        double c = 1 / Math.sqrt(t * t + 1);
+        double s = t * c;
+        for (int k = 0; k < n; k++) {
+            double akp = a[k * n + p];
+            double akq = a[k * n + q];
+            a[k * n + p] = c * akp - s * akq;
+            a[k * n + q] = s * akp + c * akq;
+        }
+        for (int k = 0; k < n; k++) {
+            double apk = a[p * n + k];
+            double aqk = a[q * n + k];
+            a[p * n + k] = c * apk - s * aqk;
+            a[q * n + k] = s * apk + c * aqk;
+        }
+        for (int k = 0; k < n; k++) {
+            double vkp = v[k * n + p];
+            double vkq = v[k * n + q];
+            v[k * n + p] = c * vkp - s * vkq;
+            v[k * n + q] = s * vkp + c * vkq;
+        }
+    }
+
+    /** x = A⁺ b by cyclic Jacobi eigendecomposition of the symmetric A (row-major [n,n]). */
+    static double[] pseudoInverseSolve(double[] a0, double[] b, int n, double rcond) {
+        Eigen e = symmetricEigen(a0, n);
+        double[] v = e.vectors();
+        double[] lams = e.values();
         double max = 0;
         for (int i = 0; i < n; i++) {
-            max = Math.max(max, Math.abs(a[i * n + i]));
+            max = Math.max(max, Math.abs(lams[i]));
         }
         double[] x = new double[n];
         for (int k = 0; k < n; k++) {
-            double lam = a[k * n + k];
+            double lam = lams[k];
             if (!(lam > rcond * max)) {
                 continue;
             }
