@@ -112,6 +112,10 @@ public final class NqsTrainCommand implements Callable<Integer> {
     @Option(names = "--max-minutes", description = "Wall-clock budget in minutes: stop after the step that exceeds "
             + "it, saving checkpoint, summary and plots; 0 = none (default: ${DEFAULT-VALUE}).")
     double maxMinutes = D.maxMinutes();
+    @Option(names = "--max-flops", description = "Training-compute budget in FLOPs (forward, backward and SR solve "
+            + "of every step, as logged in cumulative_flops): stop after the step that reaches it, saving as at "
+            + "--max-minutes; 0 = none (default: ${DEFAULT-VALUE}).")
+    double maxFlops = D.maxFlops();
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
     @Option(names = "--allow-config-change", description = "With --resume: continue even if lattice, size, model, "
@@ -130,7 +134,7 @@ public final class NqsTrainCommand implements Callable<Integer> {
                 "optimizer", optimizer, "seed", run.seed(), "dtype", dtype, "chunk", chunk, "marshall", marshall,
                 "checkpointEvery", checkpointEvery, "thermalize", thermalize, "discard", discard,
                 "maxMinutes", maxMinutes, "momentum", momentum, "hamiltonian", hamiltonian, "delta", delta,
-                "field", field, "isingJ", isingJ, "symmetry", symmetry);
+                "field", field, "isingJ", isingJ, "symmetry", symmetry, "maxFlops", maxFlops);
         Vmc.Result r = Training.run(spec, run.out(), resume, allowConfigChange, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),

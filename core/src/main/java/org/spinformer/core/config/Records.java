@@ -184,6 +184,52 @@ public final class Records {
         return o;
     }
 
+    /**
+     * Settings of a {@code type} record from {@code key=value} words (the key as component name, snake_case or
+     * kebab-case: {@code diagShift}, {@code diag_shift}, {@code diag-shift}), each value parsed by its
+     * component's type; enums stay text for {@link #with(Record, Map)}.
+     *
+     * @throws IllegalArgumentException naming a word without '=', an unknown key (with the known ones) or a value
+     *                                  of the wrong type
+     */
+    public static Map<String, Object> parse(Class<? extends Record> type, java.util.List<String> words) {
+        Map<String, RecordComponent> byKey = new LinkedHashMap<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            byKey.put(snake(c.getName()), c);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String w : words) {
+            int eq = w.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected KEY=VALUE, got '" + w + "'");
+            }
+            String key = snake(w.substring(0, eq).trim()).replace('-', '_');
+            String text = w.substring(eq + 1).trim();
+            RecordComponent c = byKey.get(key);
+            if (c == null) {
+                throw new IllegalArgumentException("unknown setting '" + w.substring(0, eq).trim() + "' (one of "
+                        + String.join(", ", byKey.keySet()) + ")");
+            }
+            Class<?> t = c.getType();
+            try {
+                Object v = t == int.class ? Integer.valueOf(text) : t == long.class ? Long.valueOf(text)
+                        : t == double.class ? Double.valueOf(text) : t == boolean.class ? parseBoolean(text) : text;
+                out.put(c.getName(), v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("setting '" + key + "' must be a " + t.getSimpleName()
+                        + ", got '" + text + "'");
+            }
+        }
+        return out;
+    }
+
+    private static Boolean parseBoolean(String text) {
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(text);
+        }
+        throw new NumberFormatException(text);
+    }
+
     /** {@code bertSteps} → {@code bert_steps}. */
     public static String snake(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);

@@ -297,7 +297,7 @@ public final class Training {
                     wf.parameters().numel(),
                     sampler.name(), exact / h.graph().n());
             Vmc vmc = new Vmc(h, vs, sampler, new Vmc.Options(s.steps(), method, lrSchedule(s), shiftSchedule(s),
-                    s.checkpointEvery(), exact, cfg, s.maxMinutes() * 60, s.momentum()), m);
+                    s.checkpointEvery(), exact, cfg, s.maxMinutes() * 60, s.momentum(), s.maxFlops()), m);
             return vmc.run(out, resume);
         }
     }

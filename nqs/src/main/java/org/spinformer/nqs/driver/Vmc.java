@@ -56,11 +56,20 @@ public final class Vmc {
      * @param runConfig the run configuration stored in config.json and in checkpoints
      * @param maxSeconds wall-clock budget of this invocation in seconds (≤ 0: none); when a step ends past it the
      *                   run stops there, saves a checkpoint and writes the summary and plots (resume continues)
+     * @param maxFlops training-compute budget in FLOPs ({@link Compute}; ≤ 0: none): the run stops like at the
+     *                 wall-clock budget after the step that reaches it
      * @param momentum SPRING momentum μ of the SR direction (0: plain SR), see
      *                 {@link StochasticReconfiguration#compute(NDArray, NDArray, NDArray, NDArray, NDArray, double, NDArray, double)}
      */
     public record Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
-                          double exactEnergy, JsonObject runConfig, double maxSeconds, double momentum) {
+                          double exactEnergy, JsonObject runConfig, double maxSeconds, double momentum,
+                          double maxFlops) {
+        /** Without a compute budget. */
+        public Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
+                       double exactEnergy, JsonObject runConfig, double maxSeconds, double momentum) {
+            this(steps, method, lr, diagShift, checkpointEvery, exactEnergy, runConfig, maxSeconds, momentum, 0);
+        }
+
         /** Plain SR. */
         public Options(int steps, Method method, Schedule lr, Schedule diagShift, int checkpointEvery,
                        double exactEnergy, JsonObject runConfig, double maxSeconds) {
@@ -101,7 +110,8 @@ public final class Vmc {
     }
 
     /** One step's measured quantities. */
-    record StepStats(Statistics stats, double acceptance, long samples, String solver, double[] times) {}
+    record StepStats(Statistics stats, double acceptance, long samples, String solver, double[] times,
+                     Compute compute) {}
 
     /** What to try when a step's statistics or update are not finite. */
     private static final String HINT = "the optimisation diverged: lower --lr or raise --diag-shift";
@@ -180,6 +190,11 @@ public final class Vmc {
         try (Progress progress = Progress.start("nqs train", o.steps())) {
             progress.step(start);
             for (long step = start; step < o.steps(); step++) {
+                if (o.maxFlops() > 0 && flops[0] >= o.maxFlops()) {
+                    // checked before the step, so a run resumed at its budget does no further step
+                    LOG.info("compute budget of {} FLOPs reached after step {}: stopping", o.maxFlops(), step);
+                    break;
+                }
                 long ts = System.nanoTime();
                 double lr = o.lr().lr(step);
                 double shift = o.diagShift().lr(step);
@@ -195,7 +210,8 @@ public final class Vmc {
                     st = step(sm, step, lr, shift, adam, beforeUpdate);
                 }
                 double secs = (System.nanoTime() - ts) / 1e9;
-                flops[0] += (double) flopsPerSample * st.samples();
+                Compute c = st.compute();
+                flops[0] += c.total();
                 Statistics s = st.stats();
                 double rel = Double.isNaN(o.exactEnergy()) ? Double.NaN
                         : Math.abs((s.mean() - o.exactEnergy()) / o.exactEnergy());
@@ -206,7 +222,9 @@ public final class Vmc {
                         "solver", st.solver(), "step_time_s", secs, "t_sample_s", st.times()[0],
                         "t_local_energy_s", st.times()[1], "t_jacobian_s", st.times()[2],
                         "t_update_s", st.times()[3], "samples", st.samples(),
-                        "flops_per_sample", flopsPerSample, "cumulative_flops", flops[0]));
+                        "flops_per_sample", flopsPerSample, "flops_sampling", c.sampling(),
+                        "flops_local_energy", c.localEnergy(), "flops_jacobian", c.jacobian(),
+                        "flops_solve", c.solve(), "flops_step", c.total(), "cumulative_flops", flops[0]));
                 progress.setMessage(String.format(java.util.Locale.ROOT, "E/N=%.6f rel=%.2e",
                         s.mean() / sites, rel));
                 progress.step(1);
@@ -215,6 +233,7 @@ public final class Vmc {
                     LOG.info("wall-clock budget of {} s spent after step {}: stopping", o.maxSeconds(), step + 1);
                     break;
                 }
+
             }
         }
         double seconds = run.seconds();
@@ -254,9 +273,12 @@ public final class Vmc {
 
     private StepStats step(NDManager sm, long step, double lr, double shift, AdamW adam, Runnable beforeUpdate) {
         long t0 = System.nanoTime();
+        long rows0 = vs.forwardRows();
         Samples smp = sampler.sample(vs, sm, step);
+        long rows1 = vs.forwardRows();
         long t1 = System.nanoTime();
         LocalEnergies e = localEnergies(smp);
+        long rows2 = vs.forwardRows();
         Statistics stats = stats(smp, e);
         checkFinite(step + 1, stats);
         if (beforeUpdate != null) {
@@ -297,8 +319,10 @@ public final class Vmc {
             solver = "adam";
         }
         long t4 = System.nanoTime();
+        Compute c = Compute.step(vs.model().forwardFlops(), rows1 - rows0, rows2 - rows1, smp.size(),
+                vs.numParameters(), adam == null);
         return new StepStats(stats, smp.acceptance(), smp.size(), solver,
-                new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9});
+                new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9}, c);
     }
 
     /** max |x| on the engine, one scalar to the host (NaN when any element is NaN). */

@@ -29,6 +29,8 @@ import java.util.Map;
 public final class VariationalState {
     private final WaveFunction model;
     private int chunk;
+    private long forwardRows;
+    private long jacobianRows;
 
     public VariationalState(WaveFunction model, int chunk) {
         if (chunk <= 0) {
@@ -46,6 +48,19 @@ public final class VariationalState {
         return chunk;
     }
 
+    /**
+     * Configurations evaluated by {@link #logPsi} since this state was made (each row one forward of the model): a
+     * count of compute independent of any FLOP formula.
+     */
+    public long forwardRows() {
+        return forwardRows;
+    }
+
+    /** Configurations whose per-sample gradients {@link #jacobian} computed since this state was made. */
+    public long jacobianRows() {
+        return jacobianRows;
+    }
+
     public long numParameters() {
         return model.parameters().numel();
     }
@@ -57,6 +72,7 @@ public final class VariationalState {
      */
     public NDArray[] logPsi(NDArray sigma) {
         long m = sigma.getShape().get(0);
+        forwardRows += m;
         long c = Math.max(1, 2L * chunk);
         if (m <= c) {
             return logPsiScoped(sigma);
@@ -97,6 +113,7 @@ public final class VariationalState {
 
     private NDArray[] jacobian(NDArray sigma, boolean replicate) {
         long m = sigma.getShape().get(0);
+        jacobianRows += m;
         NDList re = new NDList();
         NDList im = new NDList();
         for (long s = 0; s < m; s += chunk) {
