@@ -227,7 +227,7 @@ public final class ViT implements WaveFunction {
     }
 
     /** The forward pass through the core blocks, parameters from {@code w} (shared, per sample or tapped). */
-    private NDArray[] forward(NDArray sigma, Weights w) {
+    NDArray[] forward(NDArray sigma, Weights w) {
         long bsz = sigma.getShape().get(0);
         int b = cfg.patch();
         NDArray x = sigma.matMul(patchPerm).reshape(bsz, tokens, (long) b * b); // [B,T,b²]

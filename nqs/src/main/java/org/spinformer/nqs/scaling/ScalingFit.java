@@ -479,24 +479,30 @@ public final class ScalingFit {
         return lattice + "_j2_" + ScalingStudy.fmt(j2);
     }
 
+    /** The finite points of a size's frontier as a series, compute divided by N^z (z = 0: plain C), or null. */
+    static Series frontierSeries(Group g, Options o, double z, String name) {
+        double[] grid = grid(g, o.grid());
+        double[] f = frontier(g, grid, seeds(g));
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < grid.length; i++) {
+            if (Double.isFinite(f[i])) {
+                pts.add(new double[] {grid[i] / Math.pow(g.sites(), z), f[i]});
+            }
+        }
+        return pts.isEmpty() ? null : new Series(name, pts.stream().mapToDouble(p -> p[0]).toArray(),
+                pts.stream().mapToDouble(p -> p[1]).toArray());
+    }
+
     static void plotFrontiers(Path dir, String lattice, double j2, List<Group> gs, Options o,
                               Map<String, PowerLaw> laws) throws IOException {
         LineChart.Builder b = LineChart.builder().optTitle("V-score frontier, " + lattice + " J2 = " + j2)
                 .optXLabel("training compute C (FLOPs)").optYLabel("V-score").optLogX(true).optLogY(true);
         for (Group g : gs) {
-            double[] grid = grid(g, o.grid());
-            double[] f = frontier(g, grid, seeds(g));
-            List<double[]> pts = new ArrayList<>();
-            for (int i = 0; i < grid.length; i++) {
-                if (Double.isFinite(f[i])) {
-                    pts.add(new double[] {grid[i], f[i]});
-                }
-            }
-            if (pts.isEmpty()) {
+            Series fs = frontierSeries(g, o, 0, g.size() + " (N=" + g.sites() + ")");
+            if (fs == null) {
                 continue;
             }
-            b.addSeries(new Series(g.size() + " (N=" + g.sites() + ")", pts.stream().mapToDouble(p -> p[0]).toArray(),
-                    pts.stream().mapToDouble(p -> p[1]).toArray()));
+            b.addSeries(fs);
             PowerLaw p = laws.get(g.lattice() + "|" + g.size() + "|" + g.j2());
             if (p != null && Double.isFinite(p.alpha())) {
                 double[] x = {p.cMin(), p.cMax()};
@@ -517,17 +523,9 @@ public final class ScalingFit {
                 .optTitle(String.format(Locale.ROOT, "collapse, %s J2 = %s: z = %.3f", lattice, j2, z))
                 .optXLabel("C / N^z").optYLabel("V-score").optLogX(true).optLogY(true);
         for (Group g : gs) {
-            double[] grid = grid(g, o.grid());
-            double[] f = frontier(g, grid, seeds(g));
-            List<double[]> pts = new ArrayList<>();
-            for (int i = 0; i < grid.length; i++) {
-                if (Double.isFinite(f[i])) {
-                    pts.add(new double[] {grid[i] / Math.pow(g.sites(), z), f[i]});
-                }
-            }
-            if (!pts.isEmpty()) {
-                b.addSeries(new Series(g.size(), pts.stream().mapToDouble(p -> p[0]).toArray(),
-                        pts.stream().mapToDouble(p -> p[1]).toArray()));
+            Series fs = frontierSeries(g, o, z, g.size());
+            if (fs != null) {
+                b.addSeries(fs);
             }
         }
         b.build().save(dir.resolve("collapse_" + tag(lattice, j2)));
