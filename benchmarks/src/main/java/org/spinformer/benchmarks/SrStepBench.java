@@ -66,6 +66,7 @@ public final class SrStepBench {
         int samples = 1024;
         Path out = null;
         Path fixtures = null;
+        DataType sampleDtype = DataType.FLOAT64;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -76,14 +77,21 @@ public final class SrStepBench {
                 case "--samples": samples = Integer.parseInt(v); i++; break;
                 case "--out": out = Path.of(v); i++; break;
                 case "--fixtures": fixtures = Path.of(v); i++; break;
+                case "--sample-dtype":
+                    sampleDtype = "float32".equals(v) ? DataType.FLOAT32 : DataType.FLOAT64;
+                    if (!"float32".equals(v) && !"float64".equals(v)) {
+                        throw new IllegalArgumentException("--sample-dtype is float32 or float64, got " + v);
+                    }
+                    i++;
+                    break;
                 default: throw new IllegalArgumentException("unknown argument " + a
-                        + " (use --device --steps --chains --samples --out --fixtures)");
+                        + " (use --device --steps --chains --samples --out --fixtures --sample-dtype)");
             }
         }
         if (out == null) {
             out = Path.of("benchmarks/results/sr-step-" + device.replace(':', '-') + ".json");
         }
-        new SrStepBench.Run(device, steps, chains, samples, out, fixtures).run();
+        new SrStepBench.Run(device, steps, chains, samples, out, fixtures, sampleDtype).run();
     }
 
     private static final class Run {
@@ -93,10 +101,12 @@ public final class SrStepBench {
         final int samples;
         final Path out;
         final Path fixtures;
+        final DataType sampleDtype;
         final JsonObject o = new JsonObject();
         final long started = System.nanoTime();
 
-        Run(String device, int steps, int chains, int samples, Path out, Path fixtures) {
+        Run(String device, int steps, int chains, int samples, Path out, Path fixtures, DataType sampleDtype) {
+            this.sampleDtype = sampleDtype;
             this.device = device;
             this.steps = steps;
             this.chains = chains;
@@ -137,7 +147,13 @@ public final class SrStepBench {
                 ViT vit = new ViT(l, new ViT.Config(32, 2, 4, 2, 64), DataType.FLOAT64, m, 1);
                 perturb(vit, 0.05, 11);
                 VariationalState vs = new VariationalState(vit, samples);
-                MetropolisExchange sampler = new MetropolisExchange(h, samples, chains, 10, 2, 1, DataType.FLOAT64, m);
+                // float32 sampling: a float32 twin of the ViT draws the chains (TwinSampler), the rest stays float64
+                org.spinformer.nqs.sampler.Sampler sampler = sampleDtype == DataType.FLOAT64
+                        ? new MetropolisExchange(h, samples, chains, 10, 2, 1, DataType.FLOAT64, m)
+                        : new org.spinformer.nqs.sampler.TwinSampler(new MetropolisExchange(h, samples, chains, 10, 2,
+                                1, sampleDtype, m), new VariationalState(new ViT(l, vit.viTConfig(), sampleDtype, m, 1),
+                                samples));
+                o.addProperty("sample_dtype", sampleDtype.toString().toLowerCase(java.util.Locale.ROOT));
                 long p = vit.parameters().numel();
                 long fwd = vit.forwardFlops();
                 int n = l.n();
@@ -212,7 +228,7 @@ public final class SrStepBench {
                 progress("forward pass alone (log ψ of %d samples, 5 repeats)...", samples);
                 double[] fw = new double[5];
                 try (NDManager sm = m.newSubManager()) {
-                    NDArray sigma = sampler.state().get("sampler.chains").duplicate();
+                    NDArray sigma = sampler.state().get("sampler.chains").toType(DataType.FLOAT64, false).duplicate();
                     sigma.attach(sm);
                     NDArray batch = sigma.repeat(0, samples / chains); // [M,N] valid configurations
                     BenchSupport.sync(vs.logPsi(batch)[0]);

@@ -15,6 +15,7 @@ import org.spinformer.nqs.sampler.ExactSampler;
 import org.spinformer.nqs.sampler.MetropolisExchange;
 import org.spinformer.nqs.sampler.Sampler;
 import org.spinformer.nqs.sampler.Samples;
+import org.spinformer.nqs.sampler.TwinSampler;
 import org.spinformer.nqs.vqs.LocalEnergies;
 import org.spinformer.nqs.vqs.LocalEnergy;
 import org.spinformer.nqs.vqs.VariationalState;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * V = Σ_σ p_σ ‖f(σ) − F‖², f(σ) = 2 Re[O_c*(σ) E_c(σ)], computed exactly from the enumeration. Averaged over 8
  * independent runs at M = 4096, direct draws must stay within 2 V/M; Metropolis samples (one per chain per sweep,
  * correlated) within 2·(2τ_max)·V/M with τ_max = 2 sweeps. 8-site triangular lattice, J2 = 0.5, a perturbed
- * one-layer ViT. (This test found that seeds s and s + 1 gave shifted copies of one random stream.)
+ * one-layer ViT; the same bounds hold with float32 sampling ({@link TwinSampler}: a float32 copy of the model
+ * draws the samples, energies and gradients stay float64). (This test found that seeds s and s + 1 gave shifted copies of one random stream.)
  */
 class GradientConvergenceTest {
     @Test
@@ -67,16 +69,29 @@ class GradientConvergenceTest {
             int draws = 8;
             double direct = 0;
             double mh = 0;
+            double direct32 = 0;
+            double mh32 = 0;
+            // float32 twins of the model (the same architecture, parameters set from the model by TwinSampler)
+            VariationalState twin = new VariationalState(new ViT(l, new ViT.Config(4, 1, 2, 2, 8), DataType.FLOAT32,
+                    m, 5), 4096);
             for (int k = 0; k < draws; k++) {
                 direct += distance2(new DirectSampler(h, List.of(), samples, 100 + k, DataType.FLOAT64, m), h, vs, m,
                         exactF) / draws;
                 mh += distance2(new MetropolisExchange(h, samples, samples / 16, 20, 0, 200 + k, DataType.FLOAT64, m),
                         h, vs, m, exactF) / draws;
+                direct32 += distance2(new TwinSampler(new DirectSampler(h, List.of(), samples, 300 + k,
+                        DataType.FLOAT32, m), twin), h, vs, m, exactF) / draws;
+                mh32 += distance2(new TwinSampler(new MetropolisExchange(h, samples, samples / 16, 20, 0, 400 + k,
+                        DataType.FLOAT32, m), twin), h, vs, m, exactF) / draws;
             }
-            System.out.printf("M=%d, mean of %d draws: |F|^2=%.4g V/M=%.4g direct |F_M-F|^2=%.4g metropolis %.4g%n",
-                    samples, draws, norm2, v / samples, direct, mh);
+            System.out.printf("M=%d, mean of %d draws: |F|^2=%.4g V/M=%.4g direct |F_M-F|^2=%.4g metropolis %.4g; "
+                    + "float32 sampling: direct %.4g metropolis %.4g%n", samples, draws, norm2, v / samples, direct,
+                    mh, direct32, mh32);
             assertTrue(direct <= 2 * v / samples, "direct: " + direct + " > 2 V/M = " + 2 * v / samples);
             assertTrue(mh <= 2 * 4 * v / samples, "metropolis: " + mh + " > 8 V/M = " + 8 * v / samples);
+            // the same bounds with float32 sampling: its rounding (~1e-7 in log|psi|^2) must not bias the gradient
+            assertTrue(direct32 <= 2 * v / samples, "float32 direct: " + direct32 + " > 2 V/M");
+            assertTrue(mh32 <= 2 * 4 * v / samples, "float32 metropolis: " + mh32 + " > 8 V/M");
             // power: the Metropolis bound is well below |F|², so an estimator biased by 30 % of |F| would fail
             assertTrue(8 * v / samples < 0.09 * norm2, "test has no power: V = " + v + ", |F|^2 = " + norm2);
         }

@@ -74,15 +74,10 @@ class MetropolisLocalTest {
                 acceptance = smp.acceptance();
                 c = counts(smp, p.length, m);
             }
-            double total = chains * perChain;
-            double tv = 0;
-            double tvUniform = 0;
-            double bound = 0.02;
-            for (int r = 0; r < p.length; r++) {
-                tv += 0.5 * Math.abs(c[r] / total - p[r]);
-                tvUniform += 0.5 * Math.abs(1.0 / p.length - p[r]);
-                bound += 0.5 * Math.sqrt(2 * p[r] / (Math.PI * total / 4));
-            }
+            Reference.Tv t = Reference.totalVariation(c, chains * perChain, p);
+            double tv = t.tv();
+            double bound = t.chains();
+            double tvUniform = t.uniform();
             System.out.printf("MetropolisLocal TV = %.4f (bound %.4f, uniform %.4f, acceptance %.3f)%n", tv, bound,
                     tvUniform, acceptance);
             assertTrue(tv <= bound, "TV " + tv + " > bound " + bound);
@@ -93,12 +88,9 @@ class MetropolisLocalTest {
             try (NDManager s = m.newSubManager()) {
                 c = counts(direct.sample(vs, s, 0), p.length, m);
             }
-            double tvd = 0;
-            double expected = 0;
-            for (int r = 0; r < p.length; r++) {
-                tvd += 0.5 * Math.abs(c[r] / draws - p[r]);
-                expected += 0.5 * Math.sqrt(2 * p[r] * (1 - p[r]) / (Math.PI * draws));
-            }
+            Reference.Tv td = Reference.totalVariation(c, draws, p);
+            double tvd = td.tv();
+            double expected = td.independent();
             System.out.printf("direct (full space) TV = %.4f (expected %.4f)%n", tvd, expected);
             assertTrue(tvd <= 1.5 * expected, "TV " + tvd + " > 1.5 x expected " + expected);
         }

@@ -64,16 +64,10 @@ class MetropolisTest {
                 acceptance = smp.acceptance();
                 counts = histogram(smp, basis, m);
             }
-            double total = chains * perChain;
-            double tv = 0;
-            double tvUniform = 0;
-            double bound = 0;
-            for (int r = 0; r < p.length; r++) {
-                tv += 0.5 * Math.abs(counts[r] / total - p[r]);
-                tvUniform += 0.5 * Math.abs(1.0 / p.length - p[r]);
-                bound += 0.5 * Math.sqrt(2 * p[r] / (Math.PI * total / 4));
-            }
-            bound += 0.02;
+            Reference.Tv t = Reference.totalVariation(counts, chains * perChain, p);
+            double tv = t.tv();
+            double bound = t.chains();
+            double tvUniform = t.uniform();
             System.out.printf("Metropolis TV = %.4f (bound %.4f, uniform %.4f, acceptance %.3f)%n", tv, bound,
                     tvUniform, acceptance);
             assertTrue(tv <= bound, "TV " + tv + " > bound " + bound);
@@ -102,14 +96,10 @@ class MetropolisTest {
                 assertEquals(1.0, smp.weights().sum().getDouble(), 1e-12);
                 counts = histogram(smp, basis, m);
             }
-            double tv = 0;
-            double expected = 0;
-            double tvUniform = 0;
-            for (int r = 0; r < p.length; r++) {
-                tv += 0.5 * Math.abs(counts[r] / draws - p[r]);
-                expected += 0.5 * Math.sqrt(2 * p[r] * (1 - p[r]) / (Math.PI * draws));
-                tvUniform += 0.5 * Math.abs(1.0 / p.length - p[r]);
-            }
+            Reference.Tv t = Reference.totalVariation(counts, draws, p);
+            double tv = t.tv();
+            double expected = t.independent();
+            double tvUniform = t.uniform();
             System.out.printf("direct TV = %.4f (expected %.4f, uniform %.4f)%n", tv, expected, tvUniform);
             assertTrue(tv <= 1.5 * expected, "TV " + tv + " > 1.5 x expected " + expected);
             assertTrue(tvUniform > 10 * expected, "test has no power: uniform TV " + tvUniform);

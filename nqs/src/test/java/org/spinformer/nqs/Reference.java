@@ -87,4 +87,26 @@ final class Reference {
         return java.util.Arrays.stream(org.spinformer.nqs.optimizer.SpdSolver.symmetricEigen(flat, n).values())
                 .min().orElseThrow();
     }
+
+    /**
+     * Total-variation distances from p of a histogram ({@code counts} over {@code total} samples) and of the uniform
+     * distribution, with the expected TV of M = total independent draws, ½ Σ √(2 p(1 − p)/(π M)) (normal
+     * approximation per state), and the bound used for Markov chains, ½ Σ √(2 p/(π M/4)) + 0.02 (M/4 effective
+     * samples, plus a margin for the discretisation).
+     */
+    record Tv(double tv, double uniform, double independent, double chains) {}
+
+    static Tv totalVariation(double[] counts, double total, double[] p) {
+        double tv = 0;
+        double uniform = 0;
+        double independent = 0;
+        double chains = 0.02;
+        for (int r = 0; r < p.length; r++) {
+            tv += 0.5 * Math.abs(counts[r] / total - p[r]);
+            uniform += 0.5 * Math.abs(1.0 / p.length - p[r]);
+            independent += 0.5 * Math.sqrt(2 * p[r] * (1 - p[r]) / (Math.PI * total));
+            chains += 0.5 * Math.sqrt(2 * p[r] / (Math.PI * total / 4));
+        }
+        return new Tv(tv, uniform, independent, chains);
+    }
 }

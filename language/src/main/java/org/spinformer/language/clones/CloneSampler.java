@@ -1,7 +1,10 @@
 package org.spinformer.language.clones;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
@@ -44,6 +47,15 @@ public final class CloneSampler {
     /** Single-site update rule. */
     public enum Rule { HEAT_BATH, METROPOLIS }
 
+    /**
+     * Where the chains live between updates: {@link #DEVICE} (default) keeps them as one int64 [B,T] array on the
+     * engine and changes one column per update, so only the B random numbers of an update go to the device and
+     * the per-sweep statistics come back once per sweep; {@link #HOST} is the reference path (the chains in a
+     * host {@code int[][]}, the [B,T] ids uploaded and the new tokens downloaded at every update). Both give the
+     * same clones from the same seed.
+     */
+    public enum Chains { DEVICE, HOST }
+
     /** Statistics of one sweep, averaged over chains and sites. */
     public record SweepStats(int sweep, double acceptance, double changed, double meanLogConditional) {}
 
@@ -54,6 +66,7 @@ public final class CloneSampler {
     private final Rule rule;
     private final int[] allowed;
     private final double[] bias;
+    private Chains chains = Chains.DEVICE;
 
     /** {@code banned}: token ids never produced (typically mask and pad). */
     public CloneSampler(MaskedLm model, Rule rule, Set<Integer> banned) {
@@ -73,6 +86,12 @@ public final class CloneSampler {
             throw new IllegalArgumentException("every token is banned");
         }
         allowed = ok.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Where the chains live ({@link Chains#DEVICE} by default). */
+    public CloneSampler withChains(Chains where) {
+        this.chains = where;
+        return this;
     }
 
     /**
@@ -140,15 +159,19 @@ public final class CloneSampler {
                 for (int i = 0; i < b; i++) {
                     x[i] = start[lo + i].clone();
                 }
-                for (int s = 0; s < sweeps; s++) {
-                    for (int site = 0; site < t; site++) {
-                        double[] st = update(x, site, r, base);
-                        acc[s][0] += st[0];
-                        acc[s][1] += st[1];
-                        acc[s][2] += st[2];
-                    }
-                    if (progress != null) {
-                        progress.step(1);
+                if (chains == Chains.DEVICE) {
+                    x = onDevice(x, sweeps, r, base, acc, progress);
+                } else {
+                    for (int s = 0; s < sweeps; s++) {
+                        for (int site = 0; site < t; site++) {
+                            double[] st = update(x, site, r, base);
+                            acc[s][0] += st[0];
+                            acc[s][1] += st[1];
+                            acc[s][2] += st[2];
+                        }
+                        if (progress != null) {
+                            progress.step(1);
+                        }
                     }
                 }
                 System.arraycopy(x, 0, out, lo, b);
@@ -228,6 +251,107 @@ public final class CloneSampler {
         }
     }
 
+    /** Random numbers of one update, drawn on the host in the host path's order: u (log u for Metropolis), proposals. */
+    private double[] uniforms(int b, Random r) {
+        double[] u = new double[b];
+        for (int i = 0; i < b; i++) {
+            u[i] = r.nextDouble();
+        }
+        return u;
+    }
+
+    private long[] proposals(int b, Random r) {
+        long[] proposal = new long[b];
+        for (int i = 0; i < b; i++) {
+            proposal[i] = allowed[r.nextInt(allowed.length)];
+        }
+        return proposal;
+    }
+
+    /**
+     * {@code sweeps} sweeps of the chains {@code start} [B][T] kept on the engine: per update the masked ids are the
+     * chains with one column set to the mask, the new column is chosen on the device and written into the chains
+     * in place; the sums (accepted, changed, log-conditional) of a sweep stay on the device until it ends.
+     */
+    private int[][] onDevice(int[][] start, int sweeps, Random r, NDManager base, double[][] acc, Progress progress) {
+        int b = start.length;
+        int t = start[0].length;
+        int v = model.vocabSize();
+        long[] flatIds = new long[b * t];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                flatIds[i * t + j] = start[i][j];
+            }
+        }
+        try (NDManager cm = base.newSubManager()) {
+            NDArray x = cm.create(flatIds, new Shape(b, t)); // the chains
+            NDArray biasArr = cm.create(bias).toType(model.dataType(), false); // [V], −1e30 on banned tokens
+            NDArray rowStart = cm.arange(0L, (long) b * t, (long) t, DataType.INT64); // b·T
+            NDArray flatStart = cm.arange(0L, (long) b * v, (long) v, DataType.INT64); // b·V
+            for (int s = 0; s < sweeps; s++) {
+                NDArray sums = cm.zeros(new Shape(3), DataType.FLOAT64);
+                for (int site = 0; site < t; site++) {
+                    double[] u = uniforms(b, r);
+                    long[] prop = rule == Rule.METROPOLIS ? proposals(b, r) : null;
+                    try (NDManager m = cm.newSubManager()) { // the update's intermediates
+                        NDIndex column = new NDIndex(":, {}", site);
+                        NDArray ids = x.duplicate();
+                        ids.set(column, model.maskId());
+                        NDArray logp = model.logits(ids, rowStart.add(site)).add(biasArr).logSoftmax(1); // [B,V]
+                        NDArray flat = logp.reshape(-1);
+                        NDArray cur = x.get(column); // [B]
+                        NDArray chosen;
+                        NDArray accepted;
+                        NDArray logc;
+                        if (rule == Rule.HEAT_BATH) {
+                            NDArray cdf = logp.exp().cumSum(1);
+                            NDArray thr = cdf.get(":, -1:").mul(m.create(u, new Shape(b, 1)).toType(cdf.getDataType(),
+                                    false));
+                            chosen = cdf.lt(thr).sum(new int[] {1}).toType(DataType.INT64, false).minimum(v - 1);
+                            accepted = m.ones(new Shape(b), DataType.FLOAT64);
+                            logc = flat.take(m, flatStart.add(chosen)).toType(DataType.FLOAT64, false);
+                        } else {
+                            NDArray pr = m.create(prop);
+                            NDArray lc = flat.take(m, flatStart.add(cur)).toType(DataType.FLOAT64, false);
+                            NDArray lq = flat.take(m, flatStart.add(pr)).toType(DataType.FLOAT64, false);
+                            NDArray ok = logU(m, u).lt(lq.sub(lc)); // log u < log p(a) − log p(x_i)
+                            chosen = NDArrays.where(ok, pr, cur);
+                            accepted = ok.toType(DataType.FLOAT64, false);
+                            logc = NDArrays.where(ok, lq, lc);
+                        }
+                        NDArray changed = chosen.neq(cur).toType(DataType.FLOAT64, false);
+                        sums.addi(NDArrays.stack(new NDList(accepted.sum(), changed.sum(), logc.sum())));
+                        x.set(column, chosen); // in place: the chains stay on cm
+                    }
+                }
+                double[] sw = sums.toDoubleArray();
+                for (int k = 0; k < 3; k++) {
+                    acc[s][k] += sw[k];
+                }
+                if (progress != null) {
+                    progress.step(1);
+                }
+            }
+            long[] fin = x.toLongArray();
+            int[][] out = new int[b][t];
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < t; j++) {
+                    out[i][j] = (int) fin[i * t + j];
+                }
+            }
+            return out;
+        }
+    }
+
+    /** log u on the host (the host path compares the same numbers), as a float64 array. */
+    private static NDArray logU(NDManager m, double[] u) {
+        double[] l = new double[u.length];
+        for (int i = 0; i < u.length; i++) {
+            l[i] = Math.log(u[i]);
+        }
+        return m.create(l);
+    }
+
     /** One update of {@code site} in every chain; returns sums of (accepted, changed, log-conditional). */
     private double[] update(int[][] x, int site, Random r, NDManager base) {
         int b = x.length;
@@ -244,17 +368,8 @@ public final class CloneSampler {
             ids[i * t + site] = model.maskId();
             rows[i] = (long) i * t + site;
         }
-        double[] u = new double[b];
-        for (int i = 0; i < b; i++) {
-            u[i] = r.nextDouble();
-        }
-        long[] proposal = null;
-        if (rule == Rule.METROPOLIS) {
-            proposal = new long[b];
-            for (int i = 0; i < b; i++) {
-                proposal[i] = allowed[r.nextInt(allowed.length)];
-            }
-        }
+        double[] u = uniforms(b, r);
+        long[] proposal = rule == Rule.METROPOLIS ? proposals(b, r) : null;
         final long[] prop = proposal;
         double[][] res = TrainLoop.inStep(base, m -> {
             NDArray logits = model.logits(m.create(ids, new Shape(b, t)), m.create(rows)); // [B,V]
@@ -294,8 +409,7 @@ public final class CloneSampler {
                 accepted += 1;
                 logc += res[1][i];
             } else {
-                double ratio = Math.exp(Math.min(0, res[1][i] - res[0][i]));
-                if (u[i] < ratio) {
+                if (Math.log(u[i]) < res[1][i] - res[0][i]) { // u < min(1, p(a)/p(x_i)), in logs
                     x[i][site] = (int) prop[i];
                     accepted += 1;
                     logc += res[1][i];

@@ -13,6 +13,7 @@ import org.spinformer.language.model.FactoredMlm;
 import java.util.Random;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,6 +165,37 @@ class CloneSamplerTest {
                 for (int v : w) {
                     assertTrue(v == 1 || v == 2, "banned token " + v);
                 }
+            }
+        }
+    }
+
+    /** The engine-resident chains give the host reference path's clones and statistics, for both rules. */
+    @ParameterizedTest
+    @EnumSource(CloneSampler.Rule.class)
+    void deviceChainsEqualTheHostReference(CloneSampler.Rule rule) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(Q + 1, T, 4, 2, 2, "free", true, Q, 9L), m,
+                    null, DataType.FLOAT32);
+            Random r = new Random(5);
+            int[][] start = new int[300][T];
+            for (int[] w : start) {
+                for (int j = 0; j < T; j++) {
+                    w[j] = r.nextInt(Q);
+                }
+            }
+            CloneSampler.Result dev = new CloneSampler(model, rule, Set.of(Q)).sample(start, 4, 128, 13L, m, null,
+                    null);
+            CloneSampler.Result host = new CloneSampler(model, rule, Set.of(Q)).withChains(CloneSampler.Chains.HOST)
+                    .sample(start, 4, 128, 13L, m, null, null);
+            for (int i = 0; i < start.length; i++) {
+                assertArrayEquals(host.clones()[i], dev.clones()[i], "chain " + i);
+            }
+            for (int s = 0; s < 4; s++) {
+                CloneSampler.SweepStats a = host.stats().get(s);
+                CloneSampler.SweepStats b = dev.stats().get(s);
+                assertEquals(a.acceptance(), b.acceptance(), 1e-12);
+                assertEquals(a.changed(), b.changed(), 1e-12);
+                assertEquals(a.meanLogConditional(), b.meanLogConditional(), 1e-9);
             }
         }
     }

@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * Everything that defines a training run (the CLI options of {@code spinformer nqs train}); defaults are the
  * small-lattice setting that reaches ≤ 2e-3 relative error on 4×4 J2 = 0.5 with exact enumeration.
- * {@code maxFlops} ≤ 0: no compute budget; otherwise the run stops like at the wall-clock budget once the
+ * {@code sampleDtype}: the precision of the sampler's forwards (float32: a float32 twin of the model, refreshed
+ * from the parameters every step, draws the samples; log ψ, local energies, the Jacobian and the update stay in
+ * {@code dtype}). {@code maxFlops} ≤ 0: no compute budget; otherwise the run stops like at the wall-clock budget once the
  * training compute ({@link Compute}) reaches it. {@code maxMinutes} ≤ 0: no wall-clock budget; otherwise the run stops (checkpoint, summary, plots) after the
  * step that exceeds it. {@code momentum} μ: SR with SPRING momentum (0: plain SR). {@code hamiltonian}:
  * {@code heisenberg} (J1 = 1, {@code j2}), {@code xxz} (J1 = 1, {@code j2}, anisotropy {@code delta}) or
@@ -24,7 +26,7 @@ public record TrainSpec(String lattice, String size, double j2, Heisenberg.Units
                         double diagShiftFinal, OptimizerKind optimizer, long seed, Precision dtype, int chunk,
                         boolean marshall, int checkpointEvery, int thermalize, int discard, double maxMinutes,
                         double momentum, HamiltonianKind hamiltonian, double delta, double field, double isingJ,
-                        String symmetry, double maxFlops) {
+                        String symmetry, double maxFlops, Precision sampleDtype) {
     /** {@code --model}. */
     public enum Model { VIT, JASTROW }
 
@@ -59,6 +61,9 @@ public record TrainSpec(String lattice, String size, double j2, Heisenberg.Units
         need(maxMinutes >= 0, "--max-minutes must be >= 0, got " + maxMinutes);
         need(maxFlops >= 0 && !Double.isInfinite(maxFlops), "--max-flops must be a finite number >= 0, got "
                 + maxFlops);
+        need(sampleDtype != null, "--sample-dtype must be float32 or float64");
+        need(sampleDtype == Precision.FLOAT64 || sampler != SamplerKind.EXACT,
+                "--sample-dtype float32 needs a Monte Carlo sampler (direct or metropolis): exact weights stay float64");
         need(Double.isFinite(lr) && lr >= 0, "--lr must be a finite number >= 0, got " + lr);
         need(diagShift >= 0 && diagShiftFinal >= 0 && Double.isFinite(diagShift) && Double.isFinite(diagShiftFinal),
                 "--diag-shift and --diag-shift-final must be finite and >= 0, got " + diagShift + ", "
@@ -108,7 +113,8 @@ public record TrainSpec(String lattice, String size, double j2, Heisenberg.Units
     public static TrainSpec defaults() {
         return new TrainSpec("square", "4x4", 0.5, Heisenberg.Units.SPIN, Model.VIT, 2, 16, 4, AUTO_PATCH, 32, 0.1,
                 SamplerKind.EXACT, 1024, 64, 300, 0.05, Schedule.COSINE, 1e-2, 1e-4, OptimizerKind.SR, 1L,
-                Precision.FLOAT64, 512, false, 50, 50, 2, 0, 0, HamiltonianKind.HEISENBERG, 1.0, 1.0, 1.0, "none", 0);
+                Precision.FLOAT64, 512, false, 50, 50, 2, 0, 0, HamiltonianKind.HEISENBERG, 1.0, 1.0, 1.0, "none", 0,
+                Precision.FLOAT64);
     }
 
     public TrainSpec withSteps(int s) {

@@ -27,6 +27,7 @@ import org.spinformer.nqs.sampler.ExactSampler;
 import org.spinformer.nqs.sampler.MetropolisExchange;
 import org.spinformer.nqs.sampler.MetropolisLocal;
 import org.spinformer.nqs.sampler.Sampler;
+import org.spinformer.nqs.sampler.TwinSampler;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.io.IOException;
@@ -286,7 +287,10 @@ public final class Training {
         double exact = exactEnergy(h);
         try (NDManager m = Devices.manager(device)) {
             WaveFunction wf = model(s, lattice, dt, m);
-            Sampler sampler = sampler(s, h, wf, dt, m);
+            DataType sdt = s.sampleDtype() == TrainSpec.Precision.FLOAT32 ? DataType.FLOAT32 : dt;
+            WaveFunction twin = sdt == dt ? null : model(s, lattice, sdt, m);
+            Sampler sampler = twin == null ? sampler(s, h, wf, dt, m)
+                    : new TwinSampler(sampler(s, h, twin, sdt, m), new VariationalState(twin, s.chunk()));
             VariationalState vs = new VariationalState(wf, s.chunk());
             JsonObject cfg = s.toJson();
             cfg.add("model_config", wf.config());

@@ -20,6 +20,7 @@ import org.spinformer.nqs.operator.Operator;
 import org.spinformer.nqs.optimizer.StochasticReconfiguration;
 import org.spinformer.nqs.sampler.Sampler;
 import org.spinformer.nqs.sampler.Samples;
+import org.spinformer.nqs.sampler.TwinSampler;
 import org.spinformer.nqs.vqs.LocalEnergies;
 import org.spinformer.nqs.vqs.LocalEnergy;
 import org.spinformer.nqs.vqs.VariationalState;
@@ -240,7 +241,7 @@ public final class Vmc {
         Statistics fin;
         try (NDManager sm = manager.newSubManager()) {
             Map<String, NDArray> chains = snapshot(sm);
-            Samples smp = sampler.sample(vs, sm, done + 1_000_000L);
+            Samples smp = sample(sm, done + 1_000_000L);
             LocalEnergies e = localEnergies(smp);
             fin = stats(smp, e);
             checkFinite(done + 1, fin);
@@ -273,12 +274,12 @@ public final class Vmc {
 
     private StepStats step(NDManager sm, long step, double lr, double shift, AdamW adam, Runnable beforeUpdate) {
         long t0 = System.nanoTime();
-        long rows0 = vs.forwardRows();
-        Samples smp = sampler.sample(vs, sm, step);
-        long rows1 = vs.forwardRows();
+        long rows0 = forwardRows();
+        Samples smp = sample(sm, step);
+        long rows1 = forwardRows();
         long t1 = System.nanoTime();
         LocalEnergies e = localEnergies(smp);
-        long rows2 = vs.forwardRows();
+        long rows2 = forwardRows();
         Statistics stats = stats(smp, e);
         checkFinite(step + 1, stats);
         if (beforeUpdate != null) {
@@ -340,6 +341,15 @@ public final class Vmc {
             v.subi(d);
             off += n;
         }
+    }
+
+    /** Configurations evaluated so far by the model and, with mixed-precision sampling, its twin. */
+    private long forwardRows() {
+        return vs.forwardRows() + (sampler instanceof TwinSampler t ? t.twin().forwardRows() : 0);
+    }
+
+    private Samples sample(NDManager sm, long step) {
+        return sampler.sample(vs, sm, step);
     }
 
     private LocalEnergies localEnergies(Samples smp) {

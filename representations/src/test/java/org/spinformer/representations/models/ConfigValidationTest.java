@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.spinformer.core.io.SafeTensors;
 
 import java.nio.file.Path;
@@ -29,35 +31,19 @@ class ConfigValidationTest extends CpuTest {
         return StrictLoadingTest.loadFails(dir);
     }
 
-    @Test
-    void aStringWhereAnIntegerBelongsIsNamedWithFileAndKey(@TempDir Path dir) throws Exception {
-        assertEquals(dir.resolve("config.json") + ": 'hidden_size' must be an integer, got \"abc\"",
-                llamaWith(dir, "\"hidden_size\": 16", "\"hidden_size\": \"abc\""));
-    }
-
-    @Test
-    void aFractionWhereAnIntegerBelongsIsRefused(@TempDir Path dir) throws Exception {
-        assertEquals(dir.resolve("config.json") + ": 'num_attention_heads' must be an integer, got 3.5",
-                llamaWith(dir, "\"num_attention_heads\": 4", "\"num_attention_heads\": 3.5"));
-    }
-
-    @Test
-    void aNonNumericEpsilonIsNamed(@TempDir Path dir) throws Exception {
-        assertEquals(dir.resolve("config.json") + ": 'rms_norm_eps' must be a number, got \"tiny\"",
-                llamaWith(dir, "\"rms_norm_eps\": 1e-6", "\"rms_norm_eps\": \"tiny\""));
-    }
-
-    @Test
-    void negativeOrZeroSizesAreRefused(@TempDir Path dir) throws Exception {
-        assertEquals(dir.resolve("config.json") + ": num_hidden_layers must be ≥ 1, got -1",
-                llamaWith(dir, "\"num_hidden_layers\": 2", "\"num_hidden_layers\": -1"));
-        StrictLoadingTest.config(dir, "\"num_hidden_layers\": -1", "\"num_hidden_layers\": 0");
-        assertEquals(dir.resolve("config.json") + ": num_hidden_layers must be ≥ 1, got 0",
-                StrictLoadingTest.loadFails(dir));
-        StrictLoadingTest.config(dir, "\"num_hidden_layers\": 0", "\"num_hidden_layers\": 2");
-        StrictLoadingTest.config(dir, "\"vocab_size\": 12", "\"vocab_size\": -12");
-        assertEquals(dir.resolve("config.json") + ": vocab_size must be ≥ 1, got -12",
-                StrictLoadingTest.loadFails(dir));
+    /** A Llama config.json with {@code from} replaced by {@code to} fails with "config.json: {@code message}". */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            "hidden_size": 16         | "hidden_size": "abc"        | 'hidden_size' must be an integer, got "abc"
+            "num_attention_heads": 4  | "num_attention_heads": 3.5  | 'num_attention_heads' must be an integer, got 3.5
+            "rms_norm_eps": 1e-6      | "rms_norm_eps": "tiny"      | 'rms_norm_eps' must be a number, got "tiny"
+            "num_hidden_layers": 2    | "num_hidden_layers": -1     | num_hidden_layers must be ≥ 1, got -1
+            "num_hidden_layers": 2    | "num_hidden_layers": 0      | num_hidden_layers must be ≥ 1, got 0
+            "vocab_size": 12          | "vocab_size": -12           | vocab_size must be ≥ 1, got -12
+            """)
+    void aWrongTypeOrRangeIsNamedWithFileAndKey(String from, String to, String message, @TempDir Path dir)
+            throws Exception {
+        assertEquals(dir.resolve("config.json") + ": " + message, llamaWith(dir, from, to));
     }
 
     @Test
