@@ -34,16 +34,15 @@ import java.util.Random;
  * gradients, the optimizer and the per-step memory pattern all work. Writes {@code metrics.jsonl},
  * {@code loss.png/.svg}, a checkpoint of the student and {@code summary.json}.
  */
-public final class CoreDemoPart implements DemoPart {
+public final class CoreDemoPart extends DemoPart {
     static final int T = 16;
     static final int D = 32;
     static final int H = 4;
     static final int BATCH = 32;
     static final int STEPS = 2000;
 
-    @Override
-    public String name() {
-        return "core";
+    public CoreDemoPart() {
+        super("core");
     }
 
     @Override

@@ -113,10 +113,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The engine/device report. */
-    static final class InfoPart implements DemoPart {
-        @Override
-        public String name() {
-            return "info";
+    static final class InfoPart extends DemoPart {
+        public InfoPart() {
+            super("info");
         }
 
         @Override

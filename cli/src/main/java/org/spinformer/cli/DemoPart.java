@@ -4,11 +4,19 @@ import ai.djl.Device;
 
 import java.nio.file.Path;
 
-/** One part of {@code spinformer demo}: each pipeline adds its own. */
-public interface DemoPart {
+/** One part of {@code spinformer demo}: each pipeline adds its own, named in the demo's progress and by {@code --only}. */
+public abstract class DemoPart {
+    private final String name;
+
+    protected DemoPart(String name) {
+        this.name = name;
+    }
+
     /** Short name shown in the demo's progress. */
-    String name();
+    public final String name() {
+        return name;
+    }
 
     /** Runs the part, writing its outputs under {@code out} (a directory of its own). */
-    void run(Path out, Device device) throws Exception;
+    public abstract void run(Path out, Device device) throws Exception;
 }

@@ -1,6 +1,5 @@
 package org.spinformer.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code spinformer language}: subcommand group. */
@@ -8,12 +7,5 @@ import picocli.CommandLine.Command;
         description = "Factored-attention clones of a corpus, the simplicity-bias experiment, the Potts mapping.",
         subcommands = {LanguageTrainFactoredCommand.class, LanguageClonesCommand.class, LanguageDiagnoseCommand.class,
                 LanguageSimplicityCommand.class, LanguagePottsCommand.class})
-public final class LanguageCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class LanguageCommand extends GroupCommand {
 }

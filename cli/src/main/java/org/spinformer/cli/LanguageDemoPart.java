@@ -12,13 +12,9 @@ import java.nio.file.Path;
  * Demo part of the language pipeline: the quick simplicity-bias run on Moby-Dick (factored models with 1 and 3
  * layers, their clones, clone statistics, a small 4-layer BERT followed on original and clones), with plots.
  */
-public final class LanguageDemoPart implements DemoPart {
+public final class LanguageDemoPart extends DemoPart {
     public LanguageDemoPart() {
-    }
-
-    @Override
-    public String name() {
-        return "language";
+        super("language");
     }
 
     @Override

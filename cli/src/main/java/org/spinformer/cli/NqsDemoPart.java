@@ -15,10 +15,9 @@ import java.util.Locale;
  * The NQS part of {@code spinformer demo}: exact diagonalisation of the 4×4 J1-J2 model at J2 = 0.5, then a short
  * SR training of a small ViT with exact enumeration; writes the training outputs and the energy plots.
  */
-public final class NqsDemoPart implements DemoPart {
-    @Override
-    public String name() {
-        return "nqs";
+public final class NqsDemoPart extends DemoPart {
+    public NqsDemoPart() {
+        super("nqs");
     }
 
     @Override

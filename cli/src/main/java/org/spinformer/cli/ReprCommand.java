@@ -1,18 +1,10 @@
 package org.spinformer.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code spinformer repr}: subcommand group. */
 @Command(name = "repr", mixinStandardHelpOptions = true,
         description = "Hidden states of pretrained transformers and the Information Imbalance between layers.",
         subcommands = {ReprHiddenCommand.class, ReprImbalanceCommand.class, ReprLayersCommand.class})
-public final class ReprCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class ReprCommand extends GroupCommand {
 }

@@ -16,10 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** The representations part of {@code spinformer demo}: MiniLM on 300 English-Spanish Bible verses. */
-public final class ReprDemoPart implements DemoPart {
-    @Override
-    public String name() {
-        return "repr";
+public final class ReprDemoPart extends DemoPart {
+    public ReprDemoPart() {
+        super("repr");
     }
 
     @Override
