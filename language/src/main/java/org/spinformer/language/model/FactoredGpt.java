@@ -86,6 +86,14 @@ public final class FactoredGpt {
         return params;
     }
 
+    /** {@code "kind": "factored-gpt"} and the configuration's components. */
+    public com.google.gson.JsonObject config() {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("kind", "factored-gpt");
+        org.spinformer.core.config.Records.toJson(cfg).entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
+        return o;
+    }
+
     /** Logits of every position from the strict past, [B,T,V], for ids int64 [B,T]. */
     public NDArray logits(NDArray ids) {
         Map<String, NDArray> w = new LinkedHashMap<>(params.asMap());

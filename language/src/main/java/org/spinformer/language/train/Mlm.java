@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import org.spinformer.core.engine.NoGrad;
 import com.google.gson.JsonObject;
 import org.spinformer.core.io.Checkpoint;
+import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.train.AdamW;
 import org.spinformer.core.train.MetricsLog;
 import org.spinformer.core.train.NonFiniteException;
@@ -94,7 +95,15 @@ public final class Mlm implements AutoCloseable {
         }
     }
 
-    private final MaskedLm model;
+    /** The loss of one batch of training windows {@code pick} (rows of the training set), on {@code m}. */
+    @FunctionalInterface
+    public interface Objective {
+        NDArray loss(NDManager m, int[] pick, SavableRandom random);
+    }
+
+    private final Parameters params;
+    private final java.util.function.Supplier<JsonObject> config;
+    private final Objective objective;
     private final int[][] train;
     private final Options opt;
     private final NDManager manager;
@@ -107,20 +116,54 @@ public final class Mlm implements AutoCloseable {
      * @param metrics a JSON-lines log or null; {@code task} a progress name or null for no progress
      */
     public Mlm(MaskedLm model, int[][] train, Options opt, NDManager manager, MetricsLog metrics, String task) {
-        this.model = model;
+        this(model.parameters(), model::config, (m, pick, r) -> loss(model, m, MaskedBatch.of(train, pick,
+                model.maskId(), opt.maskFraction, r)), train, opt, manager, metrics, task);
+    }
+
+    /**
+     * Training of any model by {@code objective} with the same optimizer, schedule, clipping, log, checkpoints
+     * and data stream as masked-LM training ({@code config}: the model's configuration for checkpoints).
+     */
+    public Mlm(Parameters params, java.util.function.Supplier<JsonObject> config, Objective objective, int[][] train,
+               Options opt, NDManager manager, MetricsLog metrics, String task) {
+        this.params = params;
+        this.config = config;
+        this.objective = objective;
         this.train = train;
         this.opt = opt;
         this.manager = manager;
         this.metrics = metrics;
         this.task = task;
         this.random = new SavableRandom(opt.seed);
-        model.parameters().attachGradients();
+        params.attachGradients();
         Schedule s = Schedule.warmupCosine(opt.lr, Math.min(opt.warmup, opt.steps), opt.steps, 0.1 * opt.lr);
         this.optimizer = opt.optimizer == Method.ADAMW
-                ? AdamW.builder().setParameters(model.parameters()).setLearningRate(s)
+                ? AdamW.builder().setParameters(params).setLearningRate(s)
                     .optWeightDecay(opt.weightDecay).optDecayFilter(n -> n.endsWith("weight")).build()
-                : Sgd.builder().setParameters(model.parameters()).setLearningRate(s).optMomentum(0.9)
+                : Sgd.builder().setParameters(params).setLearningRate(s).optMomentum(0.9)
                     .optWeightDecay(opt.weightDecay).build();
+    }
+
+    /**
+     * Next-token training of the causal factored model: the loss of a batch is its mean −log p(x_i | x_{&lt;i})
+     * ({@link org.spinformer.language.model.FactoredGpt#loss}); the mask settings of {@code opt} do not apply.
+     */
+    public static Mlm nextToken(org.spinformer.language.model.FactoredGpt model, int[][] train, Options opt,
+                                NDManager manager, MetricsLog metrics, String task) {
+        return new Mlm(model.parameters(), model::config, (m, pick, r) -> model.loss(windows(m, train, pick)), train,
+                opt, manager, metrics, task);
+    }
+
+    /** The windows {@code pick} of {@code data} as int64 [B,T] on {@code m}. */
+    public static NDArray windows(NDManager m, int[][] data, int[] pick) {
+        int t = data[0].length;
+        long[] ids = new long[pick.length * t];
+        for (int i = 0; i < pick.length; i++) {
+            for (int j = 0; j < t; j++) {
+                ids[i * t + j] = data[pick[i]][j];
+            }
+        }
+        return m.create(ids, new ai.djl.ndarray.types.Shape(pick.length, t));
     }
 
     /** Mean cross-entropy of a masked batch (a scalar in {@code m}). */
@@ -171,7 +214,7 @@ public final class Mlm implements AutoCloseable {
 
     /** Runs {@code n} more optimizer steps, logging to {@code log} (e.g. a {@link RunHarness}'s metrics). */
     public TrainLoop.Result train(long n, MetricsLog log) {
-        TrainLoop loop = TrainLoop.builder().setParameters(model.parameters()).setOptimizer(optimizer)
+        TrainLoop loop = TrainLoop.builder().setParameters(params).setOptimizer(optimizer)
                 .setManager(manager).optClipNorm(opt.clip > 0 ? opt.clip : 0).optLogEvery(opt.logEvery)
                 .optMetrics(log).optProgress(task)
                 .setLoss((sm, s) -> {
@@ -179,7 +222,7 @@ public final class Mlm implements AutoCloseable {
                     for (int i = 0; i < pick.length; i++) {
                         pick[i] = random.nextInt(train.length);
                     }
-                    return loss(model, sm, MaskedBatch.of(train, pick, model.maskId(), opt.maskFraction, random));
+                    return objective.loss(sm, pick, random);
                 })
                 .optDivergenceHint("training diverged: lower --lr, raise --warmup or --clip")
                 .build();
@@ -193,12 +236,12 @@ public final class Mlm implements AutoCloseable {
 
     /** Saves weights, optimizer state, step and the run config atomically into {@code dir}. */
     public void checkpoint(Path dir, JsonObject extra) throws IOException {
-        JsonObject cfg = model.config().deepCopy();
+        JsonObject cfg = config.get().deepCopy();
         cfg.add("training", opt.toJson());
         if (extra != null) {
             extra.entrySet().forEach(e -> cfg.add(e.getKey(), e.getValue()));
         }
-        Checkpoint.save(dir, model.parameters(), optimizer.state(), optimizer.stepCount(), cfg, new JsonObject());
+        Checkpoint.save(dir, params, optimizer.state(), optimizer.stepCount(), cfg, new JsonObject());
     }
 
     /**
