@@ -15,7 +15,7 @@ class LanguageCommandTest {
     void helpListsSubcommands() {
         CliRun r = CliRun.of("language", "--help");
         assertEquals(0, r.code());
-        for (String s : new String[] {"train-factored", "clones", "diagnose", "simplicity", "potts"}) {
+        for (String s : new String[] {"train-factored", "clones", "diagnose", "simplicity", "potts", "train-gpt"}) {
             assertTrue(r.out().contains(s), s);
         }
     }
@@ -50,6 +50,32 @@ class LanguageCommandTest {
             assertTrue(r.err().startsWith("error: ") && r.err().contains(n[0]), r.err());
             assertEquals(1, r.err().strip().split("\n").length, r.err());
         }
+    }
+
+    /** train-gpt: two depths, their exact clones, and a resume of a finished run that changes nothing. */
+    @Test
+    void trainGptWritesModelsClonesAndResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        String[] common = {"language", "train-gpt", "--corpus", "moby-dick", "--vocab", "60", "--length", "8",
+            "--layers", "1,2", "--dim", "8", "--heads", "2", "--steps", "60", "--batch", "16", "--clones", "50",
+            "--checkpoint-every", "20", "--device", "cpu", "--out", tmp.toString()};
+        CliRun first = CliRun.of(common);
+        assertEquals(0, first.code(), first.err());
+        var s1 = summary(tmp);
+        for (int n = 1; n <= 2; n++) {
+            double loss = s1.get("test_loss_n" + n).getAsDouble();
+            assertTrue(loss > 0 && loss < Math.log(60), "test loss below the uniform log V: " + loss);
+            java.util.List<String> rows = java.nio.file.Files.readAllLines(tmp.resolve("clone_n" + n).resolve("clones.tsv"));
+            assertEquals(50, rows.size());
+            assertEquals(8, rows.get(0).split("\t").length);
+            assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("gpt_n" + n + ".jsonl")));
+        }
+        byte[] clones = java.nio.file.Files.readAllBytes(tmp.resolve("clone_n2").resolve("clones.tsv"));
+        CliRun again = CliRun.of(concat(common, "--resume"));
+        assertEquals(0, again.code(), again.err());
+        assertEquals(s1, summary(tmp));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(clones,
+                java.nio.file.Files.readAllBytes(tmp.resolve("clone_n2").resolve("clones.tsv")));
     }
 
     /** A run stopped by its wall-clock budget and resumed gives the uninterrupted run's test losses exactly. */
