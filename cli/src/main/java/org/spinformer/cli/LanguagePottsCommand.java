@@ -67,6 +67,11 @@ public final class LanguagePottsCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
+    @Option(names = "--instances", defaultValue = "1", description = "Planted instances (seeds --seed, --seed+1, "
+            + "...), each in instance_<seed>/, aggregated as mean +- std per M in instances.json/csv (default: "
+            + "${DEFAULT-VALUE}: one instance, written into --out itself).")
+    int instances;
+
     @Override
     public Integer call() throws Exception {
         long seed = run.seed();
@@ -77,7 +82,25 @@ public final class LanguagePottsCommand implements Callable<Integer> {
         PottsExperiment.Options o = Records.with(PottsExperiment.Options.defaults(sites, colors, m, seed),
                 Map.of("beta", beta, "dim", dim, "steps", steps, "lr", lr, "chains", chains, "burnIn", burnIn,
                         "thin", thin, "testSamples", testSamples, "checkpointEvery", checkpointEvery));
+        if (instances < 1) {
+            throw new IllegalArgumentException("--instances must be >= 1, got " + instances);
+        }
         try (NDManager manager = Devices.manager(run.device())) {
+            if (instances > 1) {
+                var agg = PottsExperiment.runInstances(o, instances, out, manager, resume);
+                for (var e : agg.getAsJsonArray("aggregate")) {
+                    var a = e.getAsJsonObject();
+                    System.out.printf("M=%d  coupling correlation %.4f +- %.4f (plm %.4f +- %.4f) over %d instances%n",
+                            a.get("samples").getAsInt(), a.get("coupling_correlation_mean").getAsDouble(),
+                            a.get("coupling_correlation_std").getAsDouble(),
+                            a.get("plm_coupling_correlation_mean").getAsDouble(),
+                            a.get("plm_coupling_correlation_std").getAsDouble(), instances);
+                }
+                if (json) {
+                    System.out.println(agg);
+                }
+                return 0;
+            }
             var results = PottsExperiment.run(o, out, manager, resume);
             if (json) {
                 System.out.println(PottsExperiment.summary(results));

@@ -51,6 +51,8 @@ class BadArgumentsTest {
             new String[] {"--schedule", "nqs", "train", "--schedule", "linear", "--out", "OUT"},
             new String[] {"--dtype", "nqs", "train", "--dtype", "float16", "--out", "OUT"},
             new String[] {"--colors", "language", "potts", "--colors", "1", "--out", "OUT"},
+            new String[] {"--instances", "language", "potts", "--instances", "0", "--out", "OUT"},
+            new String[] {"--layers", "language", "train-gpt", "--layers", "0", "--out", "OUT"},
             new String[] {"--lr", "language", "potts", "--lr", "-1", "--out", "OUT"},
             new String[] {"--layers", "language", "train-factored", "--layers", "9", "--out", "OUT"},
             new String[] {"--steps", "language", "train-factored", "--steps", "0", "--out", "OUT"},

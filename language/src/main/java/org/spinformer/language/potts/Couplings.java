@@ -102,6 +102,44 @@ public final class Couplings {
         return out;
     }
 
+    /**
+     * The interaction strength in the zero-sum gauge: the root mean square of the gauged, symmetrised entries of all
+     * pairs i &lt; j. Instances planted with the same β differ in it, which sets how hard their couplings are to
+     * recover from M samples.
+     */
+    public static double gaugedStrength(double[][][][] k) {
+        double[] g = gaugedPairs(symmetrize(k));
+        double s = 0;
+        for (double x : g) {
+            s += x * x;
+        }
+        return Math.sqrt(s / g.length);
+    }
+
+    /**
+     * Writes the couplings in the zero-sum gauge, symmetrised, as the text parameter format of adabmDCA (and of
+     * plmDCA ports that read it): one line {@code J i j a b value} per pair i &lt; j and colours a, b, indices from
+     * 0. Fields are not written (the comparison here is of couplings only).
+     */
+    public static void writeText(java.nio.file.Path file, double[][][][] k) throws java.io.IOException {
+        double[][][][] sym = symmetrize(k);
+        int l = sym.length;
+        int q = sym[0][0].length;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < l; i++) {
+            for (int j = i + 1; j < l; j++) {
+                double[][] g = zeroSum(sym[i][j]);
+                for (int a = 0; a < q; a++) {
+                    for (int c = 0; c < q; c++) {
+                        b.append("J ").append(i).append(' ').append(j).append(' ').append(a).append(' ').append(c)
+                                .append(' ').append(String.format(java.util.Locale.ROOT, "%.8g", g[a][c])).append('\n');
+                    }
+                }
+            }
+        }
+        org.spinformer.core.io.AtomicFiles.write(file, b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Pearson correlation of the zero-sum-gauged, symmetrised couplings of i &lt; j. */
     public static double correlation(double[][][][] truth, double[][][][] fitted) {
         return pearson(gaugedPairs(symmetrize(truth)), gaugedPairs(symmetrize(fitted)));

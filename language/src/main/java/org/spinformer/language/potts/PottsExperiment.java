@@ -94,6 +94,8 @@ public final class PottsExperiment {
         LOG.info("sampled {} + {} configurations in {} s", maxM, o.testSamples(),
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         double[][][][] k = Couplings.of(truth);
+        Couplings.writeText(out.resolve("couplings_planted.txt"), k);
+        double strength = Couplings.gaugedStrength(k);
         List<Result> results = new ArrayList<>();
         try (Progress progress = Progress.start("potts", o.samples().length)) {
             for (int mm : o.samples()) {
@@ -107,7 +109,9 @@ public final class PottsExperiment {
                             o.weightDecay(), 0, Mlm.Method.ADAMW, o.seed() + 4, 50);
                     fp.fit(train, opt, fm, out.resolve("checkpoints").resolve("train_" + mm),
                             out.resolve("train_" + mm + ".jsonl"), resume, o.checkpointEvery());
-                    corr = Couplings.correlation(k, fp.couplings(fm));
+                    double[][][][] fitted = fp.couplings(fm);
+                    corr = Couplings.correlation(k, fitted);
+                    Couplings.writeText(out.resolve("couplings_factored_" + mm + ".txt"), fitted);
                     loss = Mlm.evaluate(fp.model(), fm, test, -1, 0, 4096);
                 }
                 double plmCorr;
@@ -116,6 +120,7 @@ public final class PottsExperiment {
                     PlmBaseline plm = new PlmBaseline(o.sites(), o.colors(), pm);
                     plm.fit(train, o.plmSteps(), 0.05, o.plmLambda(), pm);
                     plmCorr = Couplings.correlation(k, plm.couplings());
+                    Couplings.writeText(out.resolve("couplings_plm_" + mm + ".txt"), plm.couplings());
                     plmLoss = plm.testLoss(test, pm);
                 }
                 Result r = new Result(mm, corr, loss, exact, plmCorr, plmLoss, (System.nanoTime() - t1) / 1e9);
@@ -125,8 +130,94 @@ public final class PottsExperiment {
                 progress.step(1);
             }
         }
-        write(out, o, results);
+        write(out, o, results, strength);
         return results;
+    }
+
+    /** The planted couplings' strength in the zero-sum gauge ({@link Couplings#gaugedStrength}) of {@code o}'s seed. */
+    public static double plantedStrength(Options o) {
+        return Couplings.gaugedStrength(Couplings.of(PottsModel.planted(o.sites(), o.colors(), o.beta(), o.seed())));
+    }
+
+    /**
+     * The experiment on {@code instances} planted models (seeds s, s+1, …), each in {@code out/instance_<seed>/}
+     * (resumable as {@link #run}), and their aggregate: per M the mean and standard deviation over instances of the
+     * coupling correlation (factored and plmDCA) and of the test loss, and per instance its planted strength in the
+     * zero-sum gauge; {@code instances.json}, {@code instances.csv}, plot {@code potts_correlation_instances}.
+     */
+    public static JsonObject runInstances(Options o, int instances, Path out, NDManager m, boolean resume)
+            throws IOException {
+        if (instances < 1) {
+            throw new IllegalArgumentException("--instances must be >= 1, got " + instances);
+        }
+        Files.createDirectories(out);
+        List<List<Result>> all = new ArrayList<>();
+        JsonArray per = new JsonArray();
+        for (int k = 0; k < instances; k++) {
+            Options oi = org.spinformer.core.config.Records.with(o, "seed", o.seed() + k);
+            List<Result> r = run(oi, out.resolve("instance_" + oi.seed()), m, resume);
+            all.add(r);
+            JsonObject row = summary(r);
+            row.addProperty("seed", oi.seed());
+            row.addProperty("planted_strength", plantedStrength(oi));
+            per.add(row);
+        }
+        JsonArray agg = new JsonArray();
+        StringBuilder csv = new StringBuilder("samples,instances,correlation_mean,correlation_std,plm_correlation_mean,"
+                + "plm_correlation_std,test_loss_mean,test_loss_std,plm_test_loss_mean,plm_test_loss_std\n");
+        int nm = o.samples().length;
+        double[][] bands = new double[4][nm];
+        for (int i = 0; i < nm; i++) {
+            int row = i;
+            double[][] v = new double[4][];
+            v[0] = all.stream().mapToDouble(r -> r.get(row).couplingCorrelation()).toArray();
+            v[1] = all.stream().mapToDouble(r -> r.get(row).plmCouplingCorrelation()).toArray();
+            v[2] = all.stream().mapToDouble(r -> r.get(row).testLoss()).toArray();
+            v[3] = all.stream().mapToDouble(r -> r.get(row).plmTestLoss()).toArray();
+            JsonObject a = new JsonObject();
+            a.addProperty("samples", o.samples()[i]);
+            String[] names = {"coupling_correlation", "plm_coupling_correlation", "test_loss", "plm_test_loss"};
+            csv.append(o.samples()[i]).append(',').append(instances);
+            for (int q = 0; q < 4; q++) {
+                double[] ms = meanStd(v[q]);
+                a.addProperty(names[q] + "_mean", ms[0]);
+                a.addProperty(names[q] + "_std", ms[1]);
+                csv.append(String.format(Locale.ROOT, ",%.6f,%.6f", ms[0], ms[1]));
+                bands[q][i] = ms[0];
+            }
+            csv.append('\n');
+            agg.add(a);
+        }
+        JsonObject s = new JsonObject();
+        s.add("aggregate", agg);
+        s.add("instances", per);
+        s.add("config", org.spinformer.core.config.Records.toJson(o));
+        JsonFiles.write(out.resolve("instances.json"), s);
+        AtomicFiles.write(out.resolve("instances.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        double[] x = Arrays.stream(o.samples()).asDoubleStream().toArray();
+        double[] sdF = new double[nm];
+        double[] sdP = new double[nm];
+        for (int i = 0; i < nm; i++) {
+            sdF[i] = agg.get(i).getAsJsonObject().get("coupling_correlation_std").getAsDouble();
+            sdP[i] = agg.get(i).getAsJsonObject().get("plm_coupling_correlation_std").getAsDouble();
+        }
+        LineChart.builder().optTitle("Potts couplings recovered, mean +- std over " + instances + " instances (L="
+                        + o.sites() + ", q=" + o.colors() + ")").optXLabel("training samples M")
+                .optYLabel("correlation with planted couplings").optLogX(true).optErrorBands(true)
+                .addSeries(new Series("factored attention (1 layer, MLM)", x, bands[0], sdF))
+                .addSeries(new Series("pseudo-likelihood + L2 (plmDCA)", x, bands[1], sdP))
+                .build().save(out.resolve("potts_correlation_instances"));
+        return s;
+    }
+
+    /** Mean and sample standard deviation (0 for one value). */
+    static double[] meanStd(double[] v) {
+        double mean = Arrays.stream(v).average().orElse(Double.NaN);
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - mean) * (x - mean);
+        }
+        return new double[] {mean, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0};
     }
 
     private static String f(double v) {
@@ -156,8 +247,9 @@ public final class PottsExperiment {
         return s;
     }
 
-    private static void write(Path out, Options o, List<Result> results) throws IOException {
+    private static void write(Path out, Options o, List<Result> results, double strength) throws IOException {
         JsonObject s = summary(results);
+        s.addProperty("planted_strength", strength);
         JsonObject cfg = org.spinformer.core.config.Records.toJson(o);
         s.add("config", cfg);
         JsonFiles.write(out.resolve("results.json"), s);
