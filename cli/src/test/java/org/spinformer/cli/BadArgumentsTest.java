@@ -53,6 +53,8 @@ class BadArgumentsTest {
             new String[] {"--colors", "language", "potts", "--colors", "1", "--out", "OUT"},
             new String[] {"--instances", "language", "potts", "--instances", "0", "--out", "OUT"},
             new String[] {"--layers", "language", "train-gpt", "--layers", "0", "--out", "OUT"},
+            new String[] {"--rules", "language", "memory", "--rules", "storkey", "--out", "OUT"},
+            new String[] {"--loads", "language", "memory", "--loads", "1.5", "--out", "OUT"},
             new String[] {"--lr", "language", "potts", "--lr", "-1", "--out", "OUT"},
             new String[] {"--layers", "language", "train-factored", "--layers", "9", "--out", "OUT"},
             new String[] {"--steps", "language", "train-factored", "--steps", "0", "--out", "OUT"},

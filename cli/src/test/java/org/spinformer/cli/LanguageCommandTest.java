@@ -15,7 +15,7 @@ class LanguageCommandTest {
     void helpListsSubcommands() {
         CliRun r = CliRun.of("language", "--help");
         assertEquals(0, r.code());
-        for (String s : new String[] {"train-factored", "clones", "diagnose", "simplicity", "potts", "train-gpt"}) {
+        for (String s : new String[] {"train-factored", "clones", "diagnose", "simplicity", "potts", "train-gpt", "memory"}) {
             assertTrue(r.out().contains(s), s);
         }
     }
@@ -50,6 +50,30 @@ class LanguageCommandTest {
             assertTrue(r.err().startsWith("error: ") && r.err().contains(n[0]), r.err());
             assertEquals(1, r.err().strip().split("\n").length, r.err());
         }
+    }
+
+    /** memory: every point written, PL and pinv store their patterns, a resume recomputes nothing. */
+    @Test
+    void memoryWritesRecallCurvesAndResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        String[] common = {"language", "memory", "--sites", "40", "--loads", "0.1,0.3", "--corruptions", "0,0.1",
+            "--trials", "2", "--pl-steps", "200", "--device", "cpu", "--out", tmp.toString()};
+        CliRun first = CliRun.of(common);
+        assertEquals(0, first.code(), first.err());
+        java.util.List<String> csv = java.nio.file.Files.readAllLines(tmp.resolve("memory.csv"));
+        assertEquals(1 + 3 * 2 * 2, csv.size());
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            if (!f[0].equals("hebb") && f[3].equals("0.0")) {
+                assertEquals(1.0, Double.parseDouble(f[4]), 0.0, "stored patterns are fixed points: " + line);
+            }
+        }
+        byte[] rows = java.nio.file.Files.readAllBytes(tmp.resolve("rows.jsonl"));
+        CliRun again = CliRun.of(concat(common, "--resume"));
+        assertEquals(0, again.code(), again.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(rows, java.nio.file.Files.readAllBytes(tmp.resolve("rows.jsonl")));
+        assertEquals(csv, java.nio.file.Files.readAllLines(tmp.resolve("memory.csv")));
+        assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("memory_basins.png")));
     }
 
     /** train-gpt: two depths, their exact clones, and a resume of a finished run that changes nothing. */
