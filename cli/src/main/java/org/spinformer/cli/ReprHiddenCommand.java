@@ -2,6 +2,7 @@ package org.spinformer.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import org.spinformer.core.device.Devices;
@@ -25,8 +26,9 @@ import java.util.concurrent.Callable;
 
 /** {@code spinformer repr hidden}: pooled hidden states of every layer for the lines of a text file. */
 @Command(name = "hidden", mixinStandardHelpOptions = true,
-        description = "Write the pooled hidden states of every layer as a float32 .npy [layers+1, N, D] "
-                + "(row i = line i of --texts; layer 0 = embeddings).")
+        description = "Write the pooled hidden states of every layer (or of --layers) as a float32 .npy "
+                + "[layers+1, N, D] (row i = line i of --texts; layer 0 = embeddings); --chunk and --resume make a "
+                + "long extraction resumable.")
 public final class ReprHiddenCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
@@ -56,6 +58,19 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             description = "Tokens per batch (B·T), texts sorted by length (default: ${DEFAULT-VALUE}).")
     int batchTokens;
 
+    @Option(names = "--layers", split = ",", description = "Keep only these states (0 = embeddings, 1..L the "
+            + "layers; default: all); the output is then [len(layers), N, D].")
+    List<Integer> layers;
+
+    @Option(names = "--chunk", defaultValue = "0", description = "Texts per part: each part is written to "
+            + "<out>.parts/ as it is done and the parts are joined into --out at the end, so with --resume a run "
+            + "stopped mid-corpus continues from the first missing part (0: one part; default: ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Option(names = "--resume", description = "With --chunk: keep the parts already in <out>.parts/ (made with the "
+            + "same settings) and compute the rest.")
+    boolean resume;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -78,6 +93,59 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         return lines;
     }
 
+    Path parts() {
+        return out.resolveSibling(out.getFileName() + ".parts");
+    }
+
+    /**
+     * The texts in parts of {@code chunk}: part k (texts k·chunk …) is written to {@code <out>.parts/part-<k>.npy}
+     * atomically when done; {@code settings.json} there records what the parts were made with, and a resume with
+     * other settings is refused. The parts are joined in order.
+     */
+    NDArray inParts(HiddenStateModel m, List<String> lines, Pooling pool, int[] keep, NDManager nd) throws Exception {
+        Path dir = parts();
+        com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
+        settings.addProperty("model", model);
+        settings.addProperty("texts", texts.toAbsolutePath().toString());
+        settings.addProperty("lines", lines.size());
+        settings.addProperty("text_hash", Integer.toHexString(lines.hashCode()));
+        settings.addProperty("pooling", pool.toString());
+        settings.addProperty("layers", keep == null ? "all" : java.util.Arrays.toString(keep));
+        settings.addProperty("dtype", dtype);
+        settings.addProperty("chunk", chunk);
+        Path sf = dir.resolve("settings.json");
+        if (Files.exists(dir) && resume) {
+            if (!Files.isRegularFile(sf) || !com.google.gson.JsonParser.parseString(Files.readString(sf))
+                    .equals(settings)) {
+                throw new IllegalArgumentException(dir + " holds parts made with other settings: not resuming; "
+                        + "delete it or run without --resume");
+            }
+        } else {
+            if (Files.exists(dir)) {
+                org.spinformer.core.io.AtomicFiles.deleteRecursively(dir);
+            }
+            Files.createDirectories(dir);
+            org.spinformer.core.io.JsonFiles.write(sf, settings);
+        }
+        NDList all = new NDList();
+        int partsCount = (lines.size() + chunk - 1) / chunk;
+        for (int k = 0; k < partsCount; k++) {
+            Path part = dir.resolve("part-" + k + ".npy");
+            NDArray h;
+            if (Files.isRegularFile(part)) {
+                h = Npy.read(part, nd);
+            } else {
+                List<String> sub = lines.subList(k * chunk, Math.min(lines.size(), (k + 1) * chunk));
+                h = HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, batchTokens, keep)
+                        .toDevice(Device.cpu(), false);
+                Npy.write(part, h);
+                System.err.printf("part %d/%d written%n", k + 1, partsCount);
+            }
+            all.add(h);
+        }
+        return ai.djl.ndarray.NDArrays.concat(all, 1);
+    }
+
     @Override
     public Integer call() throws Exception {
         Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
@@ -88,10 +156,18 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         Device dev = deviceOpt.parse();
         long t0 = System.nanoTime();
         CommonOptions.checkModel(model);
+        if (chunk < 0) {
+            throw new IllegalArgumentException("--chunk must be >= 0, got " + chunk);
+        }
+        int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
         try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
              NDManager nd = Devices.manager(dev)) {
-            NDArray h = HiddenStates.extract(m, lines, pool, nd, batchTokens);
+            NDArray h = chunk == 0 ? HiddenStates.extractIds(m, m.tokenizer().encode(lines), pool, nd, batchTokens,
+                    keep) : inParts(m, lines, pool, keep, nd);
             Npy.write(out, h.toDevice(Device.cpu(), false));
+            if (chunk > 0) {
+                org.spinformer.core.io.AtomicFiles.deleteRecursively(parts());
+            }
             double secs = (System.nanoTime() - t0) / 1e9;
             spec.commandLine().getOut().printf("wrote %s %s in %.1f s%n", out, h.getShape(), secs);
             if (jsonOpt.json) {

@@ -17,6 +17,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReprCommandTest {
@@ -78,6 +79,115 @@ class ReprCommandTest {
         assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, h.dtype());
     }
 
+    /**
+     * --layers keeps only the chosen states (equal to those rows of the full output); --chunk writes parts, and a run
+     * stopped mid-corpus (the output and its last part gone) continues with --resume to the same file.
+     */
+    @Test
+    void hiddenKeepsChosenLayersAndResumesMidCorpus(@TempDir Path dir) throws Exception {
+        Path texts = dir.resolve("t.txt");
+        Files.writeString(texts, "In the beginning.\nEN el principio.\nA third, longer line of text here.\nFour.\n"
+                + "And a fifth line.\nSix is here too.\nSeven.\n", StandardCharsets.UTF_8);
+        String[] base = {"repr", "hidden", "--model", "minilm", "--texts", texts.toString(), "--device", "cpu"};
+        Path all = dir.resolve("all.npy");
+        assertEquals(0, CliRun.of(concat(base, "--out", all.toString())).code());
+        Path some = dir.resolve("some.npy");
+        CliRun r = CliRun.of(concat(base, "--out", some.toString(), "--layers", "0,6"));
+        assertEquals(0, r.code(), r.err());
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            ai.djl.ndarray.NDArray a = Npy.read(all, m);
+            ai.djl.ndarray.NDArray b = Npy.read(some, m);
+            assertArrayEquals(new long[] {2, 7, 384}, b.getShape().getShape());
+            assertEquals(0f, a.get(0).sub(b.get(0)).abs().max().getFloat(), 0f);
+            assertEquals(0f, a.get(6).sub(b.get(1)).abs().max().getFloat(), 0f);
+            Path parted = dir.resolve("parted.npy");
+            String[] chunked = concat(base, "--out", parted.toString(), "--chunk", "3");
+            assertEquals(0, CliRun.of(chunked).code());
+            ai.djl.ndarray.NDArray c = Npy.read(parted, m);
+            // other batch compositions: equal up to float32 rounding
+            assertTrue(a.sub(c).abs().max().getFloat() < 1e-5f, "chunked vs whole");
+            assertFalse(Files.exists(dir.resolve("parted.npy.parts")), "parts removed when done");
+            // a run that dies after its second part, then --resume: only the third part is computed, and the
+            // result equals an uninterrupted chunked run's exactly
+            ReprHiddenCommand cmd = new ReprHiddenCommand();
+            cmd.model = "minilm";
+            cmd.texts = texts;
+            cmd.out = dir.resolve("k.npy");
+            cmd.chunk = 3;
+            cmd.dtype = "float32";
+            cmd.batchTokens = 2048;
+            java.util.List<String> lines = ReprHiddenCommand.readLines(texts);
+            org.spinformer.representations.pooling.Pooling pool =
+                    org.spinformer.representations.pooling.Pooling.parse("mean");
+            try (org.spinformer.representations.models.HiddenStateModel mini =
+                         org.spinformer.representations.models.Models.load("minilm", ai.djl.Device.cpu(),
+                                 ai.djl.ndarray.types.DataType.FLOAT32)) {
+                Counting crash = new Counting(mini, 2);
+                assertThrows(IllegalStateException.class, () -> cmd.inParts(crash, lines, pool, null, m));
+                assertTrue(Files.isRegularFile(dir.resolve("k.npy.parts/part-1.npy")));
+                assertFalse(Files.exists(dir.resolve("k.npy.parts/part-2.npy")));
+                cmd.resume = true;
+                Counting counting = new Counting(mini, Integer.MAX_VALUE);
+                ai.djl.ndarray.NDArray resumed = cmd.inParts(counting, lines, pool, null, m);
+                assertEquals(1, counting.calls, "only the missing part is computed");
+                assertEquals(0f, resumed.sub(c).abs().max().getFloat(), 0f, "resumed = uninterrupted");
+                cmd.texts = dir.resolve("t2.txt");
+                Files.writeString(cmd.texts, "other\ntexts\n");
+                assertThrows(IllegalArgumentException.class, () -> cmd.inParts(counting,
+                        ReprHiddenCommand.readLines(cmd.texts), pool, null, m), "other settings are refused");
+            }
+        }
+    }
+
+    /** A model that counts its forwards and fails after {@code ok} of them (a crash mid-corpus). */
+    static final class Counting implements org.spinformer.representations.models.HiddenStateModel {
+        final org.spinformer.representations.models.HiddenStateModel inner;
+        final int ok;
+        int calls;
+
+        Counting(org.spinformer.representations.models.HiddenStateModel inner, int ok) {
+            this.inner = inner;
+            this.ok = ok;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public int layers() {
+            return inner.layers();
+        }
+
+        @Override
+        public long dim() {
+            return inner.dim();
+        }
+
+        @Override
+        public boolean causal() {
+            return inner.causal();
+        }
+
+        @Override
+        public org.spinformer.representations.models.TextTokenizer tokenizer() {
+            return inner.tokenizer();
+        }
+
+        @Override
+        public ai.djl.ndarray.NDList hiddenStates(ai.djl.ndarray.NDArray ids, ai.djl.ndarray.NDArray mask) {
+            if (calls++ >= ok) {
+                throw new IllegalStateException("simulated crash");
+            }
+            return inner.hiddenStates(ids, mask);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     @Test
     void layersWritesJsonCsvAndPlots(@TempDir Path dir) throws Exception {
         Path tsv = dir.resolve("pairs.tsv");
@@ -118,5 +228,11 @@ class ReprCommandTest {
                 dir.resolve("x").toString(), "--device", "cpu");
         assertEquals(1, layers.code(), layers.err());
         assertTrue(layers.err().startsWith("error: p.tsv: invalid UTF-8 at line 2 (byte offset 6)"), layers.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

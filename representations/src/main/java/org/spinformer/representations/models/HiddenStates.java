@@ -42,6 +42,24 @@ public final class HiddenStates {
     /** As {@link #extract} from token ids. */
     public static NDArray extractIds(HiddenStateModel model, long[][] ids, Pooling pooling, NDManager out,
             int tokenBudget) {
+        return extractIds(model, ids, pooling, out, tokenBudget, null);
+    }
+
+    /**
+     * As {@link #extractIds(HiddenStateModel, long[][], Pooling, NDManager, int)}, keeping only the states
+     * {@code layers} (indices into embeddings = 0, layer 1..L; null: all): each batch's other states are dropped as
+     * soon as it is pooled, so the result is [layers.length, N, W].
+     */
+    public static NDArray extractIds(HiddenStateModel model, long[][] ids, Pooling pooling, NDManager out,
+            int tokenBudget, int[] layers) {
+        if (layers != null) {
+            for (int l : layers) {
+                if (l < 0 || l > model.layers()) {
+                    throw new IllegalArgumentException("--layers: " + l + " is not a state of the model (0 = "
+                            + "embeddings .. " + model.layers() + ")");
+                }
+            }
+        }
         int n = ids.length;
         for (int i = 0; i < n; i++) {
             if (ids[i].length == 0) {
@@ -79,6 +97,10 @@ public final class HiddenStates {
                     NDArray maskArr = bm.create(mask, new Shape(b, maxLen));
                     NDList states = model.hiddenStates(idArr, maskArr);
                     NDArray pooled = pooling.apply(Pooling.stack(states), maskArr).toType(DataType.FLOAT32, false);
+                    if (layers != null) {
+                        pooled = pooled.get(new NDIndex("{}", bm.create(java.util.Arrays.stream(layers)
+                                .asLongStream().toArray())));
+                    }
                     pooled.attach(work);
                     parts.add(pooled);
                 }
