@@ -31,28 +31,11 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
     @Mixin
     LanguageDataOptions data;
 
-    @Option(names = "--layers", defaultValue = "1,2,3", split = ",", description = "Depths n to save (default: "
-            + "${DEFAULT-VALUE}); all depths up to the largest are trained in turn.")
-    List<Integer> layers;
-
-    @Option(names = "--dim", defaultValue = "64", description = "Width D (default: ${DEFAULT-VALUE}).")
-    int dim;
-
-    @Option(names = "--heads", defaultValue = "4", description = "Heads H (default: ${DEFAULT-VALUE}).")
-    int heads;
+    @Mixin
+    FactoredModelOptions size = new FactoredModelOptions();
 
     @Option(names = "--form", defaultValue = "free", description = "Attention form: free | softmax.")
     String form;
-
-    @Option(names = "--steps", defaultValue = "1500", description = "Steps per depth (default: ${DEFAULT-VALUE}).")
-    long steps;
-
-    @Option(names = "--batch", defaultValue = "128", description = "Windows per step (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "0.003", description = "Peak AdamW learning rate of depth 1 (default: "
-            + "${DEFAULT-VALUE}); depth n uses lr·0.5^(n−1).")
-    double lr;
 
     @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps.")
     long warmup;
@@ -83,30 +66,22 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
         long seed = run.seed();
         Path out = run.out();
         boolean json = run.json();
-        int[] ls = layers.stream().mapToInt(Integer::intValue).sorted().toArray();
-        if (ls.length == 0 || ls[0] < 1 || ls[ls.length - 1] > 6) {
-            throw new IllegalArgumentException("--layers must be in 1..6");
-        }
-        // checked before anything is read or written
-        if (dim < 1 || heads < 1 || dim % heads != 0) {
-            throw new IllegalArgumentException("--dim (" + dim + ") must be a positive multiple of --heads (" + heads
-                    + ")");
-        }
+        int[] ls = size.depths(); // checked before anything is read or written
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
         }
         if (!form.equals("free") && !form.equals("softmax")) {
             throw new IllegalArgumentException("--form must be free or softmax, got '" + form + "'");
         }
-        Mlm.Options opt = org.spinformer.core.config.Records.with(Mlm.Options.defaults(), java.util.Map.of("steps", steps,
-                "batch", batch, "lr", lr, "warmup", warmup, "clip", clip, "optimizer", Mlm.Method.parse(optimizer),
+        Mlm.Options opt = org.spinformer.core.config.Records.with(Mlm.Options.defaults(), java.util.Map.of("steps", size.steps,
+                "batch", size.batch, "lr", size.lr, "warmup", warmup, "clip", clip, "optimizer", Mlm.Method.parse(optimizer),
                 "seed", seed));
         Dataset d = data.load();
         Files.createDirectories(out);
         if (d.tokenizer() instanceof WordTokenizer w) {
             w.save(out.resolve("vocab.txt"));
         }
-        FactoredMlm.Config cfg = new FactoredMlm.Config(d.tokenizer().vocabSize(), data.length, dim, heads, 1, form,
+        FactoredMlm.Config cfg = new FactoredMlm.Config(d.tokenizer().vocabSize(), data.length, size.dim, size.heads, 1, form,
                 true, d.tokenizer().maskId(), seed);
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(run.device())) {
@@ -122,7 +97,7 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
                 extra.addProperty("corpus", data.corpus);
                 extra.addProperty("tokenizer", data.tokenizer);
                 extra.addProperty("test_loss", t.testLoss());
-                Models.save(out.resolve("model_n" + n), t.model(), steps, extra);
+                Models.save(out.resolve("model_n" + n), t.model(), size.steps, extra);
                 if (d.tokenizer() instanceof WordTokenizer w) {
                     w.save(out.resolve("model_n" + n).resolve("vocab.txt"));
                 }

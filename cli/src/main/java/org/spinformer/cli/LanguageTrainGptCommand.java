@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code spinformer language train-gpt}: next-token factored models and their exact clones. */
@@ -32,25 +31,8 @@ public final class LanguageTrainGptCommand implements Callable<Integer> {
     @Mixin
     LanguageDataOptions data;
 
-    @Option(names = "--layers", split = ",", defaultValue = "1,2,3", description = "Depths n (default: "
-            + "${DEFAULT-VALUE}).")
-    List<Integer> layers;
-
-    @Option(names = "--dim", defaultValue = "64", description = "Width D (default: ${DEFAULT-VALUE}).")
-    int dim;
-
-    @Option(names = "--heads", defaultValue = "4", description = "Heads (default: ${DEFAULT-VALUE}).")
-    int heads;
-
-    @Option(names = "--steps", defaultValue = "1500", description = "AdamW steps per depth (default: "
-            + "${DEFAULT-VALUE}).")
-    long steps;
-
-    @Option(names = "--batch", defaultValue = "128", description = "Windows per step (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "0.003", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Mixin
+    FactoredModelOptions size = new FactoredModelOptions();
 
     @Option(names = "--clones", defaultValue = "1000", description = "Exact clones per depth (0: none; default: "
             + "${DEFAULT-VALUE}).")
@@ -66,26 +48,19 @@ public final class LanguageTrainGptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int[] ls = layers.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
-        if (ls.length == 0 || ls[0] < 1 || ls[ls.length - 1] > 6) {
-            throw new IllegalArgumentException("--layers must be in 1..6");
-        }
-        if (dim < 1 || heads < 1 || dim % heads != 0) {
-            throw new IllegalArgumentException("--dim (" + dim + ") must be a positive multiple of --heads (" + heads
-                    + ")");
-        }
+        int[] ls = size.depths();
         if (clones < 0 || checkpointEvery < 1) {
             throw new IllegalArgumentException("--clones must be >= 0 and --checkpoint-every >= 1");
         }
         Mlm.Options opt = org.spinformer.core.config.Records.with(Mlm.Options.defaults(), java.util.Map.of("steps",
-                steps, "batch", batch, "lr", lr, "seed", run.seed()));
+                size.steps, "batch", size.batch, "lr", size.lr, "seed", run.seed()));
         Dataset d = data.load();
         Path out = run.out();
         Files.createDirectories(out);
         if (d.tokenizer() instanceof WordTokenizer w) {
             w.save(out.resolve("vocab.txt"));
         }
-        FactoredGpt.Config base = new FactoredGpt.Config(d.tokenizer().vocabSize(), data.length, dim, heads, 1, true,
+        FactoredGpt.Config base = new FactoredGpt.Config(d.tokenizer().vocabSize(), data.length, size.dim, size.heads, 1, true,
                 run.seed());
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(run.device())) {
