@@ -52,11 +52,25 @@ class SamplerContractTest extends CpuManagerTest {
             new Setup("exchange/heisenberg", heis, (op, m) -> new MetropolisExchange(op, 64, 16, 5, 1, 7, f64, m)),
             new Setup("exact/tfim", tfim, (op, m) -> new ExactSampler(op, List.of(), f64, m)),
             new Setup("direct/tfim", tfim, (op, m) -> new DirectSampler(op, List.of(), 64, 7, f64, m)),
-            new Setup("local/tfim", tfim, (op, m) -> new MetropolisLocal(op.hilbert(), 64, 16, 5, 1, 7, f64, m)));
+            new Setup("local/tfim", tfim, (op, m) -> new MetropolisLocal(op.hilbert(), 64, 16, 5, 1, 7, f64, m)),
+            // float32 sampling (TwinSampler): a float32 Jastrow draws, the samples carry the float64 model's log ψ
+            new Setup("twin-exchange/heisenberg", heis, (op, m) -> new TwinSampler(new MetropolisExchange(op, 64, 16,
+                    5, 1, 7, DataType.FLOAT32, m), twin(op, m))),
+            new Setup("twin-direct/tfim", tfim, (op, m) -> new TwinSampler(new DirectSampler(op, List.of(), 64, 7,
+                    DataType.FLOAT32, m), twin(op, m))));
+    }
+
+    static Lattice lattice(Operator op) {
+        return op instanceof Heisenberg h ? h.lattice() : Lattice.parse("chain", "6");
+    }
+
+    /** A float32 copy of the contract's model (its values are set by TwinSampler before each draw). */
+    static VariationalState twin(Operator op, NDManager m) {
+        return new VariationalState(new Jastrow(lattice(op), DataType.FLOAT32, m, 3), 256);
     }
 
     private VariationalState state(Operator op) {
-        Lattice l = op instanceof Heisenberg h ? h.lattice() : Lattice.parse("chain", "6");
+        Lattice l = lattice(op);
         WaveFunction wf = new Jastrow(l, DataType.FLOAT64, manager, 3);
         // a non-trivial ψ: scale the couplings up so that |ψ|² is far from uniform
         wf.parameters().forEach(e -> e.getValue().muli(8.0));
