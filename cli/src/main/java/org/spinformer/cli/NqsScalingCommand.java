@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
                 + "same compute (FLOPs) or wall-clock budget, then the V-score frontier against training compute per "
                 + "size, power-law fits V ~ C^-alpha with bootstrap intervals, and the collapse of sizes under "
                 + "C/N^z.",
-                "Writes manifest.json (plan, every run's status and result; rewritten atomically, so --resume "
+                "Writes sweep.json (plan, every run's status and result; rewritten atomically, so --resume "
                         + "continues a killed sweep), runs/<id>/ (each an ordinary train run with its checkpoint), "
                         + "runs.csv, fits.json, fits.csv, frontier.csv and plots vscore_vs_compute_*, collapse_*, "
                         + "alpha_vs_j2 (PNG + SVG). The table of runs is printed after every run."})

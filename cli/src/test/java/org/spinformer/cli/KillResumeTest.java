@@ -34,6 +34,15 @@ class KillResumeTest {
                 "3", "--seed", "3", "--device", "cpu", "--json"));
     }
 
+    /** The scaling sweep: two runs, each an nqs train run with its own checkpoint, under one manifest. */
+    @Test
+    void nqsScalingSweep() throws Exception {
+        soak("scaling", List.of("nqs", "scaling", "--lattice", "square", "--sizes", "4x4", "--j2", "0.5", "--models",
+                "4:1:2", "--seeds", "1,2", "--budget", "1e15", "--train", "sampler=metropolis,samples=64,chains=16,"
+                        + "thermalize=2,discard=1,checkpoint_every=2,lr=0.05,schedule=constant,steps="
+                        + (6 + 4 * kills), "--bootstrap", "20", "--device", "cpu", "--json"));
+    }
+
     /** MLM training of factored-attention models, two depths (the second starts from the first's weights). */
     @Test
     void languageTrainFactored() throws Exception {

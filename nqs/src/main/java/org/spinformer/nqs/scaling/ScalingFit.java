@@ -70,9 +70,9 @@ public final class ScalingFit {
 
     /** Reads the sweep in {@code dir} and writes the fits there. @return fits.json's content */
     public static JsonObject fit(Path dir, Options o) throws IOException {
-        Path mf = dir.resolve("manifest.json");
+        Path mf = dir.resolve("sweep.json");
         if (!Files.isRegularFile(mf)) {
-            throw new IllegalArgumentException(dir + " holds no sweep (manifest.json missing): run 'nqs scaling' first");
+            throw new IllegalArgumentException(dir + " holds no sweep (sweep.json missing): run 'nqs scaling' first");
         }
         JsonObject manifest = JsonParser.parseString(Files.readString(mf, StandardCharsets.UTF_8)).getAsJsonObject();
         Map<String, Group> groups = new LinkedHashMap<>();

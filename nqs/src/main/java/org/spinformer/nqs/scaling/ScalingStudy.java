@@ -30,7 +30,7 @@ import java.util.Map;
  * ordinary {@code nqs train} run ({@link Training#run}) for every lattice size × J2 × model size × seed, each in
  * its own directory with its own checkpoint, all under one compute (FLOPs) or wall-clock budget per run.
  *
- * <p>{@code manifest.json} lists the plan and every run with its status ({@code pending}, {@code running},
+ * <p>{@code sweep.json} lists the plan and every run with its status ({@code pending}, {@code running},
  * {@code done}, {@code failed}) and final numbers; it is rewritten atomically whenever a run starts or ends, so a
  * sweep killed at any moment resumes ({@code --resume}): finished runs are kept, the interrupted one continues
  * from its last checkpoint, the rest start. After each run the table of all runs is printed (the live view) and
@@ -171,14 +171,14 @@ public final class ScalingStudy {
     public static JsonObject run(Plan plan, Path out, boolean resume, Device device, PrintStream table)
             throws IOException {
         Files.createDirectories(out);
-        Path manifestFile = out.resolve("manifest.json");
+        Path manifestFile = out.resolve("sweep.json");
         Map<String, JsonObject> rows = new LinkedHashMap<>();
         for (Run r : plan.runs()) {
             rows.put(r.id(), describe(r, plan));
         }
         if (Files.exists(manifestFile)) {
             if (!resume) {
-                throw new IllegalArgumentException(out + " already holds a sweep (manifest.json): pass --resume to "
+                throw new IllegalArgumentException(out + " already holds a sweep (sweep.json): pass --resume to "
                         + "continue it, or choose another --out");
             }
             JsonObject old = JsonParser.parseString(Files.readString(manifestFile, StandardCharsets.UTF_8))

@@ -62,7 +62,7 @@ class ScalingFitTest {
         }
         JsonObject manifest = new JsonObject();
         manifest.add("runs", runs);
-        JsonFiles.write(dir.resolve("manifest.json"), manifest);
+        JsonFiles.write(dir.resolve("sweep.json"), manifest);
     }
 
     @Test
@@ -110,6 +110,6 @@ class ScalingFitTest {
     void aDirectoryWithoutASweepIsAClearError(@TempDir Path dir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ScalingFit.fit(dir, ScalingFit.Options.defaults()));
-        assertTrue(e.getMessage().contains("manifest.json missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("sweep.json missing"), e.getMessage());
     }
 }

@@ -44,7 +44,7 @@ class ScalingStudyTest extends CpuTest {
     }
 
     static JsonObject manifest(Path dir) throws Exception {
-        return JsonParser.parseString(Files.readString(dir.resolve("manifest.json"))).getAsJsonObject();
+        return JsonParser.parseString(Files.readString(dir.resolve("sweep.json"))).getAsJsonObject();
     }
 
     @Test
@@ -77,7 +77,7 @@ class ScalingStudyTest extends CpuTest {
         JsonObject row = killed.getAsJsonArray("runs").get(1).getAsJsonObject();
         row.addProperty("status", "running");
         row.remove("result");
-        JsonFiles.write(dir.resolve("manifest.json"), killed);
+        JsonFiles.write(dir.resolve("sweep.json"), killed);
         Files.delete(second.resolve("summary.json"));
         byte[] first = Files.readAllBytes(dir.resolve("runs/square-4x4-j2_0.5-D4L1H2-s1/log.jsonl"));
         ScalingStudy.run(p, dir, true, Device.cpu(), new PrintStream(new ByteArrayOutputStream(), true,
