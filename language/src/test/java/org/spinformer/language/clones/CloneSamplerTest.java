@@ -183,8 +183,8 @@ class CloneSamplerTest {
                     w[j] = r.nextInt(Q);
                 }
             }
-            CloneSampler.Result dev = new CloneSampler(model, rule, Set.of(Q)).sample(start, 4, 128, 13L, m, null,
-                    null);
+            CloneSampler.Result dev = new CloneSampler(model, rule, Set.of(Q)).withChains(CloneSampler.Chains.DEVICE)
+                    .sample(start, 4, 128, 13L, m, null, null);
             CloneSampler.Result host = new CloneSampler(model, rule, Set.of(Q)).withChains(CloneSampler.Chains.HOST)
                     .sample(start, 4, 128, 13L, m, null, null);
             for (int i = 0; i < start.length; i++) {
