@@ -4,13 +4,16 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
 import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.Npy;
 import org.spinformer.core.io.Utf8Lines;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.HiddenStates;
+import org.spinformer.representations.models.LayerStream;
 import org.spinformer.representations.models.Models;
+import org.spinformer.representations.models.TextTokenizer;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,6 +70,13 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             + "stopped mid-corpus continues from the first missing part (0: one part; default: ${DEFAULT-VALUE}).")
     int chunk;
 
+    @Option(names = "--stream-layers", description = "Load one decoder layer at a time from the (sharded) safetensors "
+            + "of --model (a gpt2, llama, qwen2 or mistral directory), push every batch through it and free it; the "
+            + "token table is read only for the tokens present, and layers past the deepest of --layers are never "
+            + "read. Peak memory: one layer + the activations of all texts at one depth + the outputs. Same "
+            + "results as without.")
+    boolean streamLayers;
+
     @Option(names = "--resume", description = "With --chunk: keep the parts already in <out>.parts/ (made with the "
             + "same settings) and compute the rest.")
     boolean resume;
@@ -102,7 +112,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
      * atomically when done; {@code settings.json} there records what the parts were made with, and a resume with
      * other settings is refused. The parts are joined in order.
      */
-    NDArray inParts(HiddenStateModel m, List<String> lines, Pooling pool, int[] keep, NDManager nd) throws Exception {
+    NDArray inParts(Extractor x, List<String> lines, Pooling pool, int[] keep, NDManager nd) throws Exception {
         Path dir = parts();
         com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
         settings.addProperty("model", model);
@@ -136,14 +146,24 @@ public final class ReprHiddenCommand implements Callable<Integer> {
                 h = Npy.read(part, nd);
             } else {
                 List<String> sub = lines.subList(k * chunk, Math.min(lines.size(), (k + 1) * chunk));
-                h = HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, batchTokens, keep)
-                        .toDevice(Device.cpu(), false);
+                h = x.extract(sub).toDevice(Device.cpu(), false);
                 Npy.write(part, h);
                 System.err.printf("part %d/%d written%n", k + 1, partsCount);
             }
             all.add(h);
         }
         return ai.djl.ndarray.NDArrays.concat(all, 1);
+    }
+
+    /** Pooled states [S, n, D] of some texts, by the whole model or layer by layer. */
+    @FunctionalInterface
+    interface Extractor {
+        NDArray extract(List<String> texts) throws Exception;
+    }
+
+    /** The whole-model extractor of {@code m}. */
+    Extractor whole(HiddenStateModel m, Pooling pool, NDManager nd, int[] keep) {
+        return sub -> HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, batchTokens, keep);
     }
 
     @Override
@@ -160,10 +180,19 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--chunk must be >= 0, got " + chunk);
         }
         int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
-        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
+        DataType dt = Devices.parseDType(dtype);
+        if (streamLayers && (model.equals("minilm") || !Files.isDirectory(Path.of(model)))) {
+            throw new IllegalArgumentException("--stream-layers needs --model to be a decoder directory (gpt2, llama, "
+                    + "qwen2, mistral), got '" + model + "'");
+        }
+        try (AutoCloseable loaded = streamLayers ? LayerStream.tokenizer(Path.of(model))
+                     : Models.load(model, dev, dt);
              NDManager nd = Devices.manager(dev)) {
-            NDArray h = chunk == 0 ? HiddenStates.extractIds(m, m.tokenizer().encode(lines), pool, nd, batchTokens,
-                    keep) : inParts(m, lines, pool, keep, nd);
+            String name = loaded instanceof HiddenStateModel m ? m.name() : Path.of(model).getFileName().toString();
+            Extractor x = loaded instanceof HiddenStateModel m ? whole(m, pool, nd, keep)
+                    : sub -> LayerStream.extract(Path.of(model), dt, ((TextTokenizer) loaded).encode(sub), pool, nd,
+                            batchTokens, keep);
+            NDArray h = chunk == 0 ? x.extract(lines) : inParts(x, lines, pool, keep, nd);
             Npy.write(out, h.toDevice(Device.cpu(), false));
             if (chunk > 0) {
                 org.spinformer.core.io.AtomicFiles.deleteRecursively(parts());
@@ -174,7 +203,8 @@ public final class ReprHiddenCommand implements Callable<Integer> {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("out", out.toString());
                 j.put("shape", h.getShape().getShape());
-                j.put("model", m.name());
+                j.put("model", name);
+                j.put("stream_layers", streamLayers);
                 j.put("pooling", pool.toString());
                 j.put("seconds", secs);
                 spec.commandLine().getOut().println(new Gson().toJson(j));

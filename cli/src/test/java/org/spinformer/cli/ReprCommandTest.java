@@ -123,18 +123,18 @@ class ReprCommandTest {
                          org.spinformer.representations.models.Models.load("minilm", ai.djl.Device.cpu(),
                                  ai.djl.ndarray.types.DataType.FLOAT32)) {
                 Counting crash = new Counting(mini, 2);
-                assertThrows(IllegalStateException.class, () -> cmd.inParts(crash, lines, pool, null, m));
+                assertThrows(IllegalStateException.class, () -> cmd.inParts(cmd.whole(crash, pool, m, null), lines, pool, null, m));
                 assertTrue(Files.isRegularFile(dir.resolve("k.npy.parts/part-1.npy")));
                 assertFalse(Files.exists(dir.resolve("k.npy.parts/part-2.npy")));
                 cmd.resume = true;
                 Counting counting = new Counting(mini, Integer.MAX_VALUE);
-                ai.djl.ndarray.NDArray resumed = cmd.inParts(counting, lines, pool, null, m);
+                ai.djl.ndarray.NDArray resumed = cmd.inParts(cmd.whole(counting, pool, m, null), lines, pool, null, m);
                 assertEquals(1, counting.calls, "only the missing part is computed");
                 assertEquals(0f, resumed.sub(c).abs().max().getFloat(), 0f, "resumed = uninterrupted");
                 cmd.texts = dir.resolve("t2.txt");
                 Files.writeString(cmd.texts, "other\ntexts\n");
-                assertThrows(IllegalArgumentException.class, () -> cmd.inParts(counting,
-                        ReprHiddenCommand.readLines(cmd.texts), pool, null, m), "other settings are refused");
+                assertThrows(IllegalArgumentException.class, () -> cmd.inParts(cmd.whole(counting,
+                        pool, m, null), ReprHiddenCommand.readLines(cmd.texts), pool, null, m), "other settings are refused");
             }
         }
     }

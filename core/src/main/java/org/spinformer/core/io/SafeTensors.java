@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -333,16 +334,70 @@ public final class SafeTensors {
         forEach(file, manager, target, MappedFile.DEFAULT_CHUNK, consumer);
     }
 
+    /**
+     * As {@link #forEach(Path, NDManager, DataType, TensorConsumer)}, handing over only the tensors whose name
+     * {@code which} accepts; the bytes of the others are never read (a layer of a mapped model file costs only
+     * its own tensors).
+     */
+    public static void forEach(Path file, NDManager manager, DataType target, Predicate<String> which,
+            TensorConsumer consumer) throws IOException {
+        forEach(file, manager, target, MappedFile.DEFAULT_CHUNK, which, consumer);
+    }
+
     /** As {@link #forEach(Path, NDManager, DataType, TensorConsumer)} with an explicit mapping chunk size. */
     static void forEach(Path file, NDManager manager, DataType target, long chunkSize, TensorConsumer consumer)
             throws IOException {
+        forEach(file, manager, target, chunkSize, null, consumer);
+    }
+
+    private static void forEach(Path file, NDManager manager, DataType target, long chunkSize,
+            Predicate<String> which, TensorConsumer consumer) throws IOException {
         checkTarget(target);
         try (MappedFile mf = new MappedFile(file, chunkSize)) {
             SafeTensorsHeader h = readHeader(mf);
             LOG.debug("{}: {} tensors, {} bytes of data", file, h.tensors().size(), h.fileSize() - h.dataStart());
             for (TensorInfo t : h.tensors()) {
-                consumer.accept(t.name(), toNDArray(mf, h, t, manager, target));
+                if (which == null || which.test(t.name())) {
+                    consumer.accept(t.name(), toNDArray(mf, h, t, manager, target));
+                }
             }
+        }
+    }
+
+    /**
+     * Rows {@code rows} of the 2-D tensor {@code name}, [rows.length, C], reading only those rows' bytes (F16/BF16
+     * widened to float32, floating types cast to {@code target} when it is not null): an embedding table's rows
+     * for the tokens at hand, without the table (Llama 3's is 2.1 GB in float32).
+     */
+    public static NDArray readRows(Path file, String name, long[] rows, NDManager manager, DataType target)
+            throws IOException {
+        checkTarget(target);
+        try (MappedFile mf = new MappedFile(file, MappedFile.DEFAULT_CHUNK)) {
+            SafeTensorsHeader h = readHeader(mf);
+            TensorInfo t = h.tensor(name);
+            if (t == null) {
+                throw new MalformedFileException(file, name, "no such tensor");
+            }
+            if (t.shape().length != 2) {
+                throw new MalformedFileException(file, name, "rows need a 2-D tensor, shape is "
+                        + Arrays.toString(t.shape()));
+            }
+            long cols = t.shape()[1];
+            long rowBytes = cols * t.dtype().size();
+            if (rows.length * rowBytes > Integer.MAX_VALUE - 16 || rows.length * cols * 4 > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException(name + ": " + rows.length + " rows exceed 2 GB");
+            }
+            ByteBuffer raw = ByteBuffer.allocateDirect((int) (rows.length * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+            for (long r : rows) {
+                if (r < 0 || r >= t.shape()[0]) {
+                    throw new IllegalArgumentException(name + ": row " + r + " outside [0, " + t.shape()[0] + ")");
+                }
+                ByteBuffer slice = raw.slice().order(ByteOrder.LITTLE_ENDIAN).limit((int) rowBytes);
+                mf.read(h.dataStart() + t.begin() + r * rowBytes, slice);
+                raw.position(raw.position() + (int) rowBytes);
+            }
+            raw.flip();
+            return toNDArray(raw, t.dtype(), new Shape(rows.length, cols), manager, target);
         }
     }
 
@@ -389,17 +444,22 @@ public final class SafeTensors {
                 throw new MalformedFileException(mf.path(), t.name(), "as float32 it would exceed 2 GB");
             }
         }
-        NDArray a;
         if (t.numel() == 0) {
-            a = manager.zeros(shape, dt == SafeDType.F16 || dt == SafeDType.BF16 ? DataType.FLOAT32 : dt.djl());
-        } else {
-            ByteBuffer raw = readBytes(mf, h, t);
-            if (dt == SafeDType.F16 || dt == SafeDType.BF16) {
-                a = manager.create(halfToFloat(raw, dt), shape, DataType.FLOAT32);
-            } else {
-                a = manager.create(raw, shape, dt.djl());
-            }
+            NDArray a = manager.zeros(shape, dt == SafeDType.F16 || dt == SafeDType.BF16 ? DataType.FLOAT32 : dt.djl());
+            return cast(a, dt, target);
         }
+        return toNDArray(readBytes(mf, h, t), dt, shape, manager, target);
+    }
+
+    /** Little-endian bytes of {@code dt} → an array (F16/BF16 widened to float32), cast to {@code target}. */
+    private static NDArray toNDArray(ByteBuffer raw, SafeDType dt, Shape shape, NDManager manager, DataType target) {
+        NDArray a = dt == SafeDType.F16 || dt == SafeDType.BF16
+                ? manager.create(halfToFloat(raw, dt), shape, DataType.FLOAT32)
+                : manager.create(raw, shape, dt.djl());
+        return cast(a, dt, target);
+    }
+
+    private static NDArray cast(NDArray a, SafeDType dt, DataType target) {
         if (target != null && dt.isFloating() && a.getDataType() != target) {
             NDArray c = a.toType(target, false);
             a.close();

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Sharded safetensors checkpoints as published on the Hugging Face hub: {@code model.safetensors.index.json}
@@ -112,6 +113,29 @@ public final class ShardedSafeTensors {
         for (String shard : headers.keySet()) {
             SafeTensors.forEach(dir.resolve(shard), manager, target, consumer);
         }
+    }
+
+    /** As {@link #forEach(Path, NDManager, DataType, SafeTensors.TensorConsumer)}, only the tensors {@code which} accepts. */
+    public static void forEach(Path indexFile, NDManager manager, DataType target, Predicate<String> which,
+                               SafeTensors.TensorConsumer consumer) throws IOException {
+        LinkedHashMap<String, SafeTensorsHeader> headers = readHeaders(indexFile);
+        Path dir = indexFile.toAbsolutePath().getParent();
+        for (Map.Entry<String, SafeTensorsHeader> e : headers.entrySet()) {
+            if (e.getValue().names().stream().anyMatch(which)) {
+                SafeTensors.forEach(dir.resolve(e.getKey()), manager, target, which, consumer);
+            }
+        }
+    }
+
+    /** {@link SafeTensors#readRows} of the shard that holds {@code name}. */
+    public static NDArray readRows(Path indexFile, String name, long[] rows, NDManager manager, DataType target)
+            throws IOException {
+        String shard = readWeightMap(indexFile).get(name);
+        if (shard == null) {
+            throw new MalformedFileException(indexFile, name, "not listed in the weight map");
+        }
+        return SafeTensors.readRows(indexFile.toAbsolutePath().getParent().resolve(shard), name, rows, manager,
+                target);
     }
 
     /** Loads all tensors, ordered as in the weight map; closes what it created if anything fails. */

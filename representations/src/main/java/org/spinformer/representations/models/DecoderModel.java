@@ -59,15 +59,7 @@ public final class DecoderModel extends LoadedModel {
         this.cfg = cfg;
         this.params = params;
         for (int l = 0; l < cfg.layers(); l++) {
-            DecoderLayer.Builder b = DecoderLayer.builder().setManager(manager).optParameters(params)
-                    .optDataType(params.floatType()).setDim(cfg.dim()).setHeads(cfg.heads()).setHidden(cfg.hidden()).optEps(cfg.eps());
-            if (cfg.family() == Family.GPT2) {
-                b.setStyle(DecoderLayer.Style.GPT2).optPrefix("h." + l + ".");
-            } else {
-                b.setStyle(DecoderLayer.Style.LLAMA).optPrefix("model.layers." + l + ".").optKvHeads(cfg.kvHeads())
-                        .optHeadDim(cfg.headDim()).optRope(cfg.rope()).optQkvBias(cfg.family() == Family.QWEN2);
-            }
-            layers.add(b.build());
+            layers.add(layer(cfg, l, manager, params));
         }
         // fail early (or, on weights loaded from a file, record as missing) with the names
         params.need(embeddingName(), new Shape(cfg.vocab(), cfg.dim()));
@@ -80,26 +72,68 @@ public final class DecoderModel extends LoadedModel {
         }
     }
 
-    private String embeddingName() {
+    /** Layer {@code l} (0-based) of a model of shape {@code cfg}, on the parameters {@code params}. */
+    static DecoderLayer layer(Config cfg, int l, NDManager manager, Parameters params) {
+        DecoderLayer.Builder b = DecoderLayer.builder().setManager(manager).optParameters(params)
+                .optDataType(params.floatType()).setDim(cfg.dim()).setHeads(cfg.heads()).setHidden(cfg.hidden())
+                .optEps(cfg.eps());
+        if (cfg.family() == Family.GPT2) {
+            b.setStyle(DecoderLayer.Style.GPT2).optPrefix(layerPrefix(cfg, l));
+        } else {
+            b.setStyle(DecoderLayer.Style.LLAMA).optPrefix(layerPrefix(cfg, l)).optKvHeads(cfg.kvHeads())
+                    .optHeadDim(cfg.headDim()).optRope(cfg.rope()).optQkvBias(cfg.family() == Family.QWEN2);
+        }
+        return b.build();
+    }
+
+    /** The core-block name prefix of layer {@code l}: {@code h.l.} (GPT-2) or {@code model.layers.l.}. */
+    static String layerPrefix(Config cfg, int l) {
+        return layersPrefix(cfg) + l + ".";
+    }
+
+    /** The name prefix every layer's tensors share: {@code h.} (GPT-2) or {@code model.layers.}. */
+    static String layersPrefix(Config cfg) {
+        return cfg.family() == Family.GPT2 ? "h." : "model.layers.";
+    }
+
+    /** The name of the token embedding table. */
+    static String embeddingName(Config cfg) {
         return cfg.family() == Family.GPT2 ? "wte.weight" : "model.embed_tokens.weight";
+    }
+
+    private String embeddingName() {
+        return embeddingName(cfg);
+    }
+
+    /**
+     * h₀ [B,T,D] of token ids [B,T]: rows of {@code table} ([V,D], or the rows of the tokens at hand when the ids
+     * index into them), plus GPT-2's learnt positions {@code wpe.weight} from {@code params}.
+     */
+    static NDArray embed(Config cfg, NDArray ids, NDArray table, Parameters params) {
+        NDArray x = Functional.embedding(ids, table);
+        if (cfg.family() == Family.GPT2) {
+            long t = ids.getShape().get(1);
+            NDArray pos = ids.getManager().arange(0L, t, 1L, DataType.INT64).reshape(1, t);
+            x = x.add(Functional.embedding(pos, params.get("wpe.weight")));
+        }
+        return x;
+    }
+
+    /** The final norm applied to the last layer's output ({@code ln_f} or {@code model.norm}). */
+    static NDArray finalNorm(Config cfg, NDArray x, Parameters params) {
+        return cfg.family() == Family.GPT2
+                ? Functional.layerNorm(x, params.get("ln_f.weight"), params.get("ln_f.bias"), cfg.eps())
+                : Functional.rmsNorm(x, params.get("model.norm.weight"), cfg.eps());
     }
 
     @Override
     public NDList hiddenStates(NDArray ids, NDArray mask) {
-        NDManager m = ids.getManager();
-        long t = ids.getShape().get(1);
-        NDArray x = Functional.embedding(ids, params.get(embeddingName()));
-        if (cfg.family() == Family.GPT2) {
-            NDArray pos = m.arange(0L, t, 1L, DataType.INT64).reshape(1, t);
-            x = x.add(Functional.embedding(pos, params.get("wpe.weight")));
-        }
+        NDArray x = embed(cfg, ids, params.get(embeddingName()), params);
         NDList out = new NDList(x);
         for (int l = 0; l < layers.size(); l++) {
             x = layers.get(l).forward(x, mask);
             if (l == layers.size() - 1) {
-                x = cfg.family() == Family.GPT2
-                        ? Functional.layerNorm(x, params.get("ln_f.weight"), params.get("ln_f.bias"), cfg.eps())
-                        : Functional.rmsNorm(x, params.get("model.norm.weight"), cfg.eps());
+                x = finalNorm(cfg, x, params);
             }
             out.add(x);
         }

@@ -52,49 +52,14 @@ public final class HiddenStates {
      */
     public static NDArray extractIds(HiddenStateModel model, long[][] ids, Pooling pooling, NDManager out,
             int tokenBudget, int[] layers) {
-        if (layers != null) {
-            for (int l : layers) {
-                if (l < 0 || l > model.layers()) {
-                    throw new IllegalArgumentException("--layers: " + l + " is not a state of the model (0 = "
-                            + "embeddings .. " + model.layers() + ")");
-                }
-            }
-        }
-        int n = ids.length;
-        for (int i = 0; i < n; i++) {
-            if (ids[i].length == 0) {
-                throw new IllegalArgumentException("text " + (i + 1) + " has no tokens");
-            }
-        }
-        Integer[] order = new Integer[n];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
+        checkLayers(model.layers(), layers);
+        List<Batch> batches = plan(ids, tokenBudget);
         List<NDArray> parts = new ArrayList<>();
-        try (NDManager work = out.newSubManager(); Progress progress = Progress.start("hidden states", n)) {
-            int start = 0;
-            while (start < n) {
-                int end = start;
-                int maxLen = 0;
-                while (end < n) {
-                    int len = Math.max(maxLen, ids[order[end]].length);
-                    long count = end - start + 1L;
-                    if (end > start && (count * len > tokenBudget || count * len * len > (1L << 19))) {
-                        break;
-                    }
-                    maxLen = len;
-                    end++;
-                }
-                int b = end - start;
-                long[] flat = new long[b * maxLen];
-                long[] mask = new long[b * maxLen];
-                for (int r = 0; r < b; r++) {
-                    long[] row = ids[order[start + r]];
-                    System.arraycopy(row, 0, flat, r * maxLen, row.length);
-                    Arrays.fill(mask, r * maxLen, r * maxLen + row.length, 1L);
-                }
+        try (NDManager work = out.newSubManager(); Progress progress = Progress.start("hidden states", ids.length)) {
+            for (Batch bt : batches) {
                 try (NDManager bm = work.newSubManager()) {
-                    NDArray idArr = bm.create(flat, new Shape(b, maxLen));
-                    NDArray maskArr = bm.create(mask, new Shape(b, maxLen));
+                    NDArray idArr = bt.ids(bm);
+                    NDArray maskArr = bt.mask(bm);
                     NDList states = model.hiddenStates(idArr, maskArr);
                     NDArray pooled = pooling.apply(Pooling.stack(states), maskArr).toType(DataType.FLOAT32, false);
                     if (layers != null) {
@@ -104,17 +69,97 @@ public final class HiddenStates {
                     pooled.attach(work);
                     parts.add(pooled);
                 }
-                progress.step(b);
-                start = end;
+                progress.step(bt.rows().length);
             }
-            NDArray all = NDArrays.concat(new NDList(parts), 1); // [S,N,W] in sorted order
-            long[] inverse = new long[n];
-            for (int i = 0; i < n; i++) {
-                inverse[order[i]] = i;
-            }
-            NDArray result = all.get(new NDIndex(":, {}", work.create(inverse)));
-            result.attach(out);
-            return result;
+            return unsort(parts, batches, out, work);
         }
+    }
+
+    /** Every index of {@code layers} (null: all) must be a state of a model of {@code modelLayers} layers. */
+    static void checkLayers(int modelLayers, int[] layers) {
+        if (layers != null) {
+            for (int l : layers) {
+                if (l < 0 || l > modelLayers) {
+                    throw new IllegalArgumentException("--layers: " + l + " is not a state of the model (0 = "
+                            + "embeddings .. " + modelLayers + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * One batch: {@code rows} are the input positions of its texts (in length order), {@code flat} their ids
+     * right-padded with 0 to {@code length}, {@code maskFlat} 1 on real tokens.
+     */
+    record Batch(int[] rows, int length, long[] flat, long[] maskFlat) {
+        /** ids [B,T] int64 on {@code m}. */
+        NDArray ids(NDManager m) {
+            return m.create(flat, new Shape(rows.length, length));
+        }
+
+        /** mask [B,T] int64 on {@code m}. */
+        NDArray mask(NDManager m) {
+            return m.create(maskFlat, new Shape(rows.length, length));
+        }
+    }
+
+    /**
+     * The batches of {@code ids}: sorted by token count, at most {@code tokenBudget} tokens (B·T) and 2¹⁹
+     * attention scores per head (B·T²) each.
+     */
+    static List<Batch> plan(long[][] ids, int tokenBudget) {
+        int n = ids.length;
+        for (int i = 0; i < n; i++) {
+            if (ids[i].length == 0) {
+                throw new IllegalArgumentException("text " + (i + 1) + " has no tokens");
+            }
+        }
+        Integer[] order = new Integer[n];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
+        List<Batch> batches = new ArrayList<>();
+        int start = 0;
+        while (start < n) {
+            int end = start;
+            int maxLen = 0;
+            while (end < n) {
+                int len = Math.max(maxLen, ids[order[end]].length);
+                long count = end - start + 1L;
+                if (end > start && (count * len > tokenBudget || count * len * len > (1L << 19))) {
+                    break;
+                }
+                maxLen = len;
+                end++;
+            }
+            int b = end - start;
+            int[] rows = new int[b];
+            long[] flat = new long[b * maxLen];
+            long[] mask = new long[b * maxLen];
+            for (int r = 0; r < b; r++) {
+                rows[r] = order[start + r];
+                long[] row = ids[rows[r]];
+                System.arraycopy(row, 0, flat, r * maxLen, row.length);
+                Arrays.fill(mask, r * maxLen, r * maxLen + row.length, 1L);
+            }
+            batches.add(new Batch(rows, maxLen, flat, mask));
+            start = end;
+        }
+        return batches;
+    }
+
+    /** Pooled parts [S,B_k,W] of {@code batches} (in their order) → [S,N,W] in the input order, owned by {@code out}. */
+    static NDArray unsort(List<NDArray> parts, List<Batch> batches, NDManager out, NDManager work) {
+        NDArray all = NDArrays.concat(new NDList(parts), 1); // [S,N,W] in sorted order
+        int n = batches.stream().mapToInt(b -> b.rows().length).sum();
+        long[] inverse = new long[n];
+        int i = 0;
+        for (Batch b : batches) {
+            for (int r : b.rows()) {
+                inverse[r] = i++;
+            }
+        }
+        NDArray result = all.get(new NDIndex(":, {}", work.create(inverse)));
+        result.attach(out);
+        return result;
     }
 }

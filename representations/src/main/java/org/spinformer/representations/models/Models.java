@@ -22,7 +22,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Loads a {@link HiddenStateModel}: the built-in {@code minilm}, or a Hugging Face directory
@@ -120,14 +122,62 @@ public final class Models {
         }
     }
 
-    private static HiddenStateModel loadDirectory(Path dir, Device device, DataType dtype) throws IOException {
-        Path cfgFile = dir.resolve("config.json");
-        Path tokFile = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new IllegalArgumentException(dir + ": no config.json");
+    /** A decoder's shape and the longest input its position scheme allows. */
+    record DecoderSpec(String type, DecoderModel.Config cfg, int maxLength) {
+    }
+
+    /** The decoder shape of a config.json of {@code model_type} gpt2, llama, qwen2 or mistral. */
+    private static DecoderSpec decoderSpec(Json c, String type) {
+        if (type.equals("gpt2")) {
+            long d = c.positive("n_embd", null);
+            long hidden = c.positive("n_inner", 4 * d);
+            String act = c.str("activation_function", "gelu_new");
+            if (!act.startsWith("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
+                throw new IllegalArgumentException("GPT-2 activation '" + act + "' not supported (gelu_new)");
+            }
+            int heads = c.count("n_head", null);
+            return new DecoderSpec(type, new DecoderModel.Config(DecoderModel.Family.GPT2, c.positive("vocab_size", null), d,
+                    heads, heads, d / heads, c.count("n_layer", null), hidden, c.dbl("layer_norm_epsilon", 1e-5),
+                    null), c.count("n_positions", 1024L));
         }
-        if (!Files.isRegularFile(tokFile)) {
-            throw new IllegalArgumentException(dir + ": no tokenizer.json");
+        DecoderModel.Family fam = type.equals("llama") ? DecoderModel.Family.LLAMA
+                : type.equals("qwen2") ? DecoderModel.Family.QWEN2 : DecoderModel.Family.MISTRAL;
+        long d = c.positive("hidden_size", null);
+        int h = c.count("num_attention_heads", null);
+        int kv = c.count("num_key_value_heads", (long) h);
+        long headDim = c.positive("head_dim", d / h);
+        String act = c.str("hidden_act", "silu");
+        if (!act.equals("silu") && !act.equals("swish")) {
+            throw new IllegalArgumentException(type + " activation '" + act + "' not supported (silu)");
+        }
+        Rope rope = new Rope((int) headDim, c.dbl("rope_theta", 10000.0), ropeScaling(c));
+        return new DecoderSpec(type, new DecoderModel.Config(fam, c.positive("vocab_size", null), d, h, kv, headDim,
+                c.count("num_hidden_layers", null), c.positive("intermediate_size", null), c.dbl("rms_norm_eps", 1e-6),
+                rope), c.count("max_position_embeddings", 4096L));
+    }
+
+    /**
+     * The decoder shape of a Hugging Face directory's config.json (gpt2, llama, qwen2, mistral), read without its
+     * weights; a bad or other config is a {@link org.spinformer.core.io.BadFileException}.
+     */
+    static DecoderSpec decoderSpec(Path dir) throws IOException {
+        Path cfgFile = dir.resolve("config.json");
+        try {
+            Json c = readConfig(cfgFile);
+            String type = c.str("model_type", "").toLowerCase(Locale.ROOT);
+            if (!List.of("gpt2", "llama", "qwen2", "mistral").contains(type)) {
+                throw new IllegalArgumentException(dir + ": layer streaming needs a decoder (gpt2, llama, qwen2, "
+                        + "mistral), model_type is '" + type + "'");
+            }
+            return decoderSpec(c, type);
+        } catch (IllegalArgumentException e) {
+            throw new org.spinformer.core.io.BadFileException(e.getMessage(), e);
+        }
+    }
+
+    private static Json readConfig(Path cfgFile) throws IOException {
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new IllegalArgumentException(cfgFile.getParent() + ": no config.json");
         }
         JsonElement root;
         try {
@@ -141,7 +191,19 @@ public final class Models {
         if (!root.isJsonObject()) {
             throw new IllegalArgumentException(cfgFile + ": must be a JSON object");
         }
-        Json c = new Json(cfgFile.toString(), root.getAsJsonObject());
+        return new Json(cfgFile.toString(), root.getAsJsonObject());
+    }
+
+    private static HiddenStateModel loadDirectory(Path dir, Device device, DataType dtype) throws IOException {
+        Path cfgFile = dir.resolve("config.json");
+        Path tokFile = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new IllegalArgumentException(dir + ": no config.json");
+        }
+        if (!Files.isRegularFile(tokFile)) {
+            throw new IllegalArgumentException(dir + ": no tokenizer.json");
+        }
+        Json c = readConfig(cfgFile);
         String type = c.str("model_type", "").toLowerCase(Locale.ROOT);
         String name = dir.getFileName().toString();
         NDManager m = Devices.manager(device);
@@ -175,48 +237,20 @@ public final class Models {
                             "embeddings.position_embeddings.weight", maxLength + offset, "max_position_embeddings");
                     return model;
                 }
-                case "gpt2": {
-                    long d = c.positive("n_embd", null);
-                    long hidden = c.positive("n_inner", 4 * d);
-                    String act = c.str("activation_function", "gelu_new");
-                    if (!act.startsWith("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
-                        throw new IllegalArgumentException("GPT-2 activation '" + act + "' not supported (gelu_new)");
-                    }
-                    int heads = c.count("n_head", null);
-                    DecoderModel.Config cfg = new DecoderModel.Config(DecoderModel.Family.GPT2,
-                            c.positive("vocab_size", null), d, heads, heads, d / heads, c.count("n_layer", null),
-                            hidden, c.dbl("layer_norm_epsilon", 1e-5), null);
-                    int maxLength = c.count("n_positions", 1024L);
+                case "gpt2": case "llama": case "qwen2": case "mistral": {
+                    DecoderSpec spec = decoderSpec(c, type);
+                    DecoderModel.Config cfg = spec.cfg();
                     Parameters p = loadWeights(dir, m, dtype, type);
-                    requireLayers(p, "h.", cfg.layers(), cfgFile, "n_layer");
-                    tok = TextTokenizer.of(tokFile, maxLength);
+                    requireLayers(p, DecoderModel.layersPrefix(cfg), cfg.layers(), cfgFile,
+                            cfg.family() == DecoderModel.Family.GPT2 ? "n_layer" : "num_hidden_layers");
+                    tok = TextTokenizer.of(tokFile, spec.maxLength());
                     DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
                     p.requireComplete();
-                    checkTables(dir, p, tok, "wte.weight", "wpe.weight", maxLength, "n_positions");
-                    return model;
-                }
-                case "llama": case "qwen2": case "mistral": {
-                    DecoderModel.Family fam = type.equals("llama") ? DecoderModel.Family.LLAMA
-                            : type.equals("qwen2") ? DecoderModel.Family.QWEN2 : DecoderModel.Family.MISTRAL;
-                    long d = c.positive("hidden_size", null);
-                    int h = c.count("num_attention_heads", null);
-                    int kv = c.count("num_key_value_heads", (long) h);
-                    long headDim = c.positive("head_dim", d / h);
-                    String act = c.str("hidden_act", "silu");
-                    if (!act.equals("silu") && !act.equals("swish")) {
-                        throw new IllegalArgumentException(type + " activation '" + act + "' not supported (silu)");
+                    if (cfg.family() == DecoderModel.Family.GPT2) {
+                        checkTables(dir, p, tok, "wte.weight", "wpe.weight", spec.maxLength(), "n_positions");
+                    } else {
+                        checkTables(dir, p, tok, "model.embed_tokens.weight", null, 0, null); // RoPE: no table
                     }
-                    Rope rope = new Rope((int) headDim, c.dbl("rope_theta", 10000.0), ropeScaling(c));
-                    DecoderModel.Config cfg = new DecoderModel.Config(fam, c.positive("vocab_size", null), d, h, kv,
-                            headDim, c.count("num_hidden_layers", null), c.positive("intermediate_size", null),
-                            c.dbl("rms_norm_eps", 1e-6), rope);
-                    int maxLength = c.count("max_position_embeddings", 4096L);
-                    Parameters p = loadWeights(dir, m, dtype, type);
-                    requireLayers(p, "model.layers.", cfg.layers(), cfgFile, "num_hidden_layers");
-                    tok = TextTokenizer.of(tokFile, maxLength);
-                    DecoderModel model = new DecoderModel(name, cfg, p, m, tok);
-                    p.requireComplete();
-                    checkTables(dir, p, tok, "model.embed_tokens.weight", null, 0, null); // RoPE: no position table
                     return model;
                 }
                 default:
@@ -331,6 +365,47 @@ public final class Models {
         }
         LOG.info("{}: {} tensors, {} parameters", dir, p.size(), p.numel());
         return p.freeze("model " + dir); // a block that misses a name fails instead of drawing it at random
+    }
+
+    /**
+     * Hands over, renamed to the core blocks' names, only the tensors of {@code dir} whose core name {@code which}
+     * accepts (single or sharded safetensors); the others are not read.
+     */
+    static void forEachWeight(Path dir, NDManager m, DataType dtype, String type, Predicate<String> which,
+            SafeTensors.TensorConsumer put) throws IOException {
+        Predicate<String> raw = name -> {
+            String n = rename(name, type);
+            return n != null && which.test(n);
+        };
+        SafeTensors.TensorConsumer renamed = (name, a) -> put.accept(rename(name, type), a);
+        Path index = dir.resolve(ShardedSafeTensors.INDEX_FILE);
+        if (Files.isRegularFile(index)) {
+            ShardedSafeTensors.forEach(index, m, dtype, raw, renamed);
+        } else {
+            SafeTensors.forEach(weightFile(dir), m, dtype, raw, renamed);
+        }
+    }
+
+    /** Rows {@code rows} of the 2-D tensor whose core name is {@code name}, reading only those rows. */
+    static NDArray weightRows(Path dir, String type, String name, long[] rows, NDManager m, DataType dtype)
+            throws IOException {
+        Path index = dir.resolve(ShardedSafeTensors.INDEX_FILE);
+        boolean sharded = Files.isRegularFile(index);
+        List<String> names = sharded ? List.copyOf(ShardedSafeTensors.readWeightMap(index).keySet())
+                : SafeTensors.readHeader(weightFile(dir)).names();
+        String raw = names.stream().filter(n -> name.equals(rename(n, type))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(dir + ": no tensor " + name));
+        return sharded ? ShardedSafeTensors.readRows(index, raw, rows, m, dtype)
+                : SafeTensors.readRows(weightFile(dir), raw, rows, m, dtype);
+    }
+
+    private static Path weightFile(Path dir) {
+        Path single = dir.resolve(ShardedSafeTensors.SINGLE_FILE);
+        if (!Files.isRegularFile(single)) {
+            throw new IllegalArgumentException(dir + ": neither " + ShardedSafeTensors.INDEX_FILE + " nor "
+                    + ShardedSafeTensors.SINGLE_FILE + " found");
+        }
+        return single;
     }
 
     static String rename(String name, String type) {
