@@ -453,10 +453,19 @@ public final class SafeTensors {
 
     /** Little-endian bytes of {@code dt} → an array (F16/BF16 widened to float32), cast to {@code target}. */
     private static NDArray toNDArray(ByteBuffer raw, SafeDType dt, Shape shape, NDManager manager, DataType target) {
-        NDArray a = dt == SafeDType.F16 || dt == SafeDType.BF16
-                ? manager.create(halfToFloat(raw, dt), shape, DataType.FLOAT32)
-                : manager.create(raw, shape, dt.djl());
-        return cast(a, dt, target);
+        ByteBuffer data = raw;
+        if (dt == SafeDType.F16 || dt == SafeDType.BF16) {
+            data = halfToFloat(raw, dt);
+            DirectBuffers.free(raw); // read once, by halfToFloat
+        }
+        NDArray a = manager.create(data, shape, data == raw ? dt.djl() : DataType.FLOAT32);
+        if (target != null && dt.isFloating() && a.getDataType() != target) {
+            NDArray c = a.toType(target, false);
+            a.close();
+            DirectBuffers.free(data); // the only tensor made on it (libtorch's from_blob shares it) is closed
+            return c;
+        }
+        return a;
     }
 
     private static NDArray cast(NDArray a, SafeDType dt, DataType target) {

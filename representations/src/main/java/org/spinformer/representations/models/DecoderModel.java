@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.spinformer.core.engine.Scopes;
 import org.spinformer.core.nn.DecoderLayer;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
@@ -131,7 +132,9 @@ public final class DecoderModel extends LoadedModel {
         NDArray x = embed(cfg, ids, params.get(embeddingName()), params);
         NDList out = new NDList(x);
         for (int l = 0; l < layers.size(); l++) {
-            x = layers.get(l).forward(x, mask);
+            DecoderLayer layer = layers.get(l);
+            NDArray in = x;
+            x = Scopes.keep(() -> layer.forward(in, mask)); // the layer's intermediates are freed at once
             if (l == layers.size() - 1) {
                 x = finalNorm(cfg, x, params);
             }

@@ -82,6 +82,11 @@ public final class LayerStream {
             keepPooled(0, keep, x, masks, pooling, pooled, work);
             progress.step(ids.length);
             for (int l = 0; l < deepest; l++) {
+                // The freed layer's tensors live in direct buffers (DJL hands libtorch the loading buffer) and its
+                // shard was read through mapped buffers: both are released only when the JVM collects them, so
+                // without a collection here the dead layers pile up until the heap limit (measured: 2.5 GB
+                // instead of 0.2 GB above the baseline for 17 layers of 61 MB).
+                System.gc();
                 try (NDManager lm = work.newSubManager()) {
                     Parameters p = new Parameters();
                     String prefix = DecoderModel.layerPrefix(cfg, l);
@@ -90,15 +95,17 @@ public final class LayerStream {
                     DecoderLayer layer = DecoderModel.layer(cfg, l, lm, p);
                     p.requireComplete();
                     for (int k = 0; k < x.size(); k++) {
+                        NDArray h;
                         try (NDManager bm = work.newSubManager()) {
-                            NDArray h = layer.forward(x.get(k), masks.get(k));
+                            x.get(k).tempAttach(bm); // the forward's intermediates land in bm, freed with it
+                            h = layer.forward(x.get(k), masks.get(k));
                             if (l == cfg.layers() - 1) {
                                 h = DecoderModel.finalNorm(cfg, h, outer);
                             }
                             h.attach(work);
-                            x.get(k).close();
-                            x.set(k, h);
                         }
+                        x.get(k).close();
+                        x.set(k, h);
                     }
                 }
                 keepPooled(l + 1, keep, x, masks, pooling, pooled, work);
@@ -150,6 +157,7 @@ public final class LayerStream {
             }
             for (int k = 0; k < x.size(); k++) {
                 try (NDManager bm = work.newSubManager()) {
+                    x.get(k).tempAttach(bm);
                     NDArray p = pooling.apply(Pooling.stack(new NDList(x.get(k))), masks.get(k))
                             .toType(DataType.FLOAT32, false).squeeze(0);
                     p.attach(work);
