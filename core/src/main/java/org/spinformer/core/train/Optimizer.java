@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import org.spinformer.core.engine.NoGrad;
+import org.spinformer.core.io.Checkpoint;
 import org.spinformer.core.nn.Parameters;
 
 import java.util.Collections;
@@ -138,13 +139,7 @@ public abstract class Optimizer implements AutoCloseable {
             }
         }
         for (Map.Entry<String, NDArray> e : state.entrySet()) {
-            NDArray src = saved.get(e.getKey());
-            NDArray dst = e.getValue();
-            NDArray onDevice = src.getDevice().equals(dst.getDevice()) ? src : src.toDevice(dst.getDevice(), true);
-            dst.set(onDevice.toByteBuffer());
-            if (onDevice != src) {
-                onDevice.close();
-            }
+            Checkpoint.copyInto(saved.get(e.getKey()), e.getValue());
         }
         this.step = stepCount;
     }
