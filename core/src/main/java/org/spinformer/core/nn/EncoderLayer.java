@@ -25,39 +25,44 @@ import ai.djl.ndarray.NDArray;
  * {@link Builder#optNames}). {@link #forward(NDArray, NDArray, Weights)} runs on shared, per-sample or tapped
  * parameters ({@link Weights}): the NQS ViT's blocks.
  */
-public final class EncoderLayer extends Block {
+public final class EncoderLayer extends Block<EncoderLayer.Config> {
     /** Creates the attention block of a layer; {@code layer} carries the shared parameters, dtype and seed. */
     @FunctionalInterface
     public interface AttentionFactory {
-        AttentionBlock create(Block layer, String attentionPrefix);
+        AttentionBlock create(Block<?> layer, String attentionPrefix);
     }
 
-    private final boolean preNorm;
+    /**
+     * What the layer was built with: width D, H heads (of the default attention), MLP hidden width F and activation,
+     * pre- or post-LN and the LayerNorms' eps.
+     */
+    public record Config(long dim, int heads, long hidden, Functional.Activation act, boolean preNorm, double eps) {}
+
     private final AttentionBlock attention;
     private final LayerNorm ln1;
     private final LayerNorm ln2;
     private final Mlp mlp;
 
-    private EncoderLayer(Builder b) {
-        super(b);
-        this.preNorm = b.preNorm;
+    private EncoderLayer(Builder b, Config c) {
+        super(b, c);
+        boolean preNorm = c.preNorm();
         String ap = prefix + (b.attentionName != null ? b.attentionName : "attention.");
         if (b.attention != null) {
             this.attention = b.attention.create(this, ap);
         } else {
-            this.attention = MultiHeadAttention.builder().like(this).optPrefix(ap).setDim(b.dim).setHeads(b.heads)
+            this.attention = MultiHeadAttention.builder().like(this).optPrefix(ap).setDim(c.dim()).setHeads(c.heads())
                     .optNames(preNorm ? MultiHeadAttention.Names.VIT : MultiHeadAttention.Names.BERT).build();
         }
         String n1 = b.ln1 != null ? b.ln1 : preNorm ? "layernorm_before." : "attention.output.LayerNorm.";
         String n2 = b.ln2 != null ? b.ln2 : preNorm ? "layernorm_after." : "output.LayerNorm.";
-        this.ln1 = LayerNorm.builder().like(this).optPrefix(prefix + n1).setDim(b.dim).optEps(b.eps).build();
-        Mlp.Builder mb = Mlp.builder().like(this).optPrefix(prefix).setDim(b.dim).setHidden(b.hidden)
-                .optActivation(b.act);
+        this.ln1 = LayerNorm.builder().like(this).optPrefix(prefix + n1).setDim(c.dim()).optEps(c.eps()).build();
+        Mlp.Builder mb = Mlp.builder().like(this).optPrefix(prefix).setDim(c.dim()).setHidden(c.hidden())
+                .optActivation(c.act());
         if (b.fc1 != null) {
             mb.optNames(b.fc1, b.fc2);
         }
         this.mlp = mb.build();
-        this.ln2 = LayerNorm.builder().like(this).optPrefix(prefix + n2).setDim(b.dim).optEps(b.eps).build();
+        this.ln2 = LayerNorm.builder().like(this).optPrefix(prefix + n2).setDim(c.dim()).optEps(c.eps()).build();
     }
 
     /** x [B,T,D], padMask [B,T] or null → [B,T,D]. */
@@ -73,16 +78,12 @@ public final class EncoderLayer extends Block {
     public NDArray forward(NDArray x, NDArray padMask, Weights w) {
         checkInput(x, 3);
         // each sub-block's intermediates (q, k, v, scores, the MLP's hidden layer) are freed when it returns
-        if (preNorm) {
+        if (config.preNorm()) {
             NDArray h = x.add(Scopes.keep(() -> attention.forward(ln1.forward(x, w), padMask, w)));
             return h.add(Scopes.keep(() -> mlp.forward(ln2.forward(h, w), w)));
         }
         NDArray h = ln1.forward(x.add(Scopes.keep(() -> attention.forward(x, padMask, w))), w);
         return ln2.forward(h.add(Scopes.keep(() -> mlp.forward(h, w))), w);
-    }
-
-    public boolean preNorm() {
-        return preNorm;
     }
 
     public AttentionBlock attention() {
@@ -156,7 +157,7 @@ public final class EncoderLayer extends Block {
                     "EncoderLayer names must all be given");
             require(attention != null || (heads > 0 && dim % heads == 0),
                     "EncoderLayer needs dim divisible by heads, got " + dim + ", " + heads);
-            return new EncoderLayer(this);
+            return new EncoderLayer(this, new Config(dim, heads, hidden, act, preNorm, eps));
         }
     }
 }

@@ -9,18 +9,19 @@ import ai.djl.ndarray.NDArray;
  * ({@code intermediate.dense.}, {@code output.dense.}); GPT-2 uses {@code mlp.c_fc.}, {@code mlp.c_proj.} with
  * the Conv1D layout ({@link Builder#optConv1D}).
  */
-public final class Mlp extends Block {
+public final class Mlp extends Block<Mlp.Config> {
+    /** What the block was built with: W₁ [F,D], W₂ [D,F] (transposed with {@code conv1d}), biases, activation. */
+    public record Config(long dim, long hidden, Functional.Activation act, boolean bias, boolean conv1d) {}
+
     private final Linear fc1;
     private final Linear fc2;
-    private final Functional.Activation act;
 
-    private Mlp(Builder b) {
-        super(b);
-        this.act = b.act;
-        this.fc1 = Linear.builder().like(this).optPrefix(prefix + b.fc1).setIn(b.dim).setOut(b.hidden)
-                .optBias(b.bias).optConv1D(b.conv1d).build();
-        this.fc2 = Linear.builder().like(this).optPrefix(prefix + b.fc2).setIn(b.hidden).setOut(b.dim)
-                .optBias(b.bias).optConv1D(b.conv1d).build();
+    private Mlp(Builder b, Config c) {
+        super(b, c);
+        this.fc1 = Linear.builder().like(this).optPrefix(prefix + b.fc1).setIn(c.dim()).setOut(c.hidden())
+                .optBias(c.bias()).optConv1D(c.conv1d()).build();
+        this.fc2 = Linear.builder().like(this).optPrefix(prefix + b.fc2).setIn(c.hidden()).setOut(c.dim())
+                .optBias(c.bias()).optConv1D(c.conv1d()).build();
     }
 
     /** x [..., D] → [..., D], with the block's own parameters. */
@@ -30,7 +31,7 @@ public final class Mlp extends Block {
 
     /** x [..., D] → [..., D] with the parameters from {@code w} (shared, per sample or tapped: {@link Weights}). */
     public NDArray forward(NDArray x, Weights w) {
-        return fc2.forward(act.apply(fc1.forward(x, w)), w);
+        return fc2.forward(config.act().apply(fc1.forward(x, w)), w);
     }
 
     public static Builder builder() {
@@ -62,7 +63,7 @@ public final class Mlp extends Block {
         public Mlp build() {
             require(dim > 0 && hidden > 0, "Mlp needs positive dim and hidden, got " + dim + ", " + hidden);
             require(act != null, "Mlp needs an activation");
-            return new Mlp(this);
+            return new Mlp(this, new Config(dim, hidden, act, bias, conv1d));
         }
     }
 }

@@ -91,7 +91,7 @@ class BlockContractTest extends ManagedNnTest {
         }
     }
 
-    private static Model of(Block b, BiFunction<NDArray, NDArray, NDArray> f) {
+    private static Model of(Block<?> b, BiFunction<NDArray, NDArray, NDArray> f) {
         return new Model() {
             @Override
             public Parameters params() {
