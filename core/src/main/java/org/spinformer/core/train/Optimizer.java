@@ -27,11 +27,13 @@ public abstract class Optimizer implements AutoCloseable {
     protected final double weightDecay;
     protected final Predicate<String> decayFilter;
     protected final NDManager stateManager;
+    private final String prefix;
     private final LinkedHashMap<String, NDArray> state = new LinkedHashMap<>();
     private long step;
     private double lastLr = Double.NaN;
 
-    protected Optimizer(BaseBuilder<?> b) {
+    /** {@code prefix}: the short lower-case name that leads the state keys ({@code adamw}, {@code sgd}). */
+    protected Optimizer(BaseBuilder<?> b, String prefix) {
         if (b.params == null || b.params.size() == 0) {
             throw new IllegalArgumentException("optimizer needs a non-empty Parameters (setParameters)");
         }
@@ -45,6 +47,7 @@ public abstract class Optimizer implements AutoCloseable {
         this.schedule = b.schedule;
         this.weightDecay = b.weightDecay;
         this.decayFilter = b.decayFilter;
+        this.prefix = prefix;
         this.stateManager = params.asMap().values().iterator().next().getManager().newSubManager();
     }
 
@@ -63,7 +66,9 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     /** Short lower-case name used as the state-key prefix ({@code adamw}, {@code sgd}). */
-    public abstract String prefix();
+    public final String prefix() {
+        return prefix;
+    }
 
     /**
      * One update with learning rate {@code schedule.lr(stepCount())}. {@code grads} maps parameter names to
