@@ -314,6 +314,11 @@ public abstract class Block<C extends Record> {
             this.act = act;
             return (B) this;
         }
+
+        /** Checks D &gt; 0 and F &gt; 0; {@code block} names the block in the message. */
+        void requireDimAndHidden(String block) {
+            require(dim > 0 && hidden > 0, block + " needs positive dim and hidden, got " + dim + ", " + hidden);
+        }
     }
 
     /** A builder of an attention block: width D and H heads. */

@@ -46,7 +46,7 @@ public final class DecoderLayer extends Block<DecoderLayer.Config> {
                     .setHeads(c.heads()).build();
             LayerNorm l2 = LayerNorm.builder().like(this).optPrefix(prefix + "ln_2.").setDim(d).optEps(c.eps()).build();
             Mlp m = Mlp.builder().like(this).optPrefix(prefix).setDim(d).setHidden(c.hidden())
-                    .optNames("mlp.c_fc.", "mlp.c_proj.").optConv1D(true)
+                    .optNames(Mlp.Names.GPT2).optConv1D(true)
                     .optActivation(Functional.Activation.GELU_TANH).build();
             this.norm1 = l1::forward;
             this.norm2 = l2::forward;

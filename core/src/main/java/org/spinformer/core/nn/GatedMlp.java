@@ -39,7 +39,7 @@ public final class GatedMlp extends Block<GatedMlp.Config> {
         }
 
         public GatedMlp build() {
-            require(dim > 0 && hidden > 0, "GatedMlp needs positive dim and hidden, got " + dim + ", " + hidden);
+            requireDimAndHidden("GatedMlp");
             return new GatedMlp(this, new Config(dim, hidden, act));
         }
     }
