@@ -32,9 +32,9 @@ public final class AdamW extends Optimizer {
 
     private final Config config;
 
-    private AdamW(Builder b) {
+    private AdamW(Builder b, Config config) {
         super(b, "adamw");
-        this.config = new Config(b.beta1, b.beta2, b.eps);
+        this.config = config;
         for (String n : params.names()) {
             newSlot("m", n);
             newSlot("v", n);
@@ -113,7 +113,7 @@ public final class AdamW extends Optimizer {
         }
 
         public AdamW build() {
-            return new AdamW(this);
+            return new AdamW(this, new Config(beta1, beta2, eps));
         }
     }
 }

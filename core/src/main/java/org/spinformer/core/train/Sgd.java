@@ -29,9 +29,9 @@ public final class Sgd extends Optimizer {
 
     private final Config config;
 
-    private Sgd(Builder b) {
+    private Sgd(Builder b, Config config) {
         super(b, "sgd");
-        this.config = new Config(b.momentum, b.dampening, b.nesterov);
+        this.config = config;
         if (config.momentum() != 0) {
             for (String n : params.names()) {
                 newSlot("momentum", n);
@@ -81,7 +81,7 @@ public final class Sgd extends Optimizer {
         }
 
         public Sgd build() {
-            return new Sgd(this);
+            return new Sgd(this, new Config(momentum, dampening, nesterov));
         }
     }
 }
