@@ -43,10 +43,7 @@ public abstract class Block<C extends Record> {
     protected final DataType dtype;
     /** The block's settings, validated by its builder. */
     protected final C config;
-    private final NDManager manager;
-    private final long seed;
-    private final double initStd;
-    /** What a builder's {@code like(block)} copies. */
+    /** Manager, seed and σ of new parameters; what a builder's {@code like(block)} copies. */
     private final Shared shared;
 
     /** The settings one block passes on to the blocks it is made of (all but the prefix). */
@@ -63,10 +60,7 @@ public abstract class Block<C extends Record> {
         this.prefix = b.prefix;
         this.dtype = b.dtype;
         this.config = config;
-        this.manager = b.manager;
-        this.seed = b.seed;
-        this.initStd = b.initStd;
-        this.shared = new Shared(manager, params, dtype, seed, initStd);
+        this.shared = new Shared(b.manager, params, dtype, b.seed, b.initStd);
     }
 
     /** The shared parameter map. */
@@ -119,7 +113,7 @@ public abstract class Block<C extends Record> {
      * them together through {@link Parameters#requireComplete()}.
      */
     protected NDArray param(String local, Shape shape, Init init) {
-        return param(local, shape, init, initStd);
+        return param(local, shape, init, shared.initStd());
     }
 
     /** As {@link #param(String, Shape, Init)} with an explicit σ for {@link Init#NORMAL}. */
@@ -144,6 +138,7 @@ public abstract class Block<C extends Record> {
             params.recordMissing(name, shape);
             return null;
         }
+        NDManager manager = shared.manager();
         if (manager == null) {
             throw new IllegalArgumentException("parameter '" + name + "' missing and no manager to create it");
         }
@@ -157,7 +152,7 @@ public abstract class Block<C extends Record> {
                 break;
             default:
                 double[] v = new double[Math.toIntExact(shape.size())];
-                Random r = new Random(mix(seed, name));
+                Random r = new Random(mix(shared.seed(), name));
                 for (int i = 0; i < v.length; i++) {
                     v[i] = std * r.nextGaussian();
                 }
