@@ -87,14 +87,20 @@ public final class Checkpoint {
                 }
             }
             for (Map.Entry<String, NDArray> e : target) {
-                NDArray src = weights.get(e.getKey());
-                NDArray dst = e.getValue();
-                NDArray onDevice = src.getDevice().equals(dst.getDevice()) ? src : src.toDevice(dst.getDevice(), true);
-                dst.set(onDevice.toByteBuffer());
-                if (onDevice != src) {
-                    onDevice.close();
-                }
+                copyInto(weights.get(e.getKey()), e.getValue());
             }
+        }
+    }
+
+    /**
+     * Copies {@code src} into the existing array {@code dst} of the same shape and dtype (the caller checks
+     * both), through a temporary on {@code dst}'s device when they differ; {@code dst} keeps its identity.
+     */
+    public static void copyInto(NDArray src, NDArray dst) {
+        NDArray onDevice = src.getDevice().equals(dst.getDevice()) ? src : src.toDevice(dst.getDevice(), true);
+        dst.set(onDevice.toByteBuffer());
+        if (onDevice != src) {
+            onDevice.close();
         }
     }
 

@@ -16,7 +16,7 @@ public interface AttentionBlock {
      * {@link Weights}). Blocks without this form accept only their own parameters.
      */
     default NDArray forward(NDArray x, NDArray padMask, Weights w) {
-        if (this instanceof Block b && w == b.parameters()) {
+        if (this instanceof Block<?> b && w == b.parameters()) {
             return forward(x, padMask);
         }
         throw new UnsupportedOperationException(getClass().getSimpleName()

@@ -19,8 +19,13 @@ import java.util.Random;
  * dtype converted to the block's if it differs. New parameters are drawn from a stream seeded by
  * (seed, full name), so initialisation is deterministic and independent of construction order:
  * weights 𝒩(0, σ²) (σ = 0.02 by default, BERT/GPT-2 {@code initializer_range}), biases 0, norm gains 1.
+ *
+ * <p>A block's own settings (widths, heads, eps, …) are one immutable record {@code C}, validated by the builder's
+ * {@code build()} and read through {@link #config()}.
+ *
+ * @param <C> the block's settings record (e.g. {@link Linear.Config})
  */
-public abstract class Block {
+public abstract class Block<C extends Record> {
     private static final Logger LOG = LoggerFactory.getLogger(Block.class);
 
     /** How a new parameter is initialised. */
@@ -36,16 +41,15 @@ public abstract class Block {
     protected final Parameters params;
     protected final String prefix;
     protected final DataType dtype;
-    private final NDManager manager;
-    private final long seed;
-    private final double initStd;
-    /** What a builder's {@code like(block)} copies. */
+    /** The block's settings, validated by its builder. */
+    protected final C config;
+    /** Manager, seed and σ of new parameters; what a builder's {@code like(block)} copies. */
     private final Shared shared;
 
     /** The settings one block passes on to the blocks it is made of (all but the prefix). */
     record Shared(NDManager manager, Parameters params, DataType dtype, long seed, double initStd) {}
 
-    protected Block(BaseBuilder<?> b) {
+    protected Block(BaseBuilder<?> b, C config) {
         if (b.manager == null && b.params == null) {
             throw new IllegalArgumentException("a block needs a manager (setManager) for its parameters");
         }
@@ -55,10 +59,8 @@ public abstract class Block {
         this.params = b.params == null ? new Parameters() : b.params;
         this.prefix = b.prefix;
         this.dtype = b.dtype;
-        this.manager = b.manager;
-        this.seed = b.seed;
-        this.initStd = b.initStd;
-        this.shared = new Shared(manager, params, dtype, seed, initStd);
+        this.config = config;
+        this.shared = new Shared(b.manager, params, dtype, b.seed, b.initStd);
     }
 
     /** The shared parameter map. */
@@ -74,6 +76,11 @@ public abstract class Block {
     /** float32 or float64. */
     public DataType dataType() {
         return dtype;
+    }
+
+    /** The settings the block was built with. */
+    public C config() {
+        return config;
     }
 
     /** The parameter {@code prefix + local}. */
@@ -106,7 +113,7 @@ public abstract class Block {
      * them together through {@link Parameters#requireComplete()}.
      */
     protected NDArray param(String local, Shape shape, Init init) {
-        return param(local, shape, init, initStd);
+        return param(local, shape, init, shared.initStd());
     }
 
     /** As {@link #param(String, Shape, Init)} with an explicit σ for {@link Init#NORMAL}. */
@@ -131,6 +138,7 @@ public abstract class Block {
             params.recordMissing(name, shape);
             return null;
         }
+        NDManager manager = shared.manager();
         if (manager == null) {
             throw new IllegalArgumentException("parameter '" + name + "' missing and no manager to create it");
         }
@@ -144,7 +152,7 @@ public abstract class Block {
                 break;
             default:
                 double[] v = new double[Math.toIntExact(shape.size())];
-                Random r = new Random(mix(seed, name));
+                Random r = new Random(mix(shared.seed(), name));
                 for (int i = 0; i < v.length; i++) {
                     v[i] = std * r.nextGaussian();
                 }
@@ -226,7 +234,7 @@ public abstract class Block {
         }
 
         /** Copies manager, parameters, dtype, seed and σ from a built block (prefix not copied). */
-        public B like(Block o) {
+        public B like(Block<?> o) {
             return like(o.shared);
         }
 
@@ -258,6 +266,28 @@ public abstract class Block {
         }
     }
 
+    /** A builder of a normalisation over the last axis: width D and eps. */
+    @SuppressWarnings("unchecked")
+    public abstract static class NormBuilder<B extends NormBuilder<B>> extends WidthBuilder<B> {
+        double eps;
+
+        NormBuilder(double defaultEps) {
+            this.eps = defaultEps;
+        }
+
+        /** eps added under the square root (default: the block's). */
+        public B optEps(double eps) {
+            this.eps = eps;
+            return (B) this;
+        }
+
+        /** Checks D &gt; 0 and eps &ge; 0; {@code block} names the block in the message. */
+        void requireDimAndEps(String block) {
+            require(dim > 0, block + " needs a positive dim, got " + dim);
+            require(eps >= 0, block + " eps must be >= 0, got " + eps);
+        }
+    }
+
     /** A builder of a feed-forward block: width D, hidden width F and the activation. */
     @SuppressWarnings("unchecked")
     public abstract static class MlpBuilder<B extends MlpBuilder<B>> extends WidthBuilder<B> {
@@ -279,6 +309,11 @@ public abstract class Block {
             this.act = act;
             return (B) this;
         }
+
+        /** Checks D &gt; 0 and F &gt; 0; {@code block} names the block in the message. */
+        void requireDimAndHidden(String block) {
+            require(dim > 0 && hidden > 0, block + " needs positive dim and hidden, got " + dim + ", " + hidden);
+        }
     }
 
     /** A builder of an attention block: width D and H heads. */
@@ -289,6 +324,46 @@ public abstract class Block {
         /** Number of heads H (required). */
         public B setHeads(int heads) {
             this.heads = heads;
+            return (B) this;
+        }
+    }
+
+    /**
+     * A builder of (a layer around) {@link MultiHeadAttention} in the Llama form: grouped-query heads, head width,
+     * rotary embeddings and q/k/v biases.
+     */
+    @SuppressWarnings("unchecked")
+    public abstract static class GqaBuilder<B extends GqaBuilder<B>> extends HeadsBuilder<B> {
+        int kvHeads = -1;
+        long headDim = -1;
+        Rope rope;
+        boolean qkvBias;
+
+        GqaBuilder(boolean defaultQkvBias) {
+            this.qkvBias = defaultQkvBias;
+        }
+
+        /** Key/value heads H_kv (grouped-query attention); H must be a multiple. Default H. */
+        public B optKvHeads(int kvHeads) {
+            this.kvHeads = kvHeads;
+            return (B) this;
+        }
+
+        /** Head width dh (default D/H). */
+        public B optHeadDim(long headDim) {
+            this.headDim = headDim;
+            return (B) this;
+        }
+
+        /** Rotary embeddings of Q and K (default: the block's). */
+        public B optRope(Rope rope) {
+            this.rope = rope;
+            return (B) this;
+        }
+
+        /** Biases on the q, k and v projections (default: the block's). */
+        public B optQkvBias(boolean qkvBias) {
+            this.qkvBias = qkvBias;
             return (B) this;
         }
     }

@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  *       {@code optQkvBias} as in Qwen2), {@link GatedMlp} ({@code mlp.{gate,up,down}_proj}).</li>
  * </ul>
  */
-public final class DecoderLayer extends Block {
+public final class DecoderLayer extends Block<DecoderLayer.Config> {
     /** The two decoder forms. */
     public enum Style {
         /** GPT-2: LayerNorm, fused Conv1D attention, GELU (tanh) MLP. */
@@ -25,39 +25,42 @@ public final class DecoderLayer extends Block {
         LLAMA
     }
 
-    private final Style style;
+    /**
+     * What the layer was built with: width D, H heads, hidden width F, the norms' eps and, for {@link Style#LLAMA},
+     * H_kv key/value heads of width dh, RoPE and q/k/v biases (GPT-2: H_kv = H, dh = D/H, no RoPE).
+     */
+    public record Config(Style style, long dim, int heads, int kvHeads, long headDim, long hidden, double eps,
+                         Rope rope, boolean qkvBias) {}
+
     private final UnaryOperator<NDArray> norm1;
     private final UnaryOperator<NDArray> norm2;
     private final UnaryOperator<NDArray> mlp;
     private final AttentionBlock attention;
 
-    private DecoderLayer(Builder b) {
-        super(b);
-        this.style = b.style;
-        long d = b.dim;
-        if (style == Style.GPT2) {
-            LayerNorm l1 = LayerNorm.builder().like(this).optPrefix(prefix + "ln_1.").setDim(d).optEps(b.eps).build();
+    private DecoderLayer(Builder b, Config c) {
+        super(b, c);
+        long d = c.dim();
+        if (c.style() == Style.GPT2) {
+            LayerNorm l1 = LayerNorm.builder().like(this).optPrefix(prefix + "ln_1.").setDim(d).optEps(c.eps()).build();
             this.attention = Gpt2Attention.builder().like(this).optPrefix(prefix + "attn.").setDim(d)
-                    .setHeads(b.heads).build();
-            LayerNorm l2 = LayerNorm.builder().like(this).optPrefix(prefix + "ln_2.").setDim(d).optEps(b.eps).build();
-            Mlp m = Mlp.builder().like(this).optPrefix(prefix).setDim(d).setHidden(b.hidden)
-                    .optNames("mlp.c_fc.", "mlp.c_proj.").optConv1D(true)
+                    .setHeads(c.heads()).build();
+            LayerNorm l2 = LayerNorm.builder().like(this).optPrefix(prefix + "ln_2.").setDim(d).optEps(c.eps()).build();
+            Mlp m = Mlp.builder().like(this).optPrefix(prefix).setDim(d).setHidden(c.hidden())
+                    .optNames(Mlp.Names.GPT2).optConv1D(true)
                     .optActivation(Functional.Activation.GELU_TANH).build();
             this.norm1 = l1::forward;
             this.norm2 = l2::forward;
             this.mlp = m::forward;
         } else {
-            RmsNorm l1 = RmsNorm.builder().like(this).optPrefix(prefix + "input_layernorm.").setDim(d).optEps(b.eps)
-                    .build();
-            long dh = b.headDim > 0 ? b.headDim : d / b.heads;
-            Rope rope = b.rope != null ? b.rope : Rope.of((int) dh, 10000.0);
+            RmsNorm l1 = RmsNorm.builder().like(this).optPrefix(prefix + "input_layernorm.").setDim(d)
+                    .optEps(c.eps()).build();
             this.attention = MultiHeadAttention.builder().like(this).optPrefix(prefix + "self_attn.").setDim(d)
-                    .setHeads(b.heads).optKvHeads(b.kvHeads > 0 ? b.kvHeads : b.heads).optHeadDim(dh)
-                    .optQkvBias(b.qkvBias).optOutputBias(false).optNames(MultiHeadAttention.Names.LLAMA)
-                    .optCausal(true).optRope(rope).build();
+                    .setHeads(c.heads()).optKvHeads(c.kvHeads()).optHeadDim(c.headDim()).optQkvBias(c.qkvBias())
+                    .optOutputBias(false).optNames(MultiHeadAttention.Names.LLAMA).optCausal(true).optRope(c.rope())
+                    .build();
             RmsNorm l2 = RmsNorm.builder().like(this).optPrefix(prefix + "post_attention_layernorm.").setDim(d)
-                    .optEps(b.eps).build();
-            GatedMlp m = GatedMlp.builder().like(this).optPrefix(prefix + "mlp.").setDim(d).setHidden(b.hidden)
+                    .optEps(c.eps()).build();
+            GatedMlp m = GatedMlp.builder().like(this).optPrefix(prefix + "mlp.").setDim(d).setHidden(c.hidden())
                     .build();
             this.norm1 = l1::forward;
             this.norm2 = l2::forward;
@@ -72,10 +75,6 @@ public final class DecoderLayer extends Block {
         return h.add(mlp.apply(norm2.apply(h)));
     }
 
-    public Style style() {
-        return style;
-    }
-
     public static Builder builder() {
         return new Builder();
     }
@@ -85,14 +84,14 @@ public final class DecoderLayer extends Block {
      * optKvHeads (default H), optHeadDim (default D/H), optRope (default θ = 10000, no scaling), optQkvBias
      * (default false; true for Qwen2).
      */
-    public static final class Builder extends HeadsBuilder<Builder> {
+    public static final class Builder extends GqaBuilder<Builder> {
         private Style style;
-        private int kvHeads = -1;
-        private long headDim = -1;
         private long hidden = -1;
         private double eps = 1e-5;
-        private Rope rope;
-        private boolean qkvBias;
+
+        Builder() {
+            super(false);
+        }
 
         public Builder setStyle(Style style) {
             this.style = style;
@@ -104,28 +103,8 @@ public final class DecoderLayer extends Block {
             return this;
         }
 
-        public Builder optKvHeads(int kvHeads) {
-            this.kvHeads = kvHeads;
-            return this;
-        }
-
-        public Builder optHeadDim(long headDim) {
-            this.headDim = headDim;
-            return this;
-        }
-
         public Builder optEps(double eps) {
             this.eps = eps;
-            return this;
-        }
-
-        public Builder optRope(Rope rope) {
-            this.rope = rope;
-            return this;
-        }
-
-        public Builder optQkvBias(boolean qkvBias) {
-            this.qkvBias = qkvBias;
             return this;
         }
 
@@ -135,7 +114,10 @@ public final class DecoderLayer extends Block {
             require(headDim > 0 || dim % heads == 0, "dim " + dim + " not divisible by heads " + heads);
             require(style == Style.LLAMA || (kvHeads < 0 && rope == null && !qkvBias && headDim < 0),
                     "kvHeads, headDim, rope and qkvBias apply to the LLAMA style only");
-            return new DecoderLayer(this);
+            long dh = headDim > 0 ? headDim : dim / heads;
+            Rope r = style == Style.GPT2 ? null : rope != null ? rope : Rope.of((int) dh, 10000.0);
+            return new DecoderLayer(this, new Config(style, dim, heads, kvHeads > 0 ? kvHeads : heads, dh, hidden, eps,
+                    r, qkvBias));
         }
     }
 }

@@ -8,15 +8,13 @@ import ai.djl.ndarray.types.Shape;
  * Parameter {@code weight} (Hugging Face {@code embeddings.word_embeddings.weight}, {@code wte.weight},
  * {@code embed_tokens.weight}).
  */
-public final class Embedding extends Block {
-    private final long vocab;
-    private final long dim;
+public final class Embedding extends Block<Embedding.Config> {
+    /** What the block was built with: W [V,D]. */
+    public record Config(long vocab, long dim) {}
 
-    private Embedding(Builder b) {
-        super(b);
-        this.vocab = b.vocab;
-        this.dim = b.dim;
-        param("weight", new Shape(vocab, dim), Init.NORMAL);
+    private Embedding(Builder b, Config config) {
+        super(b, config);
+        param("weight", new Shape(config.vocab(), config.dim()), Init.NORMAL);
     }
 
     /** Static twin. */
@@ -27,14 +25,6 @@ public final class Embedding extends Block {
     /** ids int [B,T] → [B,T,D]. */
     public NDArray forward(NDArray ids) {
         return Functional.embedding(ids, p("weight"));
-    }
-
-    public long vocab() {
-        return vocab;
-    }
-
-    public long dim() {
-        return dim;
     }
 
     public static Builder builder() {
@@ -52,7 +42,7 @@ public final class Embedding extends Block {
 
         public Embedding build() {
             require(vocab > 0 && dim > 0, "Embedding needs positive vocab and dim, got " + vocab + ", " + dim);
-            return new Embedding(this);
+            return new Embedding(this, new Config(vocab, dim));
         }
     }
 }

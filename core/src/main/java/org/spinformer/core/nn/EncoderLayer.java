@@ -25,39 +25,63 @@ import ai.djl.ndarray.NDArray;
  * {@link Builder#optNames}). {@link #forward(NDArray, NDArray, Weights)} runs on shared, per-sample or tapped
  * parameters ({@link Weights}): the NQS ViT's blocks.
  */
-public final class EncoderLayer extends Block {
+public final class EncoderLayer extends Block<EncoderLayer.Config> {
     /** Creates the attention block of a layer; {@code layer} carries the shared parameters, dtype and seed. */
     @FunctionalInterface
     public interface AttentionFactory {
-        AttentionBlock create(Block layer, String attentionPrefix);
+        AttentionBlock create(Block<?> layer, String attentionPrefix);
     }
 
-    private final boolean preNorm;
+    /**
+     * Sub-prefixes (relative to the layer prefix, each ending in '.') of the first LayerNorm, the attention block,
+     * the second LayerNorm and the MLP's two linear maps.
+     */
+    public record Names(String ln1, String attention, String ln2, String fc1, String fc2) {
+        /** Post-LN BERT: {@code attention.output.LayerNorm.}, {@code attention.}, {@code output.LayerNorm.}, … */
+        public static final Names BERT = new Names("attention.output.LayerNorm.", "attention.", "output.LayerNorm.",
+                "intermediate.dense.", "output.dense.");
+        /** Pre-LN ViT: {@code layernorm_before.}, {@code attention.}, {@code layernorm_after.}, … */
+        public static final Names VIT = new Names("layernorm_before.", "attention.", "layernorm_after.",
+                "intermediate.dense.", "output.dense.");
+
+        public Names {
+            if (ln1 == null || attention == null || ln2 == null || fc1 == null || fc2 == null) {
+                throw new IllegalArgumentException("EncoderLayer names must all be given");
+            }
+        }
+
+        /** The MLP's two sub-prefixes. */
+        public Mlp.Names mlp() {
+            return new Mlp.Names(fc1, fc2);
+        }
+    }
+
+    /**
+     * What the layer was built with: width D, H heads (of the default attention), MLP hidden width F and activation,
+     * pre- or post-LN, the LayerNorms' eps and the names.
+     */
+    public record Config(long dim, int heads, long hidden, Functional.Activation act, boolean preNorm, double eps,
+                         Names names) {}
+
     private final AttentionBlock attention;
     private final LayerNorm ln1;
     private final LayerNorm ln2;
     private final Mlp mlp;
 
-    private EncoderLayer(Builder b) {
-        super(b);
-        this.preNorm = b.preNorm;
-        String ap = prefix + (b.attentionName != null ? b.attentionName : "attention.");
+    private EncoderLayer(Builder b, Config c) {
+        super(b, c);
+        Names n = c.names();
+        String ap = prefix + n.attention();
         if (b.attention != null) {
             this.attention = b.attention.create(this, ap);
         } else {
-            this.attention = MultiHeadAttention.builder().like(this).optPrefix(ap).setDim(b.dim).setHeads(b.heads)
-                    .optNames(preNorm ? MultiHeadAttention.Names.VIT : MultiHeadAttention.Names.BERT).build();
+            this.attention = MultiHeadAttention.builder().like(this).optPrefix(ap).setDim(c.dim()).setHeads(c.heads())
+                    .optNames(c.preNorm() ? MultiHeadAttention.Names.VIT : MultiHeadAttention.Names.BERT).build();
         }
-        String n1 = b.ln1 != null ? b.ln1 : preNorm ? "layernorm_before." : "attention.output.LayerNorm.";
-        String n2 = b.ln2 != null ? b.ln2 : preNorm ? "layernorm_after." : "output.LayerNorm.";
-        this.ln1 = LayerNorm.builder().like(this).optPrefix(prefix + n1).setDim(b.dim).optEps(b.eps).build();
-        Mlp.Builder mb = Mlp.builder().like(this).optPrefix(prefix).setDim(b.dim).setHidden(b.hidden)
-                .optActivation(b.act);
-        if (b.fc1 != null) {
-            mb.optNames(b.fc1, b.fc2);
-        }
-        this.mlp = mb.build();
-        this.ln2 = LayerNorm.builder().like(this).optPrefix(prefix + n2).setDim(b.dim).optEps(b.eps).build();
+        this.ln1 = LayerNorm.builder().like(this).optPrefix(prefix + n.ln1()).setDim(c.dim()).optEps(c.eps()).build();
+        this.mlp = Mlp.builder().like(this).optPrefix(prefix).setDim(c.dim()).setHidden(c.hidden())
+                .optActivation(c.act()).optNames(n.mlp()).build();
+        this.ln2 = LayerNorm.builder().like(this).optPrefix(prefix + n.ln2()).setDim(c.dim()).optEps(c.eps()).build();
     }
 
     /** x [B,T,D], padMask [B,T] or null → [B,T,D]. */
@@ -73,16 +97,12 @@ public final class EncoderLayer extends Block {
     public NDArray forward(NDArray x, NDArray padMask, Weights w) {
         checkInput(x, 3);
         // each sub-block's intermediates (q, k, v, scores, the MLP's hidden layer) are freed when it returns
-        if (preNorm) {
+        if (config.preNorm()) {
             NDArray h = x.add(Scopes.keep(() -> attention.forward(ln1.forward(x, w), padMask, w)));
             return h.add(Scopes.keep(() -> mlp.forward(ln2.forward(h, w), w)));
         }
         NDArray h = ln1.forward(x.add(Scopes.keep(() -> attention.forward(x, padMask, w))), w);
         return ln2.forward(h.add(Scopes.keep(() -> mlp.forward(h, w))), w);
-    }
-
-    public boolean preNorm() {
-        return preNorm;
     }
 
     public AttentionBlock attention() {
@@ -96,22 +116,23 @@ public final class EncoderLayer extends Block {
     /**
      * Builder: setDim (D), setHeads (H), setHidden (F, {@code intermediate_size}) required; optPreNorm (default
      * false = BERT post-LN), optEps (default 1e-12, BERT/ViT {@code layer_norm_eps}), optActivation (default
-     * GELU), optAttention.
+     * GELU), optNames (default {@link Names#BERT} or, pre-LN, {@link Names#VIT}), optAttention. The MLP settings
+     * are those of {@link Mlp}'s builder.
      */
-    public static final class Builder extends HeadsBuilder<Builder> {
-        private long hidden = -1;
+    public static final class Builder extends MlpBuilder<Builder> {
+        private int heads = -1;
         private boolean preNorm;
         private double eps = 1e-12;
-        private Functional.Activation act = Functional.Activation.GELU;
         private AttentionFactory attention;
-        private String ln1;
-        private String attentionName;
-        private String ln2;
-        private String fc1;
-        private String fc2;
+        private Names names;
 
-        public Builder setHidden(long hidden) {
-            this.hidden = hidden;
+        Builder() {
+            super(Functional.Activation.GELU);
+        }
+
+        /** Number of heads H of the default multi-head attention (required without optAttention). */
+        public Builder setHeads(int heads) {
+            this.heads = heads;
             return this;
         }
 
@@ -125,22 +146,9 @@ public final class EncoderLayer extends Block {
             return this;
         }
 
-        public Builder optActivation(Functional.Activation act) {
-            this.act = act;
-            return this;
-        }
-
-        /**
-         * Sub-prefixes (relative to the layer prefix, each ending in '.') of the first LayerNorm, the attention block,
-         * the second LayerNorm and the MLP's two linear maps; default the Hugging Face names above (e.g. the NQS ViT:
-         * {@code ln1.}, {@code attn.}, {@code ln2.}, {@code mlp.fc1.}, {@code mlp.fc2.}).
-         */
-        public Builder optNames(String ln1, String attention, String ln2, String fc1, String fc2) {
-            this.ln1 = ln1;
-            this.attentionName = attention;
-            this.ln2 = ln2;
-            this.fc1 = fc1;
-            this.fc2 = fc2;
+        /** Names of the sub-blocks, e.g. the NQS ViT's {@code ("ln1.", "attn.", "ln2.", "mlp.fc1.", "mlp.fc2.")}. */
+        public Builder optNames(Names names) {
+            this.names = names;
             return this;
         }
 
@@ -151,12 +159,11 @@ public final class EncoderLayer extends Block {
         }
 
         public EncoderLayer build() {
-            require(dim > 0 && hidden > 0, "EncoderLayer needs positive dim and hidden, got " + dim + ", " + hidden);
-            require(ln1 == null || (attentionName != null && ln2 != null && fc1 != null && fc2 != null),
-                    "EncoderLayer names must all be given");
+            requireDimAndHidden("EncoderLayer");
             require(attention != null || (heads > 0 && dim % heads == 0),
                     "EncoderLayer needs dim divisible by heads, got " + dim + ", " + heads);
-            return new EncoderLayer(this);
+            Names n = names != null ? names : preNorm ? Names.VIT : Names.BERT;
+            return new EncoderLayer(this, new Config(dim, heads, hidden, act, preNorm, eps, n));
         }
     }
 }

@@ -19,7 +19,7 @@ import ai.djl.ndarray.types.Shape;
  * padded keys' columns (forms a, c) or removes them from the softmax (b). Form (c) on a ring of L sites has
  * n = L, on an Lx×Ly torus n = Lx·Ly; sites numbered i = x·Ly + y.
  */
-public final class FactoredAttentionBlock extends Block implements AttentionBlock {
+public final class FactoredAttentionBlock extends Block<FactoredAttentionBlock.Config> implements AttentionBlock {
     /** The three forms of the positional attention matrix. */
     public enum Form {
         /** (a) free real α[H,T,T], no softmax. */
@@ -30,43 +30,41 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
         TRANSLATION_INVARIANT
     }
 
-    private final Form form;
-    private final int heads;
-    private final long tokens;
-    private final boolean bias;
-    private final boolean output;
+    /**
+     * What the block was built with: the form, width D, H heads, T tokens (form c: on an Lx×Ly torus, or a ring
+     * when lx = ly = −1), value/output biases, the output projection, σ of α (or score) at initialisation.
+     */
+    public record Config(Form form, long dim, int heads, long tokens, int lx, int ly, boolean bias, boolean output,
+                         double alphaStd) {}
+
     private final NDArray index; // int64 [T,T] for form (c)
 
-    private FactoredAttentionBlock(Builder b, NDManager indexManager) {
-        super(b);
-        this.form = b.form;
-        this.heads = b.heads;
-        this.tokens = b.tokens;
-        this.bias = b.bias;
-        this.output = b.output;
-        long d = b.dim;
-        switch (form) {
+    private FactoredAttentionBlock(Builder b, Config c, NDManager indexManager) {
+        super(b, c);
+        long d = c.dim();
+        long t = c.tokens();
+        switch (c.form()) {
             case FREE:
-                param("alpha", new Shape(heads, tokens, tokens), Init.NORMAL, b.alphaStd);
+                param("alpha", new Shape(c.heads(), t, t), Init.NORMAL, c.alphaStd());
                 this.index = null;
                 break;
             case SOFTMAX:
-                param("score", new Shape(heads, tokens, tokens), Init.NORMAL, b.alphaStd);
+                param("score", new Shape(c.heads(), t, t), Init.NORMAL, c.alphaStd());
                 this.index = null;
                 break;
             default:
                 NDManager im = indexManager != null ? indexManager : params.get(prefix + "alpha").getManager();
-                this.index = b.lx > 0 ? FactoredAttention.torusIndex(im, b.lx, b.ly)
-                        : FactoredAttention.ringIndex(im, (int) tokens);
-                param("alpha", new Shape(heads, tokens), Init.NORMAL, b.alphaStd);
+                this.index = c.lx() > 0 ? FactoredAttention.torusIndex(im, c.lx(), c.ly())
+                        : FactoredAttention.ringIndex(im, (int) t);
+                param("alpha", new Shape(c.heads(), t), Init.NORMAL, c.alphaStd());
         }
         param("value.weight", new Shape(d, d), Init.NORMAL);
-        if (bias) {
+        if (c.bias()) {
             param("value.bias", new Shape(d), Init.ZEROS);
         }
-        if (output) {
+        if (c.output()) {
             param("output.weight", new Shape(d, d), Init.NORMAL);
-            if (bias) {
+            if (c.bias()) {
                 param("output.bias", new Shape(d), Init.ZEROS);
             }
         }
@@ -79,7 +77,7 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
 
     /** The attention matrix from {@code w}: α [H,T,T] (shared) or [B,H,T,T] (per sample), owned by {@code m}. */
     public NDArray alpha(Weights w, NDManager m) {
-        switch (form) {
+        switch (config.form()) {
             case FREE:
                 return w.get(prefix + "alpha");
             case SOFTMAX:
@@ -102,6 +100,8 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
     @Override
     public NDArray forward(NDArray x, NDArray padMask, Weights w) {
         checkInput(x, 3);
+        Form form = config.form();
+        long tokens = config.tokens();
         if (x.getShape().get(1) != tokens) {
             throw new IllegalArgumentException("factored attention '" + prefix + "' was built for T = " + tokens
                     + " tokens, got input " + x.getShape());
@@ -120,24 +120,13 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
             alpha = w.perSample() ? mask.neq(0).toType(a.getDataType(), false)
                     .reshape(x.getShape().get(0), 1, 1, tokens).mul(a) : FactoredAttention.maskAlpha(a, mask);
         }
-        NDArray v = Functional.splitHeads(Linear.apply(x, w, prefix + "value.", bias, false), heads); // [B,H,T,dh]
+        NDArray v = Functional.splitHeads(Linear.apply(x, w, prefix + "value.", config.bias(), false),
+                config.heads()); // [B,H,T,dh]
         NDArray o = FactoredAttention.mix(alpha, v);
         if (w.taps()) {
             o = w.tap(Weights.Tap.MIXING, prefix + (form == Form.SOFTMAX ? "score" : "alpha"), v, o);
         }
-        return output ? Linear.apply(o, w, prefix + "output.", bias, false) : o;
-    }
-
-    public Form form() {
-        return form;
-    }
-
-    public int heads() {
-        return heads;
-    }
-
-    public long tokens() {
-        return tokens;
+        return config.output() ? Linear.apply(o, w, prefix + "output.", config.bias(), false) : o;
     }
 
     /** The int64 [T,T] offset table of form (c), or null. */
@@ -204,10 +193,8 @@ public final class FactoredAttentionBlock extends Block implements AttentionBloc
             require(tokens > 0, "FactoredAttentionBlock needs the number of tokens (setTokens, optRing or optTorus)");
             require(lx < 0 || (lx > 0 && ly > 0), "torus sides must be positive");
             require(lx < 0 || form == Form.TRANSLATION_INVARIANT, "optTorus applies to the translation-invariant form");
-            if (alphaStd < 0) {
-                alphaStd = 1.0 / tokens;
-            }
-            return new FactoredAttentionBlock(this, manager);
+            return new FactoredAttentionBlock(this, new Config(form, dim, heads, tokens, lx, ly, bias, output,
+                    alphaStd < 0 ? 1.0 / tokens : alphaStd), manager);
         }
     }
 }

@@ -8,23 +8,24 @@ import ai.djl.ndarray.NDArray;
  * Names relative to the prefix (e.g. {@code model.layers.0.mlp.}): {@code gate_proj.weight},
  * {@code up_proj.weight}, {@code down_proj.weight}.
  */
-public final class GatedMlp extends Block {
-    private final Functional.Activation act;
+public final class GatedMlp extends Block<GatedMlp.Config> {
+    /** What the block was built with: W_gate, W_up [F,D], W_down [D,F], the gate's activation. */
+    public record Config(long dim, long hidden, Functional.Activation act) {}
 
-    private GatedMlp(Builder b) {
-        super(b);
-        this.act = b.act;
-        Linear.builder().like(this).optPrefix(prefix + "gate_proj.").setIn(b.dim).setOut(b.hidden).optBias(false)
+    private GatedMlp(Builder b, Config c) {
+        super(b, c);
+        Linear.builder().like(this).optPrefix(prefix + "gate_proj.").setIn(c.dim()).setOut(c.hidden()).optBias(false)
                 .build();
-        Linear.builder().like(this).optPrefix(prefix + "up_proj.").setIn(b.dim).setOut(b.hidden).optBias(false)
+        Linear.builder().like(this).optPrefix(prefix + "up_proj.").setIn(c.dim()).setOut(c.hidden()).optBias(false)
                 .build();
-        Linear.builder().like(this).optPrefix(prefix + "down_proj.").setIn(b.hidden).setOut(b.dim).optBias(false)
+        Linear.builder().like(this).optPrefix(prefix + "down_proj.").setIn(c.hidden()).setOut(c.dim()).optBias(false)
                 .build();
     }
 
     public NDArray forward(NDArray x) {
         checkInput(x, 0);
-        return Functional.gatedMlp(x, p("gate_proj.weight"), p("up_proj.weight"), p("down_proj.weight"), act);
+        return Functional.gatedMlp(x, p("gate_proj.weight"), p("up_proj.weight"), p("down_proj.weight"),
+                config.act());
     }
 
     public static Builder builder() {
@@ -38,8 +39,8 @@ public final class GatedMlp extends Block {
         }
 
         public GatedMlp build() {
-            require(dim > 0 && hidden > 0, "GatedMlp needs positive dim and hidden, got " + dim + ", " + hidden);
-            return new GatedMlp(this);
+            requireDimAndHidden("GatedMlp");
+            return new GatedMlp(this, new Config(dim, hidden, act));
         }
     }
 }

@@ -10,16 +10,13 @@ import ai.djl.ndarray.types.Shape;
  * y = O W_proj + b_proj with W_proj [D,D]. Names relative to the prefix (e.g. {@code h.0.attn.}):
  * {@code c_attn.weight}, {@code c_attn.bias}, {@code c_proj.weight}, {@code c_proj.bias}.
  */
-public final class Gpt2Attention extends Block implements AttentionBlock {
-    private final int heads;
-    private final long dim;
-    private final boolean causal;
+public final class Gpt2Attention extends Block<Gpt2Attention.Config> implements AttentionBlock {
+    /** What the block was built with: width D, H heads (dh = D/H), causal mask or not. */
+    public record Config(long dim, int heads, boolean causal) {}
 
-    private Gpt2Attention(Builder b) {
-        super(b);
-        this.heads = b.heads;
-        this.dim = b.dim;
-        this.causal = b.causal;
+    private Gpt2Attention(Builder b, Config config) {
+        super(b, config);
+        long dim = config.dim();
         param("c_attn.weight", new Shape(dim, 3 * dim), Init.NORMAL);
         param("c_attn.bias", new Shape(3 * dim), Init.ZEROS);
         param("c_proj.weight", new Shape(dim, dim), Init.NORMAL);
@@ -41,8 +38,8 @@ public final class Gpt2Attention extends Block implements AttentionBlock {
     @Override
     public NDArray forward(NDArray x, NDArray padMask) {
         checkInput(x, 3);
-        return gpt2Attention(x, p("c_attn.weight"), p("c_attn.bias"), p("c_proj.weight"), p("c_proj.bias"), heads,
-                padMask, causal);
+        return gpt2Attention(x, p("c_attn.weight"), p("c_attn.bias"), p("c_proj.weight"), p("c_proj.bias"),
+                config.heads(), padMask, config.causal());
     }
 
     public static Builder builder() {
@@ -61,7 +58,7 @@ public final class Gpt2Attention extends Block implements AttentionBlock {
         public Gpt2Attention build() {
             require(dim > 0 && heads > 0 && dim % heads == 0, "Gpt2Attention needs dim divisible by heads, got "
                     + dim + ", " + heads);
-            return new Gpt2Attention(this);
+            return new Gpt2Attention(this, new Config(dim, heads, causal));
         }
     }
 }

@@ -9,19 +9,15 @@ import ai.djl.ndarray.types.Shape;
  * {@code bias} (β), the Hugging Face names ({@code LayerNorm.weight}, {@code ln_1.weight}). eps default 1e-5
  * (PyTorch, GPT-2); BERT uses 1e-12.
  */
-public final class LayerNorm extends Block {
-    private final long dim;
-    private final double eps;
-    private final boolean bias;
+public final class LayerNorm extends Block<LayerNorm.Config> {
+    /** What the block was built with: γ [D], β [D] when {@code bias}. */
+    public record Config(long dim, double eps, boolean bias) {}
 
-    private LayerNorm(Builder b) {
-        super(b);
-        this.dim = b.dim;
-        this.eps = b.eps;
-        this.bias = b.bias;
-        param("weight", new Shape(dim), Init.ONES);
-        if (bias) {
-            param("bias", new Shape(dim), Init.ZEROS);
+    private LayerNorm(Builder b, Config config) {
+        super(b, config);
+        param("weight", new Shape(config.dim()), Init.ONES);
+        if (config.bias()) {
+            param("bias", new Shape(config.dim()), Init.ZEROS);
         }
     }
 
@@ -43,7 +39,8 @@ public final class LayerNorm extends Block {
     public NDArray forward(NDArray x, Weights w) {
         checkInput(x, 0);
         NDArray g = w.get(prefix + "weight");
-        NDArray b = bias ? w.get(prefix + "bias") : null;
+        NDArray b = config.bias() ? w.get(prefix + "bias") : null;
+        double eps = config.eps();
         if (w.perSample()) {
             return Functional.layerNormPerSample(x, g, b, eps);
         }
@@ -55,27 +52,19 @@ public final class LayerNorm extends Block {
         return Functional.layerNorm(x, g, b, eps);
     }
 
-    public double eps() {
-        return eps;
-    }
-
     public static Builder builder() {
         return new Builder();
     }
 
     /** Builder: setDim required; optEps (default 1e-5), optBias (default true). */
-    public static final class Builder extends WidthBuilder<Builder> {
-        private double eps = 1e-5;
-
-        public Builder optEps(double eps) {
-            this.eps = eps;
-            return this;
+    public static final class Builder extends NormBuilder<Builder> {
+        Builder() {
+            super(1e-5);
         }
 
         public LayerNorm build() {
-            require(dim > 0, "LayerNorm needs a positive dim, got " + dim);
-            require(eps >= 0, "LayerNorm eps must be >= 0, got " + eps);
-            return new LayerNorm(this);
+            requireDimAndEps("LayerNorm");
+            return new LayerNorm(this, new Config(dim, eps, bias));
         }
     }
 }

@@ -8,21 +8,16 @@ import ai.djl.ndarray.types.Shape;
  * {@link Builder#optConv1D}, y = x W + b with W [in,out] (Hugging Face {@code Conv1D}, GPT-2).
  * x [..., in] → y [..., out]. Parameters {@code weight}, {@code bias}.
  */
-public final class Linear extends Block {
-    private final long in;
-    private final long out;
-    private final boolean bias;
-    private final boolean conv1d;
+public final class Linear extends Block<Linear.Config> {
+    /** What the block was built with: W [out,in] (or [in,out] with {@code conv1d}), b [out] when {@code bias}. */
+    public record Config(long in, long out, boolean bias, boolean conv1d) {}
 
-    private Linear(Builder b) {
-        super(b);
-        this.in = b.in;
-        this.out = b.out;
-        this.bias = b.bias;
-        this.conv1d = b.conv1d;
-        param("weight", conv1d ? new Shape(in, out) : new Shape(out, in), Init.NORMAL);
-        if (bias) {
-            param("bias", new Shape(out), Init.ZEROS);
+    private Linear(Builder b, Config config) {
+        super(b, config);
+        param("weight", config.conv1d() ? new Shape(config.in(), config.out()) : new Shape(config.out(), config.in()),
+                Init.NORMAL);
+        if (config.bias()) {
+            param("bias", new Shape(config.out()), Init.ZEROS);
         }
     }
 
@@ -42,7 +37,7 @@ public final class Linear extends Block {
      */
     public NDArray forward(NDArray x, Weights w) {
         checkInput(x, 0);
-        return apply(x, w, prefix, bias, conv1d);
+        return apply(x, w, prefix, config.bias(), config.conv1d());
     }
 
     /** A linear map with parameters {@code prefix weight}, {@code prefix bias} (if {@code bias}) from {@code w}. */
@@ -56,14 +51,6 @@ public final class Linear extends Block {
             y = conv1d ? Functional.conv1d(x, wt, b) : Functional.linear(x, wt, b);
         }
         return w.taps() ? w.tap(Weights.Tap.LINEAR, prefix, x, y) : y;
-    }
-
-    public long in() {
-        return in;
-    }
-
-    public long out() {
-        return out;
     }
 
     public static Builder builder() {
@@ -94,7 +81,7 @@ public final class Linear extends Block {
 
         public Linear build() {
             require(in > 0 && out > 0, "Linear needs positive in and out (setIn, setOut), got " + in + ", " + out);
-            return new Linear(this);
+            return new Linear(this, new Config(in, out, bias, conv1d));
         }
     }
 }

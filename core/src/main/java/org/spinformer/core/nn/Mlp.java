@@ -5,22 +5,32 @@ import ai.djl.ndarray.NDArray;
 /**
  * Two-layer feed-forward block: y = W₂ act(W₁ x + b₁) + b₂. x [..., D], hidden F, y [..., D].
  *
- * <p>Names relative to the prefix: {@code fc1} and {@code fc2} sub-prefixes, default BERT/ViT
- * ({@code intermediate.dense.}, {@code output.dense.}); GPT-2 uses {@code mlp.c_fc.}, {@code mlp.c_proj.} with
- * the Conv1D layout ({@link Builder#optConv1D}).
+ * <p>Names relative to the prefix: {@link Names} {@code fc1} and {@code fc2} sub-prefixes, default
+ * {@link Names#BERT} ({@code intermediate.dense.}, {@code output.dense.}); GPT-2 uses {@link Names#GPT2}
+ * ({@code mlp.c_fc.}, {@code mlp.c_proj.}) with the Conv1D layout ({@link Builder#optConv1D}).
  */
-public final class Mlp extends Block {
+public final class Mlp extends Block<Mlp.Config> {
+    /** Sub-prefixes of the two linear maps. */
+    public record Names(String fc1, String fc2) {
+        /** BERT / ViT: {@code intermediate.dense.}, {@code output.dense.}. */
+        public static final Names BERT = new Names("intermediate.dense.", "output.dense.");
+        /** GPT-2: {@code mlp.c_fc.}, {@code mlp.c_proj.}. */
+        public static final Names GPT2 = new Names("mlp.c_fc.", "mlp.c_proj.");
+    }
+
+    /** What the block was built with: W₁ [F,D], W₂ [D,F] (transposed with {@code conv1d}), biases, activation. */
+    public record Config(long dim, long hidden, Functional.Activation act, boolean bias, boolean conv1d,
+                         Names names) {}
+
     private final Linear fc1;
     private final Linear fc2;
-    private final Functional.Activation act;
 
-    private Mlp(Builder b) {
-        super(b);
-        this.act = b.act;
-        this.fc1 = Linear.builder().like(this).optPrefix(prefix + b.fc1).setIn(b.dim).setOut(b.hidden)
-                .optBias(b.bias).optConv1D(b.conv1d).build();
-        this.fc2 = Linear.builder().like(this).optPrefix(prefix + b.fc2).setIn(b.hidden).setOut(b.dim)
-                .optBias(b.bias).optConv1D(b.conv1d).build();
+    private Mlp(Builder b, Config c) {
+        super(b, c);
+        this.fc1 = Linear.builder().like(this).optPrefix(prefix + c.names().fc1()).setIn(c.dim()).setOut(c.hidden())
+                .optBias(c.bias()).optConv1D(c.conv1d()).build();
+        this.fc2 = Linear.builder().like(this).optPrefix(prefix + c.names().fc2()).setIn(c.hidden()).setOut(c.dim())
+                .optBias(c.bias()).optConv1D(c.conv1d()).build();
     }
 
     /** x [..., D] → [..., D], with the block's own parameters. */
@@ -30,7 +40,7 @@ public final class Mlp extends Block {
 
     /** x [..., D] → [..., D] with the parameters from {@code w} (shared, per sample or tapped: {@link Weights}). */
     public NDArray forward(NDArray x, Weights w) {
-        return fc2.forward(act.apply(fc1.forward(x, w)), w);
+        return fc2.forward(config.act().apply(fc1.forward(x, w)), w);
     }
 
     public static Builder builder() {
@@ -42,14 +52,12 @@ public final class Mlp extends Block {
         Builder() {
             super(Functional.Activation.GELU);
         }
-        private String fc1 = "intermediate.dense.";
-        private String fc2 = "output.dense.";
+        private Names names = Names.BERT;
         private boolean conv1d;
 
-        /** Sub-prefixes of the two linear maps (default {@code intermediate.dense.}, {@code output.dense.}). */
-        public Builder optNames(String fc1, String fc2) {
-            this.fc1 = fc1;
-            this.fc2 = fc2;
+        /** Sub-prefixes of the two linear maps (default {@link Names#BERT}). */
+        public Builder optNames(Names names) {
+            this.names = names;
             return this;
         }
 
@@ -60,9 +68,9 @@ public final class Mlp extends Block {
         }
 
         public Mlp build() {
-            require(dim > 0 && hidden > 0, "Mlp needs positive dim and hidden, got " + dim + ", " + hidden);
-            require(act != null, "Mlp needs an activation");
-            return new Mlp(this);
+            requireDimAndHidden("Mlp");
+            require(act != null && names != null, "Mlp needs an activation and names");
+            return new Mlp(this, new Config(dim, hidden, act, bias, conv1d, names));
         }
     }
 }

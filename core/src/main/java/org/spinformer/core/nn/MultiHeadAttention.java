@@ -16,7 +16,7 @@ import ai.djl.ndarray.types.Shape;
  * {@link Names#VIT} ({@code attention.query.weight}, …), {@link Names#LLAMA} ({@code q_proj.weight}, …,
  * {@code o_proj.weight}, prefix {@code model.layers.0.self_attn.}).
  */
-public final class MultiHeadAttention extends Block implements AttentionBlock {
+public final class MultiHeadAttention extends Block<MultiHeadAttention.Config> implements AttentionBlock {
     /** Sub-prefixes of the four projections. */
     public record Names(String q, String k, String v, String o) {
         /** BERT / RoBERTa / MiniLM: {@code self.query.}, {@code self.key.}, {@code self.value.}, {@code output.dense.}. */
@@ -28,29 +28,21 @@ public final class MultiHeadAttention extends Block implements AttentionBlock {
         public static final Names LLAMA = new Names("q_proj.", "k_proj.", "v_proj.", "o_proj.");
     }
 
-    private final int heads;
-    private final int kvHeads;
-    private final boolean qkvBias;
-    private final boolean outBias;
-    private final boolean causal;
-    private final Rope rope;
-    private final Names names;
+    /**
+     * What the block was built with: width D, H query heads and H_kv key/value heads of width dh (W_q [H·dh,D],
+     * W_k and W_v [H_kv·dh,D], W_o [D,H·dh]), biases, causal mask, RoPE (or null) and names.
+     */
+    public record Config(long dim, int heads, int kvHeads, long headDim, boolean qkvBias, boolean outBias,
+                         boolean causal, Rope rope, Names names) {}
 
-    private MultiHeadAttention(Builder b) {
-        super(b);
-        this.heads = b.heads;
-        this.kvHeads = b.kvHeads;
-        this.qkvBias = b.qkvBias;
-        this.outBias = b.outBias;
-        this.causal = b.causal;
-        this.rope = b.rope;
-        this.names = b.names;
-        long d = b.dim;
-        long dh = b.headDim;
-        lin(names.q(), d, heads * dh, qkvBias);
-        lin(names.k(), d, kvHeads * dh, qkvBias);
-        lin(names.v(), d, kvHeads * dh, qkvBias);
-        lin(names.o(), heads * dh, d, outBias);
+    private MultiHeadAttention(Builder b, Config c) {
+        super(b, c);
+        long d = c.dim();
+        long dh = c.headDim();
+        lin(c.names().q(), d, c.heads() * dh, c.qkvBias());
+        lin(c.names().k(), d, c.kvHeads() * dh, c.qkvBias());
+        lin(c.names().v(), d, c.kvHeads() * dh, c.qkvBias());
+        lin(c.names().o(), c.heads() * dh, d, c.outBias());
     }
 
     private void lin(String sub, long in, long out, boolean bias) {
@@ -63,25 +55,15 @@ public final class MultiHeadAttention extends Block implements AttentionBlock {
     @Override
     public NDArray forward(NDArray x, NDArray padMask) {
         checkInput(x, 3);
-        NDArray[] tables = rope == null ? null : rope.tables(x.getManager(), x.getShape().get(1), dtype);
+        Config c = config;
+        Names n = c.names();
+        NDArray[] tables = c.rope() == null ? null : c.rope().tables(x.getManager(), x.getShape().get(1), dtype);
         return Attention.selfAttention(x,
-                p(names.q() + "weight"), qkvBias ? p(names.q() + "bias") : null,
-                p(names.k() + "weight"), qkvBias ? p(names.k() + "bias") : null,
-                p(names.v() + "weight"), qkvBias ? p(names.v() + "bias") : null,
-                p(names.o() + "weight"), outBias ? p(names.o() + "bias") : null,
-                heads, kvHeads, tables, padMask, causal);
-    }
-
-    public int heads() {
-        return heads;
-    }
-
-    public int kvHeads() {
-        return kvHeads;
-    }
-
-    public boolean causal() {
-        return causal;
+                p(n.q() + "weight"), c.qkvBias() ? p(n.q() + "bias") : null,
+                p(n.k() + "weight"), c.qkvBias() ? p(n.k() + "bias") : null,
+                p(n.v() + "weight"), c.qkvBias() ? p(n.v() + "bias") : null,
+                p(n.o() + "weight"), c.outBias() ? p(n.o() + "bias") : null,
+                c.heads(), c.kvHeads(), tables, padMask, c.causal());
     }
 
     public static Builder builder() {
@@ -91,32 +73,15 @@ public final class MultiHeadAttention extends Block implements AttentionBlock {
     /**
      * Builder: setDim (D), setHeads (H) required; optKvHeads (H_kv, default H), optHeadDim (default D/H),
      * optQkvBias / optOutputBias (default true: BERT; Llama false/false, Qwen2 true/false), optNames (default
-     * BERT), optCausal, optRope.
+     * BERT), optCausal, optRope (default none).
      */
-    public static final class Builder extends HeadsBuilder<Builder> {
-        private int kvHeads = -1;
-        private long headDim = -1;
-        private boolean qkvBias = true;
+    public static final class Builder extends GqaBuilder<Builder> {
         private boolean outBias = true;
         private boolean causal;
-        private Rope rope;
         private Names names = Names.BERT;
 
-        /** Key/value heads H_kv (grouped-query attention); H must be a multiple. Default H. */
-        public Builder optKvHeads(int kvHeads) {
-            this.kvHeads = kvHeads;
-            return this;
-        }
-
-        /** Head width dh (default D/H). */
-        public Builder optHeadDim(long headDim) {
-            this.headDim = headDim;
-            return this;
-        }
-
-        public Builder optQkvBias(boolean qkvBias) {
-            this.qkvBias = qkvBias;
-            return this;
+        Builder() {
+            super(true);
         }
 
         public Builder optOutputBias(boolean outBias) {
@@ -129,12 +94,6 @@ public final class MultiHeadAttention extends Block implements AttentionBlock {
             return this;
         }
 
-        /** Rotary embeddings of Q and K (null: none). */
-        public Builder optRope(Rope rope) {
-            this.rope = rope;
-            return this;
-        }
-
         public Builder optNames(Names names) {
             this.names = names;
             return this;
@@ -143,19 +102,17 @@ public final class MultiHeadAttention extends Block implements AttentionBlock {
         public MultiHeadAttention build() {
             require(dim > 0 && heads > 0, "MultiHeadAttention needs positive dim and heads, got " + dim + ", "
                     + heads);
-            if (kvHeads < 0) {
-                kvHeads = heads;
-            }
-            require(kvHeads > 0 && heads % kvHeads == 0, "heads " + heads + " must be a positive multiple of"
-                    + " key/value heads " + kvHeads);
+            int kv = kvHeads < 0 ? heads : kvHeads;
+            require(kv > 0 && heads % kv == 0, "heads " + heads + " must be a positive multiple of"
+                    + " key/value heads " + kv);
             if (headDim < 0) {
                 require(dim % heads == 0, "dim " + dim + " not divisible by heads " + heads + " (set optHeadDim)");
-                headDim = dim / heads;
             }
-            require(rope == null || rope.headDim() == headDim, "rope head dim " + (rope == null ? 0
-                    : rope.headDim()) + " differs from the attention head dim " + headDim);
+            long dh = headDim < 0 ? dim / heads : headDim;
+            require(rope == null || rope.headDim() == dh, "rope head dim " + (rope == null ? 0
+                    : rope.headDim()) + " differs from the attention head dim " + dh);
             require(names != null, "names must not be null");
-            return new MultiHeadAttention(this);
+            return new MultiHeadAttention(this, new Config(dim, heads, kv, dh, qkvBias, outBias, causal, rope, names));
         }
     }
 }

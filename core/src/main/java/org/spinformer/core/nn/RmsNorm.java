@@ -8,15 +8,13 @@ import ai.djl.ndarray.types.Shape;
  * Parameter {@code weight} (γ), Hugging Face {@code input_layernorm.weight}. eps default 1e-6
  * ({@code rms_norm_eps}: 1e-5 in Llama 3, 1e-6 in Qwen2).
  */
-public final class RmsNorm extends Block {
-    private final long dim;
-    private final double eps;
+public final class RmsNorm extends Block<RmsNorm.Config> {
+    /** What the block was built with: γ [D]. */
+    public record Config(long dim, double eps) {}
 
-    private RmsNorm(Builder b) {
-        super(b);
-        this.dim = b.dim;
-        this.eps = b.eps;
-        param("weight", new Shape(dim), Init.ONES);
+    private RmsNorm(Builder b, Config config) {
+        super(b, config);
+        param("weight", new Shape(config.dim()), Init.ONES);
     }
 
     /** Static twin. */
@@ -26,11 +24,7 @@ public final class RmsNorm extends Block {
 
     public NDArray forward(NDArray x) {
         checkInput(x, 0);
-        return Functional.rmsNorm(x, p("weight"), eps);
-    }
-
-    public double eps() {
-        return eps;
+        return Functional.rmsNorm(x, p("weight"), config.eps());
     }
 
     public static Builder builder() {
@@ -38,18 +32,14 @@ public final class RmsNorm extends Block {
     }
 
     /** Builder: setDim required; optEps (default 1e-6). */
-    public static final class Builder extends WidthBuilder<Builder> {
-        private double eps = 1e-6;
-
-        public Builder optEps(double eps) {
-            this.eps = eps;
-            return this;
+    public static final class Builder extends NormBuilder<Builder> {
+        Builder() {
+            super(1e-6);
         }
 
         public RmsNorm build() {
-            require(dim > 0, "RmsNorm needs a positive dim, got " + dim);
-            require(eps >= 0, "RmsNorm eps must be >= 0, got " + eps);
-            return new RmsNorm(this);
+            requireDimAndEps("RmsNorm");
+            return new RmsNorm(this, new Config(dim, eps));
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.spinformer.core.plot;
 
 import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 import java.awt.Color;
@@ -50,7 +49,6 @@ public final class Heatmap extends Plot {
     /** The XChart chart. */
     @Override
     public HeatMapChart toChart() {
-        ChartFiles.headless();
         int rows = b.z.length;
         int cols = b.z[0].length;
         double lo = Double.POSITIVE_INFINITY;
@@ -72,15 +70,13 @@ public final class Heatmap extends Plot {
         if (max <= min) {
             max = min + 1e-12 + Math.abs(min) * 1e-9;
         }
-        HeatMapChart c = new HeatMapChartBuilder().width(b.width).height(b.height).title(b.title)
-                .xAxisTitle(b.xLabel).yAxisTitle(b.yLabel).build();
+        HeatMapChart c = b.newChart(HeatMapChart::new);
         var st = c.getStyler();
         st.setRangeColors(b.diverging ? DIVERGING : VIRIDIS);
         st.setMin(min);
         st.setMax(max);
         st.setShowValue(b.showValues);
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
-        st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesVisible(false);
         st.setDrawBorder(false);
         st.setAxisTickLabelsFont(st.getAxisTickLabelsFont().deriveFont(cols > 24 || rows > 24 ? 9f : 12f));

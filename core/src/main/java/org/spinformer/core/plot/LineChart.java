@@ -1,7 +1,6 @@
 package org.spinformer.core.plot;
 
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
@@ -47,15 +46,12 @@ public final class LineChart extends Plot {
     /** The XChart chart (for callers that want to style it further). */
     @Override
     public XYChart toChart() {
-        ChartFiles.headless();
-        XYChart c = new XYChartBuilder().width(b.width).height(b.height).title(b.title).xAxisTitle(b.xLabel)
-                .yAxisTitle(b.yLabel).build();
+        XYChart c = b.newChart(XYChart::new);
         var st = c.getStyler();
         st.setXAxisLogarithmic(b.logX);
         st.setYAxisLogarithmic(b.logY);
         st.setLegendPosition(Styler.LegendPosition.InsideNE);
         st.setLegendVisible(b.series.size() > 1 || b.refLabel != null);
-        st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(225, 225, 225));
         st.setAxisTickLabelsFont(st.getAxisTickLabelsFont().deriveFont(12f));
         st.setAxisTitleFont(st.getAxisTitleFont().deriveFont(14f));

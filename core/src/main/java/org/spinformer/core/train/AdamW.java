@@ -18,21 +18,23 @@ import java.util.Map;
  * State slots {@code adamw.m.<param>} and {@code adamw.v.<param>}, each shaped like its parameter.
  */
 public final class AdamW extends Optimizer {
-    private final double beta1;
-    private final double beta2;
-    private final double eps;
+    /** The hyperparameters β₁, β₂ ∈ [0,1) and ε &gt; 0 (checked here). */
+    record Config(double beta1, double beta2, double eps) {
+        Config {
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("betas must be in [0,1), got " + beta1 + ", " + beta2);
+            }
+            if (!(eps > 0)) {
+                throw new IllegalArgumentException("eps must be > 0, got " + eps);
+            }
+        }
+    }
 
-    private AdamW(Builder b) {
-        super(b);
-        if (!(b.beta1 >= 0 && b.beta1 < 1) || !(b.beta2 >= 0 && b.beta2 < 1)) {
-            throw new IllegalArgumentException("betas must be in [0,1), got " + b.beta1 + ", " + b.beta2);
-        }
-        if (!(b.eps > 0)) {
-            throw new IllegalArgumentException("eps must be > 0, got " + b.eps);
-        }
-        this.beta1 = b.beta1;
-        this.beta2 = b.beta2;
-        this.eps = b.eps;
+    private final Config config;
+
+    private AdamW(Builder b, Config config) {
+        super(b, "adamw");
+        this.config = config;
         for (String n : params.names()) {
             newSlot("m", n);
             newSlot("v", n);
@@ -41,11 +43,6 @@ public final class AdamW extends Optimizer {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String prefix() {
-        return "adamw";
     }
 
     @Override
@@ -80,9 +77,11 @@ public final class AdamW extends Optimizer {
             constantsLr = lr;
         }
         return constants.computeIfAbsent(p.getDataType() + "@" + p.getDevice(), k -> {
+            double beta1 = config.beta1();
+            double beta2 = config.beta2();
             double bc1 = 1.0 - Math.pow(beta1, t);
             double bc2 = 1.0 - Math.pow(beta2, t);
-            double[] v = {1.0 - lr * weightDecay, beta1, 1.0 - beta1, beta2, 1.0 - beta2, Math.sqrt(bc2), eps,
+            double[] v = {1.0 - lr * weightDecay, beta1, 1.0 - beta1, beta2, 1.0 - beta2, Math.sqrt(bc2), config.eps(),
                 lr / bc1};
             NDArray[] a = new NDArray[v.length];
             for (int i = 0; i < v.length; i++) {
@@ -114,7 +113,7 @@ public final class AdamW extends Optimizer {
         }
 
         public AdamW build() {
-            return new AdamW(this);
+            return new AdamW(this, new Config(beta1, beta2, eps));
         }
     }
 }

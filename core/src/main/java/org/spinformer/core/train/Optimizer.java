@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import org.spinformer.core.engine.NoGrad;
+import org.spinformer.core.io.Checkpoint;
 import org.spinformer.core.nn.Parameters;
 
 import java.util.Collections;
@@ -26,11 +27,13 @@ public abstract class Optimizer implements AutoCloseable {
     protected final double weightDecay;
     protected final Predicate<String> decayFilter;
     protected final NDManager stateManager;
+    private final String prefix;
     private final LinkedHashMap<String, NDArray> state = new LinkedHashMap<>();
     private long step;
     private double lastLr = Double.NaN;
 
-    protected Optimizer(BaseBuilder<?> b) {
+    /** {@code prefix}: the short lower-case name that leads the state keys ({@code adamw}, {@code sgd}). */
+    protected Optimizer(BaseBuilder<?> b, String prefix) {
         if (b.params == null || b.params.size() == 0) {
             throw new IllegalArgumentException("optimizer needs a non-empty Parameters (setParameters)");
         }
@@ -44,6 +47,7 @@ public abstract class Optimizer implements AutoCloseable {
         this.schedule = b.schedule;
         this.weightDecay = b.weightDecay;
         this.decayFilter = b.decayFilter;
+        this.prefix = prefix;
         this.stateManager = params.asMap().values().iterator().next().getManager().newSubManager();
     }
 
@@ -62,7 +66,9 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     /** Short lower-case name used as the state-key prefix ({@code adamw}, {@code sgd}). */
-    public abstract String prefix();
+    public final String prefix() {
+        return prefix;
+    }
 
     /**
      * One update with learning rate {@code schedule.lr(stepCount())}. {@code grads} maps parameter names to
@@ -138,13 +144,7 @@ public abstract class Optimizer implements AutoCloseable {
             }
         }
         for (Map.Entry<String, NDArray> e : state.entrySet()) {
-            NDArray src = saved.get(e.getKey());
-            NDArray dst = e.getValue();
-            NDArray onDevice = src.getDevice().equals(dst.getDevice()) ? src : src.toDevice(dst.getDevice(), true);
-            dst.set(onDevice.toByteBuffer());
-            if (onDevice != src) {
-                onDevice.close();
-            }
+            Checkpoint.copyInto(saved.get(e.getKey()), e.getValue());
         }
         this.step = stepCount;
     }

@@ -15,22 +15,24 @@ import ai.djl.ndarray.NDArray;
  * With μ = 0 it is plain SGD and keeps no state. State slot {@code sgd.momentum.<param>}.
  */
 public final class Sgd extends Optimizer {
-    private final double momentum;
-    private final double dampening;
-    private final boolean nesterov;
+    /** The hyperparameters μ ∈ [0,1), τ, Nesterov (needs μ &gt; 0 and τ = 0; checked here). */
+    record Config(double momentum, double dampening, boolean nesterov) {
+        Config {
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("momentum must be in [0,1), got " + momentum);
+            }
+            if (nesterov && (momentum == 0 || dampening != 0)) {
+                throw new IllegalArgumentException("Nesterov momentum needs momentum > 0 and dampening = 0");
+            }
+        }
+    }
 
-    private Sgd(Builder b) {
-        super(b);
-        if (!(b.momentum >= 0 && b.momentum < 1)) {
-            throw new IllegalArgumentException("momentum must be in [0,1), got " + b.momentum);
-        }
-        if (b.nesterov && (b.momentum == 0 || b.dampening != 0)) {
-            throw new IllegalArgumentException("Nesterov momentum needs momentum > 0 and dampening = 0");
-        }
-        this.momentum = b.momentum;
-        this.dampening = b.dampening;
-        this.nesterov = b.nesterov;
-        if (momentum != 0) {
+    private final Config config;
+
+    private Sgd(Builder b, Config config) {
+        super(b, "sgd");
+        this.config = config;
+        if (config.momentum() != 0) {
             for (String n : params.names()) {
                 newSlot("momentum", n);
             }
@@ -42,21 +44,17 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    public String prefix() {
-        return "sgd";
-    }
-
-    @Override
     protected void update(String name, NDArray p, NDArray g, double lr, long t) {
+        double momentum = config.momentum();
         NDArray d = decays(name) ? g.add(p.mul(weightDecay)) : g;
         if (momentum != 0) {
             NDArray buf = slot("momentum", name);
             if (t == 1) {
                 buf.addi(d); // buffer starts at zero: b = g exactly
             } else {
-                buf.muli(momentum).addi(dampening == 0 ? d : d.mul(1.0 - dampening));
+                buf.muli(momentum).addi(config.dampening() == 0 ? d : d.mul(1.0 - config.dampening()));
             }
-            d = nesterov ? d.add(buf.mul(momentum)) : buf;
+            d = config.nesterov() ? d.add(buf.mul(momentum)) : buf;
         }
         p.subi(d.mul(lr));
     }
@@ -83,7 +81,7 @@ public final class Sgd extends Optimizer {
         }
 
         public Sgd build() {
-            return new Sgd(this);
+            return new Sgd(this, new Config(momentum, dampening, nesterov));
         }
     }
 }

@@ -66,7 +66,7 @@ public final class ToyTask {
         for (String model : new String[] {"factored, translation-invariant", "factored, free", "dot-product MHA"}) {
             try (NDManager m = base.newSubManager()) {
                 AttentionBlock block = build(model, m, l, d, seed, dtype);
-                Parameters params = ((Block) block).parameters();
+                Parameters params = ((Block<?>) block).parameters();
                 params.attachGradients();
                 Rng rng = new Rng(seed);
                 List<double[]> log = new ArrayList<>();

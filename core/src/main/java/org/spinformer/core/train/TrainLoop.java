@@ -48,34 +48,27 @@ public final class TrainLoop {
     /** What a run did: updates done in this run, the last logged loss, wall time. */
     public record Result(long steps, double lastLoss, double seconds) {}
 
-    private final Parameters params;
-    private final Optimizer optimizer;
-    private final NDManager base;
-    private final LossFunction lossFn;
-    private final double clipNorm;
-    private final int logEvery;
-    private final MetricsLog metrics;
-    private final String progressTask;
-    private final Listener listener;
-    private final String hint;
+    /**
+     * What the loop was built with (checked here): the parameters, optimizer, long-lived manager and loss (required);
+     * clipping threshold (≤ 0: off), logging period, metrics, progress task, listener (each null: none) and the
+     * divergence hint.
+     */
+    record Config(Parameters params, Optimizer optimizer, NDManager base, LossFunction loss, double clipNorm,
+                  int logEvery, MetricsLog metrics, String progressTask, Listener listener, String hint) {
+        Config {
+            if (params == null || optimizer == null || base == null || loss == null) {
+                throw new IllegalArgumentException("TrainLoop needs setParameters, setOptimizer, setManager, setLoss");
+            }
+            if (logEvery < 1) {
+                throw new IllegalArgumentException("logEvery must be >= 1, got " + logEvery);
+            }
+        }
+    }
 
-    private TrainLoop(Builder b) {
-        if (b.params == null || b.optimizer == null || b.base == null || b.loss == null) {
-            throw new IllegalArgumentException("TrainLoop needs setParameters, setOptimizer, setManager, setLoss");
-        }
-        if (b.logEvery < 1) {
-            throw new IllegalArgumentException("logEvery must be >= 1, got " + b.logEvery);
-        }
-        this.params = b.params;
-        this.optimizer = b.optimizer;
-        this.base = b.base;
-        this.lossFn = b.loss;
-        this.clipNorm = b.clipNorm;
-        this.logEvery = b.logEvery;
-        this.metrics = b.metrics;
-        this.progressTask = b.progressTask;
-        this.listener = b.listener;
-        this.hint = b.hint;
+    private final Config config;
+
+    private TrainLoop(Config config) {
+        this.config = config;
     }
 
     public static Builder builder() {
@@ -103,22 +96,25 @@ public final class TrainLoop {
             throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         }
         long t0 = System.nanoTime();
+        Config c = config;
+        Optimizer optimizer = c.optimizer();
+        Parameters params = c.params();
         long first = optimizer.stepCount();
         long end = first + steps;
         double[] last = {Double.NaN};
-        Progress progress = progressTask == null ? null : Progress.start(progressTask, steps);
+        Progress progress = c.progressTask() == null ? null : Progress.start(c.progressTask(), steps);
         try {
             for (long s = first; s < end; s++) {
                 final long si = s;
-                boolean log = (s + 1 - first) % logEvery == 0 || s == end - 1;
-                inStep(base, sm -> {
+                boolean log = (s + 1 - first) % c.logEvery() == 0 || s == end - 1;
+                inStep(c.base(), sm -> {
                     NDArray loss;
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        loss = lossFn.loss(sm, si);
+                        loss = c.loss().loss(sm, si);
                         gc.backward(loss);
                     }
                     Map<String, NDArray> grads = Gradients.collect(params, sm);
-                    NDArray norm = clipNorm > 0 ? GradClip.clipGlobalNorm(grads, clipNorm)
+                    NDArray norm = c.clipNorm() > 0 ? GradClip.clipGlobalNorm(grads, c.clipNorm())
                             : log ? GradClip.globalNorm(grads.values()) : null;
                     double lr = optimizer.step(grads);
                     Gradients.zero(params);
@@ -126,16 +122,16 @@ public final class TrainLoop {
                         double l = scalar(loss);
                         double gn = scalar(norm);
                         // never continue (or log) from a NaN/∞: the step and the quantity are named
-                        NonFiniteException.check(si + 1, "training loss", l, hint);
-                        NonFiniteException.check(si + 1, "gradient norm", gn, hint);
+                        NonFiniteException.check(si + 1, "training loss", l, c.hint());
+                        NonFiniteException.check(si + 1, "gradient norm", gn, c.hint());
                         last[0] = l;
                         double sec = (System.nanoTime() - t0) / 1e9;
-                        if (metrics != null) {
-                            metrics.write(MetricsLog.row("step", si + 1, "loss", l, "grad_norm", gn, "lr", lr,
+                        if (c.metrics() != null) {
+                            c.metrics().write(MetricsLog.row("step", si + 1, "loss", l, "grad_norm", gn, "lr", lr,
                                     "time_s", sec));
                         }
-                        if (listener != null) {
-                            listener.onLog(si + 1, l, gn, lr);
+                        if (c.listener() != null) {
+                            c.listener().onLog(si + 1, l, gn, lr);
                         }
                         if (progress != null) {
                             progress.setMessage(String.format(java.util.Locale.ROOT, "loss=%.4g", l));
@@ -234,7 +230,8 @@ public final class TrainLoop {
         }
 
         public TrainLoop build() {
-            return new TrainLoop(this);
+            return new TrainLoop(new Config(params, optimizer, base, loss, clipNorm, logEvery, metrics, progressTask,
+                    listener, hint));
         }
     }
 }

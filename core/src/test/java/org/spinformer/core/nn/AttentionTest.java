@@ -271,7 +271,7 @@ class AttentionTest extends ManagedNnTest {
             int checked = 0;
             long seed = 40;
             for (AttentionBlock a : blocks(m, false)) {
-                Parameters p = ((Block) a).parameters();
+                Parameters p = ((Block<?>) a).parameters();
                 checked += gradCheck(List.of(p, in), () -> a.forward(in.get("x"), mask), seed++);
                 checked += gradCheck(List.of(p, in), () -> a.forward(in.get("x"), null), seed++);
             }

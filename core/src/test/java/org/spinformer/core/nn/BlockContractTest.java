@@ -91,7 +91,7 @@ class BlockContractTest extends ManagedNnTest {
         }
     }
 
-    private static Model of(Block b, BiFunction<NDArray, NDArray, NDArray> f) {
+    private static Model of(Block<?> b, BiFunction<NDArray, NDArray, NDArray> f) {
         return new Model() {
             @Override
             public Parameters params() {
@@ -183,7 +183,7 @@ class BlockContractTest extends ManagedNnTest {
                 p.m("output.dense.weight"), p.v("output.dense.bias"), Functional.Activation.GELU)));
         c.add(plain("Mlp GELU_TANH Conv1D (GPT-2 names)", "h.0.", (m, dt) -> {
             Mlp l = Mlp.builder().setManager(m).optDataType(dt).optPrefix("h.0.").setDim(D).setHidden(12)
-                    .optNames("mlp.c_fc.", "mlp.c_proj.").optConv1D(true)
+                    .optNames(Mlp.Names.GPT2).optConv1D(true)
                     .optActivation(Functional.Activation.GELU_TANH).build();
             return of(l, (x, k) -> l.forward(x));
         }, (p, x, k) -> Ref.mlp(x, Ref.transpose(p.m("mlp.c_fc.weight")), p.v("mlp.c_fc.bias"),

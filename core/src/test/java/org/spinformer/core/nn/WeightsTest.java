@@ -55,7 +55,7 @@ class WeightsTest extends ManagedNnTest {
         for (boolean pre : new boolean[] {true, false}) {
             EncoderLayer el = EncoderLayer.builder().setManager(manager).optParameters(p).optDataType(DataType.FLOAT64)
                     .optPrefix("enc." + pre + ".").setDim(D).setHidden(12).optPreNorm(pre).optEps(1e-5)
-                    .optNames("ln1.", "attn.", "ln2.", "mlp.fc1.", "mlp.fc2.")
+                    .optNames(new EncoderLayer.Names("ln1.", "attn.", "ln2.", "mlp.fc1.", "mlp.fc2."))
                     .optAttention((layer, ap) -> FactoredAttentionBlock.builder().like(layer).optPrefix(ap)
                             .setForm(FactoredAttentionBlock.Form.TRANSLATION_INVARIANT).setDim(D).setHeads(2)
                             .optTorus(3, 2).build())

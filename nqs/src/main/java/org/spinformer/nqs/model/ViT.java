@@ -149,7 +149,7 @@ public final class ViT implements WaveFunction {
         for (int l = 0; l < cfg.layers(); l++) {
             layers.add(EncoderLayer.builder().optParameters(params).optDataType(dtype).optPrefix("layers." + l + ".")
                     .setDim(d).setHidden(f).optPreNorm(true).optEps(EPS)
-                    .optNames("ln1.", "attn.", "ln2.", "mlp.fc1.", "mlp.fc2.")
+                    .optNames(new EncoderLayer.Names("ln1.", "attn.", "ln2.", "mlp.fc1.", "mlp.fc2."))
                     .optAttention((layer, ap) -> FactoredAttentionBlock.builder().like(layer).optPrefix(ap)
                             .setForm(FactoredAttentionBlock.Form.TRANSLATION_INVARIANT).setDim(d)
                             .setHeads(heads).optTorus(px, py).build())
