@@ -18,12 +18,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shared parameter map: order, lookup errors, counting, and gradients on floating tensors only. */
 class ParametersTest {
+    /** A map of zero tensors (the manager's default float type), in order: name, shape, name, shape, … */
+    private static Parameters zeros(NDManager m, Object... nameShape) {
+        Parameters p = new Parameters();
+        for (int i = 0; i < nameShape.length; i += 2) {
+            p.put((String) nameShape[i], m.zeros((Shape) nameShape[i + 1]));
+        }
+        return p;
+    }
+
     @Test
     void keepsOrderCountsAndNamesMissingEntries() {
         try (NDManager m = NnTesting.manager()) {
-            Parameters p = new Parameters();
-            p.put("b.weight", m.zeros(new Shape(2, 3)));
-            p.put("a.bias", m.zeros(new Shape(3)));
+            Parameters p = zeros(m, "b.weight", new Shape(2, 3), "a.bias", new Shape(3));
             assertEquals(List.of("b.weight", "a.bias"), p.names());
             assertEquals(9, p.numel());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.get("c"));
@@ -52,10 +59,7 @@ class ParametersTest {
     @Test
     void aFrozenMapNeverCreatesAndReportsEveryMissingNameTogether() {
         try (NDManager m = NnTesting.manager()) {
-            Parameters p = new Parameters();
-            p.put("a.weight", m.zeros(new Shape(3, 2)));
-            p.put("a.bias", m.zeros(new Shape(3)));
-            p.put("b.wieght", m.zeros(new Shape(3, 3)));
+            Parameters p = zeros(m, "a.weight", new Shape(3, 2), "a.bias", new Shape(3), "b.wieght", new Shape(3, 3));
             p.freeze("model X");
             Linear.builder().setManager(m).optParameters(p).optPrefix("a.").setIn(2).setOut(3).build();
             Linear.builder().setManager(m).optParameters(p).optPrefix("b.").setIn(3).setOut(3).build();
