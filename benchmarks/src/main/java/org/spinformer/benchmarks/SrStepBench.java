@@ -72,25 +72,12 @@ public final class SrStepBench {
                 cli.path("--fixtures", null), "float32".equals(dtype) ? DataType.FLOAT32 : DataType.FLOAT64).run();
     }
 
-    private static final class Run {
-        final String device;
-        final int steps;
-        final int chains;
-        final int samples;
-        final Path out;
-        final Path fixtures;
-        final DataType sampleDtype;
-        final JsonObject o = new JsonObject();
-        final long started = System.nanoTime();
-
+    /** One benchmark run: its settings, the results JSON {@code o} it fills, and its start (System.nanoTime). */
+    private record Run(String device, int steps, int chains, int samples, Path out, Path fixtures,
+                       DataType sampleDtype, JsonObject o, long started) {
+        /** A run starting now, with empty results. */
         Run(String device, int steps, int chains, int samples, Path out, Path fixtures, DataType sampleDtype) {
-            this.sampleDtype = sampleDtype;
-            this.device = device;
-            this.steps = steps;
-            this.chains = chains;
-            this.samples = samples;
-            this.out = out;
-            this.fixtures = fixtures;
+            this(device, steps, chains, samples, out, fixtures, sampleDtype, new JsonObject(), System.nanoTime());
         }
 
         void progress(String fmt, Object... args) {
