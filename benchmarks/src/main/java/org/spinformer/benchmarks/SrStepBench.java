@@ -67,7 +67,8 @@ public final class SrStepBench {
         if (!"float32".equals(dtype) && !"float64".equals(dtype)) {
             throw new IllegalArgumentException("--sample-dtype is float32 or float64, got " + dtype);
         }
-        new SrStepBench.Run(device, cli.integer("--steps", 3), cli.integer("--chains", 64), cli.integer("--samples", 1024),
+        new SrStepBench.Run(device, cli.integer("--steps", 3), cli.integer("--chains", 64),
+                cli.integer("--samples", 1024),
                 cli.path("--out", "benchmarks/results/sr-step-" + device.replace(':', '-') + ".json"),
                 cli.path("--fixtures", null), "float32".equals(dtype) ? DataType.FLOAT32 : DataType.FLOAT64).run();
     }
