@@ -105,7 +105,7 @@ class RopeTest extends ManagedNnTest {
                 for (int b = 0; b < 2; b++) {
                     e[b] = Ref.rope(as3(x2)[b], h, rope.inverseFrequencies());
                 }
-                assertClose(e, y, dt == DataType.FLOAT64 ? 1e-12 : 3e-5, "rope " + rope);
+                assertClose(e, y, tol(dt), "rope " + rope);
             }
         }
     }
