@@ -21,15 +21,9 @@ public final class BertMlmProfile {
     private BertMlmProfile() {}
 
     public static void main(String[] args) {
-        int repeats = 40;
-        String trace = null;
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--repeats": repeats = Integer.parseInt(args[i + 1]); break;
-                case "--trace": trace = args[i + 1]; break;
-                default: throw new IllegalArgumentException("unknown argument " + args[i]);
-            }
-        }
+        BenchArgs cli = BenchArgs.parse(args, "--repeats", "--trace");
+        int repeats = cli.integer("--repeats", 40);
+        String trace = cli.string("--trace", null);
         ThreadMXBean tb = ManagementFactory.getThreadMXBean();
         try (NDManager m = BenchSupport.manager("cpu")) {
             BertMlm model = BertMlmBench.model(m);

@@ -26,22 +26,12 @@ public final class CloneSamplerBench {
     private CloneSamplerBench() {}
 
     public static void main(String[] args) throws Exception {
-        String device = "cpu";
-        int windows = 512;
-        int sweeps = 2;
-        int rounds = 3;
-        Path out = Path.of("benchmarks/results/clone-sampler.json");
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--device" -> device = args[i + 1];
-                case "--windows" -> windows = Integer.parseInt(args[i + 1]);
-                case "--sweeps" -> sweeps = Integer.parseInt(args[i + 1]);
-                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-                case "--out" -> out = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --device --windows --sweeps --rounds --out)");
-            }
-        }
+        BenchArgs cli = BenchArgs.parse(args, "--device", "--windows", "--sweeps", "--rounds", "--out");
+        String device = cli.string("--device", "cpu");
+        int windows = cli.integer("--windows", 512);
+        int sweeps = cli.integer("--sweeps", 2);
+        int rounds = cli.integer("--rounds", 3);
+        Path out = cli.path("--out", "benchmarks/results/clone-sampler.json");
         int v = 2000;
         int t = 24;
         JsonObject o = new JsonObject();

@@ -32,21 +32,12 @@ public final class ImbalanceVsNumpy {
     private ImbalanceVsNumpy() {}
 
     public static void main(String[] args) throws Exception {
-        int n = 5000;
-        int d = 4096;
-        int repeat = 2;
-        String device = "cpu";
-        Path out = Path.of("benchmarks/results/imbalance.json");
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--n" -> n = Integer.parseInt(args[i + 1]);
-                case "--d" -> d = Integer.parseInt(args[i + 1]);
-                case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
-                case "--device" -> device = args[i + 1];
-                case "--out" -> out = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-            }
-        }
+        BenchArgs cli = BenchArgs.parse(args, "--n", "--d", "--repeat", "--device", "--out");
+        int n = cli.integer("--n", 5000);
+        int d = cli.integer("--d", 4096);
+        int repeat = cli.integer("--repeat", 2);
+        String device = cli.string("--device", "cpu");
+        Path out = cli.path("--out", "benchmarks/results/imbalance.json");
         Path tmp = Files.createTempDirectory("imbalance-bench");
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("n", n);

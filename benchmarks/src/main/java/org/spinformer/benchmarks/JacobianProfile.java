@@ -21,15 +21,9 @@ public final class JacobianProfile {
     private JacobianProfile() {}
 
     public static void main(String[] args) {
-        int samples = 1024;
-        int repeats = 3;
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--samples": samples = Integer.parseInt(args[i + 1]); break;
-                case "--repeats": repeats = Integer.parseInt(args[i + 1]); break;
-                default: throw new IllegalArgumentException("unknown argument " + args[i]);
-            }
-        }
+        BenchArgs cli = BenchArgs.parse(args, "--samples", "--repeats");
+        int samples = cli.integer("--samples", 1024);
+        int repeats = cli.integer("--repeats", 3);
         try (NDManager m = BenchSupport.manager("cpu")) {
             m.getEngine().setRandomSeed(3);
             Lattice l = Lattice.square(SrStepBench.N_SIDE);

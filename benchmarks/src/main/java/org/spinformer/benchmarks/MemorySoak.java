@@ -51,23 +51,12 @@ public final class MemorySoak {
 
     public static void main(String[] args) throws Exception {
         Env.offline();
-        String job = "nqs";
-        int steps = 10_000;
-        long intervalMs = 1000;
-        Path replot = null;
-        Path out = Path.of("benchmarks/results/soak");
-        for (int i = 0; i < args.length; i += 2) {
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--job" -> job = v;
-                case "--steps" -> steps = Integer.parseInt(v);
-                case "--out" -> out = Path.of(v);
-                case "--interval-ms" -> intervalMs = Long.parseLong(v);
-                case "--replot" -> replot = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (MemorySoak --job nqs|mlm [--steps N] [--interval-ms T] [--out DIR])");
-            }
-        }
+        BenchArgs cli = BenchArgs.parse(args, "--job", "--steps", "--out", "--interval-ms", "--replot");
+        String job = cli.string("--job", "nqs");
+        int steps = cli.integer("--steps", 10_000);
+        long intervalMs = cli.longValue("--interval-ms", 1000);
+        Path replot = cli.path("--replot", null);
+        Path out = cli.path("--out", "benchmarks/results/soak");
         if (replot != null) {
             // recompute the drifts and the plot of a finished soak from its samples
             JsonObject settings = com.google.gson.JsonParser.parseString(Files.readString(replot.resolve(job

@@ -23,19 +23,11 @@ public final class MiniLmProfile {
     private MiniLmProfile() {}
 
     public static void main(String[] args) throws Exception {
-        int repeats = 15;
-        int batch = 32;
-        int tokens = 64;
-        String trace = null;
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--repeats": repeats = Integer.parseInt(args[i + 1]); break;
-                case "--batch": batch = Integer.parseInt(args[i + 1]); break;
-                case "--tokens": tokens = Integer.parseInt(args[i + 1]); break;
-                case "--trace": trace = args[i + 1]; break;
-                default: throw new IllegalArgumentException("unknown argument " + args[i]);
-            }
-        }
+        BenchArgs cli = BenchArgs.parse(args, "--repeats", "--batch", "--tokens", "--trace");
+        int repeats = cli.integer("--repeats", 15);
+        int batch = cli.integer("--batch", 32);
+        int tokens = cli.integer("--tokens", 64);
+        String trace = cli.string("--trace", null);
         try (NDManager m = BenchSupport.manager("cpu");
                 BertEncoder model = Models.miniLm(m.getDevice(), DataType.FLOAT32)) {
             Shape shape = new Shape(batch, tokens);

@@ -20,17 +20,10 @@ public final class SrSolveProfile {
     private SrSolveProfile() {}
 
     public static void main(String[] args) {
-        int samples = 1024;
-        int params = 15400;
-        int repeats = 3;
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--samples": samples = Integer.parseInt(args[i + 1]); break;
-                case "--params": params = Integer.parseInt(args[i + 1]); break;
-                case "--repeats": repeats = Integer.parseInt(args[i + 1]); break;
-                default: throw new IllegalArgumentException("unknown argument " + args[i]);
-            }
-        }
+        BenchArgs cli = BenchArgs.parse(args, "--samples", "--params", "--repeats");
+        int samples = cli.integer("--samples", 1024);
+        int params = cli.integer("--params", 15400);
+        int repeats = cli.integer("--repeats", 3);
         try (NDManager m = BenchSupport.manager("cpu")) {
             m.getEngine().setRandomSeed(1);
             NDArray ore = m.randomNormal(0, 1, new Shape(samples, params), DataType.FLOAT64).add(0.3);

@@ -60,59 +60,25 @@ public final class SrStepBench {
     private SrStepBench() {}
 
     public static void main(String[] args) throws Exception {
-        String device = "cpu";
-        int steps = 3;
-        int chains = 64;
-        int samples = 1024;
-        Path out = null;
-        Path fixtures = null;
-        DataType sampleDtype = DataType.FLOAT64;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (a) {
-                case "--device": device = v; i++; break;
-                case "--steps": steps = Integer.parseInt(v); i++; break;
-                case "--chains": chains = Integer.parseInt(v); i++; break;
-                case "--samples": samples = Integer.parseInt(v); i++; break;
-                case "--out": out = Path.of(v); i++; break;
-                case "--fixtures": fixtures = Path.of(v); i++; break;
-                case "--sample-dtype":
-                    sampleDtype = "float32".equals(v) ? DataType.FLOAT32 : DataType.FLOAT64;
-                    if (!"float32".equals(v) && !"float64".equals(v)) {
-                        throw new IllegalArgumentException("--sample-dtype is float32 or float64, got " + v);
-                    }
-                    i++;
-                    break;
-                default: throw new IllegalArgumentException("unknown argument " + a
-                        + " (use --device --steps --chains --samples --out --fixtures --sample-dtype)");
-            }
+        BenchArgs cli = BenchArgs.parse(args, "--device", "--steps", "--chains", "--samples", "--out", "--fixtures",
+                "--sample-dtype");
+        String device = cli.string("--device", "cpu");
+        String dtype = cli.string("--sample-dtype", "float64");
+        if (!"float32".equals(dtype) && !"float64".equals(dtype)) {
+            throw new IllegalArgumentException("--sample-dtype is float32 or float64, got " + dtype);
         }
-        if (out == null) {
-            out = Path.of("benchmarks/results/sr-step-" + device.replace(':', '-') + ".json");
-        }
-        new SrStepBench.Run(device, steps, chains, samples, out, fixtures, sampleDtype).run();
+        new SrStepBench.Run(device, cli.integer("--steps", 3), cli.integer("--chains", 64),
+                cli.integer("--samples", 1024),
+                cli.path("--out", "benchmarks/results/sr-step-" + device.replace(':', '-') + ".json"),
+                cli.path("--fixtures", null), "float32".equals(dtype) ? DataType.FLOAT32 : DataType.FLOAT64).run();
     }
 
-    private static final class Run {
-        final String device;
-        final int steps;
-        final int chains;
-        final int samples;
-        final Path out;
-        final Path fixtures;
-        final DataType sampleDtype;
-        final JsonObject o = new JsonObject();
-        final long started = System.nanoTime();
-
+    /** One benchmark run: its settings, the results JSON {@code o} it fills, and its start (System.nanoTime). */
+    private record Run(String device, int steps, int chains, int samples, Path out, Path fixtures,
+                       DataType sampleDtype, JsonObject o, long started) {
+        /** A run starting now, with empty results. */
         Run(String device, int steps, int chains, int samples, Path out, Path fixtures, DataType sampleDtype) {
-            this.sampleDtype = sampleDtype;
-            this.device = device;
-            this.steps = steps;
-            this.chains = chains;
-            this.samples = samples;
-            this.out = out;
-            this.fixtures = fixtures;
+            this(device, steps, chains, samples, out, fixtures, sampleDtype, new JsonObject(), System.nanoTime());
         }
 
         void progress(String fmt, Object... args) {

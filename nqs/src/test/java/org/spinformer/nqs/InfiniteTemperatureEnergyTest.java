@@ -1,14 +1,15 @@
 package org.spinformer.nqs;
 
-import ai.djl.ndarray.NDArray;
 import org.junit.jupiter.api.Test;
-import org.spinformer.nqs.graph.Graph;
-import org.spinformer.nqs.hilbert.Hilbert;
 import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.operator.Heisenberg;
 import org.spinformer.nqs.operator.Operator;
 import org.spinformer.nqs.operator.TransverseFieldIsing;
 import org.spinformer.nqs.operator.Xxz;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.function.LongToDoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -17,53 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link Operator} default), and the default itself on a diagonal with a known trace.
  */
 class InfiniteTemperatureEnergyTest {
-    /** Delegates everything but {@code infiniteTemperatureEnergy}, so the interface's enumeration runs. */
-    private static class Delegate implements Operator {
-        private final Operator h;
-
-        Delegate(Operator h) {
-            this.h = h;
-        }
-
-        @Override
-        public Graph graph() {
-            return h.graph();
-        }
-
-        @Override
-        public Hilbert hilbert() {
-            return h.hilbert();
-        }
-
-        @Override
-        public double diagonal(long s) {
-            return h.diagonal(s);
-        }
-
-        @Override
-        public int connected(long s, long[] to, double[] mel) {
-            return h.connected(s, to, mel);
-        }
-
-        @Override
-        public int maxConnections() {
-            return h.maxConnections();
-        }
-
-        @Override
-        public NDArray diagonal(NDArray sigma) {
-            return h.diagonal(sigma);
-        }
-
-        @Override
-        public Connections connections(NDArray sigma) {
-            return h.connections(sigma);
-        }
-
-        @Override
-        public String kind() {
-            return h.kind();
-        }
+    /**
+     * h behind a proxy that forwards every call but {@code infiniteTemperatureEnergy}, so that the interface's
+     * enumeration (the default) runs; {@code diagonal}, where not null, replaces ⟨s|H|s⟩ of bit strings.
+     */
+    private static Operator enumerated(Operator h, LongToDoubleFunction diagonal) {
+        InvocationHandler forward = (proxy, method, args) -> {
+            if (method.getName().equals("infiniteTemperatureEnergy")) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            boolean ofBitString = method.getParameterCount() == 1 && method.getParameterTypes()[0] == long.class;
+            if (diagonal != null && method.getName().equals("diagonal") && ofBitString) {
+                return diagonal.applyAsDouble((long) args[0]);
+            }
+            return method.invoke(h, args);
+        };
+        return (Operator) Proxy.newProxyInstance(Operator.class.getClassLoader(), new Class<?>[] {Operator.class},
+                forward);
     }
 
     @Test
@@ -73,7 +44,7 @@ class InfiniteTemperatureEnergyTest {
             new Heisenberg(Lattice.chain(10), 1.0, 0.2, Heisenberg.Units.PAULI),
             new Xxz(sq, 1.0, 0.5, 0.3, Heisenberg.Units.SPIN), new TransverseFieldIsing(Lattice.chain(10), 1.0, 0.7)}) {
             assertEquals(0.0, h.infiniteTemperatureEnergy(), 0.0, h.toString());
-            assertEquals(0.0, new Delegate(h).infiniteTemperatureEnergy(), 1e-12, h + " by enumeration");
+            assertEquals(0.0, enumerated(h, null).infiniteTemperatureEnergy(), 1e-12, h + " by enumeration");
         }
     }
 
@@ -81,12 +52,7 @@ class InfiniteTemperatureEnergyTest {
     @Test
     void theEnumerationIsATrace() {
         Operator base = new TransverseFieldIsing(Lattice.chain(6), 1.0, 0.0);
-        Operator shifted = new Delegate(base) {
-            @Override
-            public double diagonal(long s) {
-                return ((s & 1L) != 0 ? 0.8 : -0.8) - 0.25 + ((s & 6L) == 6L ? 2.0 : 0.0);
-            }
-        };
+        Operator shifted = enumerated(base, s -> ((s & 1L) != 0 ? 0.8 : -0.8) - 0.25 + ((s & 6L) == 6L ? 2.0 : 0.0));
         assertEquals(0.25, shifted.infiniteTemperatureEnergy(), 1e-15);
     }
 }

@@ -1,7 +1,6 @@
 package org.spinformer.nqs;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.junit.jupiter.api.Test;
@@ -11,15 +10,17 @@ import org.spinformer.nqs.lattice.Lattice;
 import org.spinformer.nqs.model.ViT;
 import org.spinformer.nqs.operator.Heisenberg;
 import org.spinformer.nqs.sampler.DirectSampler;
-import org.spinformer.nqs.sampler.ExactSampler;
 import org.spinformer.nqs.sampler.MetropolisExchange;
-import org.spinformer.nqs.sampler.Samples;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spinformer.nqs.DistributionCheck.assertChainsMatch;
+import static org.spinformer.nqs.DistributionCheck.assertIndependentMatch;
+import static org.spinformer.nqs.DistributionCheck.draw;
+import static org.spinformer.nqs.DistributionCheck.exact;
+import static org.spinformer.nqs.DistributionCheck.sharpViT;
 
 /**
  * The Metropolis exchange sampler reproduces |ψ|² of a random ViT on the 8-site triangular lattice
@@ -32,46 +33,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MetropolisTest {
     private static final Lattice LATTICE = Lattice.triangular(4, 2);
+    private static final Heisenberg H = new Heisenberg(LATTICE, 0.5);
+    private static final SzZeroBasis BASIS = new SzZeroBasis(LATTICE.n());
+    /** A one-layer ViT, sharpened ({@link DistributionCheck#sharpViT}). */
+    private static final ViT.Config VIT = new ViT.Config(4, 1, 2, 2, 4);
 
-    /** A random one-layer ViT whose |ψ|² is sharpened (real head's LayerNorm gain 0.1 → 3) far from uniform. */
-    private static VariationalState sharpState(NDManager m) {
-        ViT vit = new ViT(LATTICE, new ViT.Config(4, 1, 2, 2, 4), DataType.FLOAT64, m, 21);
-        vit.parameters().get("head.re.norm.weight").muli(30.0);
-        return new VariationalState(vit, 1024);
-    }
-
-    /** |ψ|² over the Sz = 0 basis, in basis order. */
-    private static double[] exactDistribution(Heisenberg h, VariationalState vs, NDManager m) {
-        try (NDManager s = m.newSubManager()) {
-            return new ExactSampler(h, List.of(), DataType.FLOAT64, s).sample(vs, s, 0).weights().toDoubleArray();
-        }
-    }
     @Test
     void histogramMatchesExactDistribution() {
-        Heisenberg h = new Heisenberg(LATTICE, 0.5);
         try (NDManager m = Devices.manager(Device.cpu())) {
-            VariationalState vs = sharpState(m);
-            SzZeroBasis basis = new SzZeroBasis(LATTICE.n());
-            double[] p = exactDistribution(h, vs, m);
+            VariationalState vs = sharpViT(LATTICE, VIT, m);
             int chains = 1024;
             int perChain = 32;
-            MetropolisExchange mh = new MetropolisExchange(h, chains * perChain, chains, 10, 0, 42,
+            MetropolisExchange mh = new MetropolisExchange(H, chains * perChain, chains, 10, 0, 42,
                     DataType.FLOAT64, m);
-            double[] counts;
-            double acceptance;
-            try (NDManager s = m.newSubManager()) {
-                Samples smp = mh.sample(vs, s, 0);
-                acceptance = smp.acceptance();
-                counts = histogram(smp, basis, m);
-            }
-            Reference.Tv t = Reference.totalVariation(counts, chains * perChain, p);
-            double tv = t.tv();
-            double bound = t.chains();
-            double tvUniform = t.uniform();
-            System.out.printf("Metropolis TV = %.4f (bound %.4f, uniform %.4f, acceptance %.3f)%n", tv, bound,
-                    tvUniform, acceptance);
-            assertTrue(tv <= bound, "TV " + tv + " > bound " + bound);
-            assertTrue(tvUniform > 2 * bound, "test has no power: uniform TV " + tvUniform + " vs bound " + bound);
+            assertChainsMatch("Metropolis", draw(mh, vs, chains * perChain, exact(H, vs, m), BASIS::rank, m));
         }
     }
 
@@ -82,42 +57,14 @@ class MetropolisTest {
      */
     @Test
     void directSamplerDrawsFromExactDistribution() {
-        Heisenberg h = new Heisenberg(LATTICE, 0.5);
         try (NDManager m = Devices.manager(Device.cpu())) {
-            VariationalState vs = sharpState(m);
-            SzZeroBasis basis = new SzZeroBasis(LATTICE.n());
-            double[] p = exactDistribution(h, vs, m);
+            VariationalState vs = sharpViT(LATTICE, VIT, m);
             int draws = 32768;
-            DirectSampler direct = new DirectSampler(h, List.of(), draws, 7, DataType.FLOAT64, m);
-            double[] counts;
-            try (NDManager s = m.newSubManager()) {
-                Samples smp = direct.sample(vs, s, 0);
-                assertEquals(draws, smp.size());
-                assertEquals(1.0, smp.weights().sum().getDouble(), 1e-12);
-                counts = histogram(smp, basis, m);
-            }
-            Reference.Tv t = Reference.totalVariation(counts, draws, p);
-            double tv = t.tv();
-            double expected = t.independent();
-            double tvUniform = t.uniform();
-            System.out.printf("direct TV = %.4f (expected %.4f, uniform %.4f)%n", tv, expected, tvUniform);
-            assertTrue(tv <= 1.5 * expected, "TV " + tv + " > 1.5 x expected " + expected);
-            assertTrue(tvUniform > 10 * expected, "test has no power: uniform TV " + tvUniform);
+            DirectSampler direct = new DirectSampler(H, List.of(), draws, 7, DataType.FLOAT64, m);
+            DistributionCheck.Draw d = draw(direct, vs, draws, exact(H, vs, m), BASIS::rank, m);
+            assertIndependentMatch("direct", d);
+            assertTrue(d.tv().uniform() > 10 * d.tv().independent(), "test has no power: uniform TV "
+                    + d.tv().uniform());
         }
-    }
-
-    /** Counts of each Sz = 0 basis state among the samples. */
-    private static double[] histogram(Samples smp, SzZeroBasis basis, NDManager m) {
-        int n = (int) smp.sigma().getShape().get(1);
-        NDArray up = smp.sigma().add(1).div(2); // bit i
-        double[] pow = new double[n];
-        for (int i = 0; i < n; i++) {
-            pow[i] = Math.pow(2, i);
-        }
-        double[] counts = new double[basis.size()];
-        for (double c : up.matMul(m.create(pow)).toDoubleArray()) {
-            counts[basis.rank((long) c)]++;
-        }
-        return counts;
     }
 }

@@ -8,8 +8,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 import java.util.Random;
@@ -49,8 +47,7 @@ class AttentionTest extends ManagedNnTest {
         return k;
     }
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void scaledDotProductMatchesLoopsWithMasksAndGroups(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             Random r = new Random(21);
@@ -131,8 +128,7 @@ class AttentionTest extends ManagedNnTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void bertAttentionBlockMatchesLoops(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             Random r = new Random(24);
@@ -159,8 +155,7 @@ class AttentionTest extends ManagedNnTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void gpt2AttentionMatchesLoops(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             Random r = new Random(26);

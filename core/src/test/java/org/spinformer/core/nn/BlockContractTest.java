@@ -425,8 +425,8 @@ class BlockContractTest extends ManagedNnTest {
                 for (NDArray mask : masks) {
                     NDArray y = model.forward(x, mask);
                     assertEquals(dt, y.getDataType(), c + ": output dtype");
-                    double tol = dt == DataType.FLOAT64 ? 1e-12 : 3e-5;
-                    assertClose(reference(c, model, x, mask), y, tol, c + " " + dt + (mask == null ? "" : " masked"));
+                    assertClose(reference(c, model, x, mask), y, tol(dt), c + " " + dt
+                            + (mask == null ? "" : " masked"));
                 }
             }
         }

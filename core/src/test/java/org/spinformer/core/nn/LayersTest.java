@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 import java.util.Random;
@@ -26,8 +24,7 @@ import static org.spinformer.core.nn.NnTesting.vec;
 /** Linear, Embedding, LayerNorm, RMSNorm, activations, MLP and SwiGLU against float64 loops and finite differences. */
 class LayersTest extends ManagedNnTest {
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void linearAndConv1dMatchLoops(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             Random r = new Random(1);
@@ -59,8 +56,7 @@ class LayersTest extends ManagedNnTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void normsMatchLoops(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             Random r = new Random(4);
@@ -91,8 +87,7 @@ class LayersTest extends ManagedNnTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void activationsMatchFormulas(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             double[] xs = new double[41];
@@ -115,8 +110,7 @@ class LayersTest extends ManagedNnTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void embeddingLooksUpRows(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             Embedding e = Embedding.builder().setManager(m).optDataType(dt).optPrefix("wte.").setVocab(7).setDim(3)
@@ -134,8 +128,7 @@ class LayersTest extends ManagedNnTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void mlpAndSwiGluMatchLoops(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             Random r = new Random(7);

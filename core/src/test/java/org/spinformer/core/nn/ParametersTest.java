@@ -9,21 +9,31 @@ import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static java.util.Map.entry;
 
 /** The shared parameter map: order, lookup errors, counting, and gradients on floating tensors only. */
 class ParametersTest {
+    /** A map of zero tensors (the manager's default float type), named and shaped as given, in order. */
+    @SafeVarargs
+    private static Parameters zeros(NDManager m, Map.Entry<String, Shape>... tensors) {
+        Parameters p = new Parameters();
+        for (Map.Entry<String, Shape> t : tensors) {
+            p.put(t.getKey(), m.zeros(t.getValue()));
+        }
+        return p;
+    }
+
     @Test
     void keepsOrderCountsAndNamesMissingEntries() {
         try (NDManager m = NnTesting.manager()) {
-            Parameters p = new Parameters();
-            p.put("b.weight", m.zeros(new Shape(2, 3)));
-            p.put("a.bias", m.zeros(new Shape(3)));
+            Parameters p = zeros(m, entry("b.weight", new Shape(2, 3)), entry("a.bias", new Shape(3)));
             assertEquals(List.of("b.weight", "a.bias"), p.names());
             assertEquals(9, p.numel());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.get("c"));
@@ -52,10 +62,8 @@ class ParametersTest {
     @Test
     void aFrozenMapNeverCreatesAndReportsEveryMissingNameTogether() {
         try (NDManager m = NnTesting.manager()) {
-            Parameters p = new Parameters();
-            p.put("a.weight", m.zeros(new Shape(3, 2)));
-            p.put("a.bias", m.zeros(new Shape(3)));
-            p.put("b.wieght", m.zeros(new Shape(3, 3)));
+            Parameters p = zeros(m, entry("a.weight", new Shape(3, 2)), entry("a.bias", new Shape(3)),
+                    entry("b.wieght", new Shape(3, 3)));
             p.freeze("model X");
             Linear.builder().setManager(m).optParameters(p).optPrefix("a.").setIn(2).setOut(3).build();
             Linear.builder().setManager(m).optParameters(p).optPrefix("b.").setIn(3).setOut(3).build();

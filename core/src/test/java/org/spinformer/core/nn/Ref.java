@@ -2,9 +2,10 @@ package org.spinformer.core.nn;
 
 /**
  * Independent float64 reference formulas written as plain Java loops, used only by the tests. Arrays are
- * nested: x[t][d] for one sequence, w[out][in] for a weight.
+ * nested: x[t][d] for one sequence, w[out][in] for a weight. The public ones also serve other modules' tests
+ * (core's test jar).
  */
-final class Ref {
+public final class Ref {
     private Ref() {}
 
     /** erf by the series erf x = 2/√π e^(−x²) Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)) (no cancellation). */
@@ -83,7 +84,7 @@ final class Ref {
         return r;
     }
 
-    static double[][] add(double[][] a, double[][] b) {
+    public static double[][] add(double[][] a, double[][] b) {
         double[][] r = new double[a.length][a[0].length];
         for (int i = 0; i < a.length; i++) {
             for (int j = 0; j < a[0].length; j++) {
@@ -103,7 +104,7 @@ final class Ref {
         return r;
     }
 
-    static double[][] layerNorm(double[][] x, double[] g, double[] b, double eps) {
+    public static double[][] layerNorm(double[][] x, double[] g, double[] b, double eps) {
         double[][] y = new double[x.length][x[0].length];
         int d = x[0].length;
         for (int t = 0; t < x.length; t++) {
@@ -124,7 +125,7 @@ final class Ref {
         return y;
     }
 
-    static double[][] rmsNorm(double[][] x, double[] g, double eps) {
+    public static double[][] rmsNorm(double[][] x, double[] g, double eps) {
         double[][] y = new double[x.length][x[0].length];
         int d = x[0].length;
         for (int t = 0; t < x.length; t++) {

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,8 +88,7 @@ class RopeTest extends ManagedNnTest {
         assertThrows(IllegalArgumentException.class, () -> Rope.of(7, 10000));
     }
 
-    @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+    @EachFloatType
     void applyRotatesHalfPairsByPositionTimesFrequency(DataType dt) {
         try (NDManager m = manager.newSubManager()) {
             Random r = new Random(51);
@@ -108,7 +105,7 @@ class RopeTest extends ManagedNnTest {
                 for (int b = 0; b < 2; b++) {
                     e[b] = Ref.rope(as3(x2)[b], h, rope.inverseFrequencies());
                 }
-                assertClose(e, y, dt == DataType.FLOAT64 ? 1e-12 : 3e-5, "rope " + rope);
+                assertClose(e, y, tol(dt), "rope " + rope);
             }
         }
     }

@@ -65,6 +65,25 @@ class WeightsTest extends ManagedNnTest {
         return out;
     }
 
+    /** A check of one block: its name, forward(x, weights), its parameters, the input x [B,T,D], a manager. */
+    private interface BlockCheck {
+        void check(String name, BiFunction<NDArray, Weights, NDArray> forward, Parameters p, NDArray x, NDManager m);
+    }
+
+    /**
+     * Runs the check on every block of {@link #blocks}, with parameters drawn with {@code paramSeed} (scale 0.3)
+     * and a float64 input [B,T,D] of unit scale drawn with {@code inputSeed}.
+     */
+    private static void forEachBlock(long paramSeed, long inputSeed, BlockCheck check) {
+        Parameters p = new Parameters();
+        Map<String, BiFunction<NDArray, Weights, NDArray>> forwards = blocks(p);
+        randomize(p, paramSeed, 0.3);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = random(m, new Random(inputSeed), DataType.FLOAT64, 1.0, B, T, D);
+            forwards.forEach((name, forward) -> check.check(name, forward, p, x, m));
+        }
+    }
+
     private static Map<String, NDArray> replicate(Parameters p, NDManager m) {
         Map<String, NDArray> reps = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : p) {
@@ -77,78 +96,64 @@ class WeightsTest extends ManagedNnTest {
 
     @Test
     void sharedPerSampleAndTappedAgreeWithThePlainForward() {
-        Parameters p = new Parameters();
-        Map<String, BiFunction<NDArray, Weights, NDArray>> blocks = blocks(p);
-        randomize(p, 3, 0.3);
-        try (NDManager m = manager.newSubManager()) {
-            NDArray x = random(m, new Random(5), DataType.FLOAT64, 1.0, B, T, D);
-            for (Map.Entry<String, BiFunction<NDArray, Weights, NDArray>> e : blocks.entrySet()) {
-                String name = e.getKey();
-                double[] plain = flat(e.getValue().apply(x, p));
-                assertClose(plain, flat(e.getValue().apply(x, Weights.shared(p.asMap()))), 0, name + " shared");
-                assertClose(plain, flat(e.getValue().apply(x, Weights.perSample(replicate(p, m)))), 1e-12,
-                        name + " per sample");
-                List<String> seen = new ArrayList<>();
-                Weights tapped = Weights.tapped(p::get, (kind, n, input, y) -> {
-                    seen.add(kind + " " + n);
-                    assertEquals(B, y.getShape().get(0));
-                    assertEquals(B, input.getShape().get(0));
-                    return y;
-                });
-                assertClose(plain, flat(e.getValue().apply(x, tapped)), 1e-12, name + " tapped");
-                assertEquals(seen.size(), seen.stream().distinct().count(), name + ": each output tapped once");
-                if (name.startsWith("EncoderLayer")) {
-                    assertEquals(7, seen.size(), name + " taps " + seen); // 2 LN, value, mixing, output, fc1, fc2
-                }
-            }
+        forEachBlock(3, 5, (name, forward, p, x, m) -> {
+            double[] plain = flat(forward.apply(x, p));
+            assertClose(plain, flat(forward.apply(x, Weights.shared(p.asMap()))), 0, name + " shared");
+            assertClose(plain, flat(forward.apply(x, Weights.perSample(replicate(p, m)))), 1e-12,
+                    name + " per sample");
+            List<String> seen = new ArrayList<>();
+            Weights tapped = Weights.tapped(p::get, (kind, n, input, y) -> {
+                seen.add(kind + " " + n);
+                assertEquals(B, y.getShape().get(0));
+                assertEquals(B, input.getShape().get(0));
+                return y;
+        });
+        assertClose(plain, flat(forward.apply(x, tapped)), 1e-12, name + " tapped");
+        assertEquals(seen.size(), seen.stream().distinct().count(), name + ": each output tapped once");
+        if (name.startsWith("EncoderLayer")) {
+            assertEquals(7, seen.size(), name + " taps " + seen); // 2 LN, value, mixing, output, fc1, fc2
         }
+        });
     }
 
     @Test
     void perSampleGradientsAreEachRowsOwn() {
-        Parameters p = new Parameters();
-        Map<String, BiFunction<NDArray, Weights, NDArray>> blocks = blocks(p);
-        randomize(p, 4, 0.3);
-        try (NDManager m = manager.newSubManager()) {
-            NDArray x = random(m, new Random(6), DataType.FLOAT64, 1.0, B, T, D);
+        forEachBlock(4, 6, (name, forward, p, x, m) -> {
             NDArray probe = random(m, new Random(7), DataType.FLOAT64, 1.0, B, T, D);
-            for (Map.Entry<String, BiFunction<NDArray, Weights, NDArray>> e : blocks.entrySet()) {
-                String name = e.getKey();
-                Map<String, NDArray> reps = replicate(p, m);
-                reps.values().forEach(r -> r.setRequiresGradient(true));
-                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray y = e.getValue().apply(x, Weights.perSample(reps));
-                    gc.backward(y.mul(probe.get(":, :, :" + y.getShape().get(2))).sum());
-                }
-                int compared = 0;
-                for (long b = 0; b < B; b++) {
-                    try (NDScope ignored = new NDScope(); NDManager sm = m.newSubManager()) {
-                        Map<String, NDArray> one = new LinkedHashMap<>();
-                        for (Map.Entry<String, NDArray> pe : p) {
-                            NDArray c = pe.getValue().duplicate();
-                            c.attach(sm);
-                            c.setRequiresGradient(true);
-                            one.put(pe.getKey(), c);
+            Map<String, NDArray> reps = replicate(p, m);
+            reps.values().forEach(r -> r.setRequiresGradient(true));
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray y = forward.apply(x, Weights.perSample(reps));
+                gc.backward(y.mul(probe.get(":, :, :" + y.getShape().get(2))).sum());
+            }
+            int compared = 0;
+            for (long b = 0; b < B; b++) {
+                try (NDScope ignored = new NDScope(); NDManager sm = m.newSubManager()) {
+                    Map<String, NDArray> one = new LinkedHashMap<>();
+                    for (Map.Entry<String, NDArray> pe : p) {
+                        NDArray c = pe.getValue().duplicate();
+                        c.attach(sm);
+                        c.setRequiresGradient(true);
+                        one.put(pe.getKey(), c);
+                    }
+                    NDArray xb = x.get(b + ":" + (b + 1));
+                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray y = forward.apply(xb, Weights.shared(one));
+                        gc.backward(y.mul(probe.get(b + ":" + (b + 1) + ", :, :" + y.getShape().get(2))).sum());
+                    }
+                    for (String n : one.keySet()) {
+                        if (!n.startsWith(name.startsWith("Linear") ? "lin." : name.startsWith("LayerNorm") ? "ln."
+                                : name.startsWith("Mlp") ? "mlp." : name.startsWith("Factored")
+                                ? "fa." + name.substring(name.indexOf(' ') + 1) + "." : "enc." + name.endsWith("true") + ".")) {
+                            continue;
                         }
-                        NDArray xb = x.get(b + ":" + (b + 1));
-                        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            NDArray y = e.getValue().apply(xb, Weights.shared(one));
-                            gc.backward(y.mul(probe.get(b + ":" + (b + 1) + ", :, :" + y.getShape().get(2))).sum());
-                        }
-                        for (String n : one.keySet()) {
-                            if (!n.startsWith(name.startsWith("Linear") ? "lin." : name.startsWith("LayerNorm") ? "ln."
-                                    : name.startsWith("Mlp") ? "mlp." : name.startsWith("Factored")
-                                    ? "fa." + name.substring(name.indexOf(' ') + 1) + "." : "enc." + name.endsWith("true") + ".")) {
-                                continue;
-                            }
-                            assertClose(flat(one.get(n).getGradient()), flat(reps.get(n).getGradient().get(b)), 1e-12,
-                                    name + " " + n + " row " + b);
-                            compared++;
-                        }
+                        assertClose(flat(one.get(n).getGradient()), flat(reps.get(n).getGradient().get(b)), 1e-12,
+                                name + " " + n + " row " + b);
+                        compared++;
                     }
                 }
-                assertEquals(true, compared >= B, name + ": no gradient compared");
             }
-        }
+            assertEquals(true, compared >= B, name + ": no gradient compared");
+        });
     }
 }

@@ -21,29 +21,30 @@ class ScheduleClipTest {
         assertEquals(3e-4, s.lr(1_000_000), 0.0);
     }
 
+    /** Asserts lr(step) = lr for each row {step, lr} of the table, to 1e-15. */
+    private static void assertClosedForm(Schedule s, double[][] stepAndLr) {
+        for (double[] row : stepAndLr) {
+            assertEquals(row[1], s.lr((long) row[0]), 1e-15, "lr(" + (long) row[0] + ")");
+        }
+    }
+
     @Test
     void warmupCosineClosedForm() {
         Schedule s = Schedule.warmupCosine(1.0, 4, 14, 0.1);
-        assertEquals(0.25, s.lr(0), 1e-15);
-        assertEquals(0.75, s.lr(2), 1e-15);
-        assertEquals(1.0, s.lr(3), 1e-15);
-        assertEquals(1.0, s.lr(4), 1e-15); // cos(0)
-        assertEquals(0.1 + 0.45 * (1 + Math.cos(Math.PI * 0.5)), s.lr(9), 1e-15); // halfway: 0.55
+        assertClosedForm(s, new double[][] {
+            {0, 0.25}, {2, 0.75}, {3, 1.0},
+            {4, 1.0}, // cos(0)
+            {9, 0.1 + 0.45 * (1 + Math.cos(Math.PI * 0.5))}, // halfway: 0.55
+            {7, 0.1 + 0.45 * (1 + Math.cos(Math.PI * 0.3))},
+            {14, 0.1}, {100, 0.1}});
         assertEquals(0.55, s.lr(9), 1e-12);
-        assertEquals(0.1 + 0.45 * (1 + Math.cos(Math.PI * 0.3)), s.lr(7), 1e-15);
-        assertEquals(0.1, s.lr(14), 1e-15);
-        assertEquals(0.1, s.lr(100), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> Schedule.warmupCosine(1, 10, 5, 0));
     }
 
     @Test
     void warmupExponentialClosedForm() {
         Schedule s = Schedule.warmupExponential(2.0, 2, 0.5, 0.01);
-        assertEquals(1.0, s.lr(0), 1e-15);
-        assertEquals(2.0, s.lr(1), 1e-15);
-        assertEquals(2.0, s.lr(2), 1e-15);
-        assertEquals(0.5, s.lr(4), 1e-15);
-        assertEquals(2.0 * Math.pow(0.5, 5), s.lr(7), 1e-15);
+        assertClosedForm(s, new double[][] {{0, 1.0}, {1, 2.0}, {2, 2.0}, {4, 0.5}, {7, 2.0 * Math.pow(0.5, 5)}});
         assertEquals(0.01, s.lr(1000), 0.0);
         assertThrows(IllegalArgumentException.class, () -> Schedule.warmupExponential(1, 1, 1.5, 0));
         Schedule noWarm = Schedule.warmupExponential(1.0, 0, 0.9, 0);

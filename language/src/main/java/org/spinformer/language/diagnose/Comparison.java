@@ -3,6 +3,7 @@ package org.spinformer.language.diagnose;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.spinformer.core.config.Records;
 import org.spinformer.core.io.JsonFiles;
 import org.spinformer.core.io.AtomicFiles;
 import org.spinformer.core.plot.LineChart;
@@ -69,24 +70,16 @@ public final class Comparison {
         return rows;
     }
 
+    /** JSON keys of the row components not named by their snake_case ({@link Records#toJson}). */
+    private static final Map<String, String> ROW_KEYS = Map.of("freqTv", "single_site_tv", "twoPointError",
+            "two_point_rel_error", "threePointError", "three_point_rel_error");
+
+    /** {"corpora": [one object per row, its components in order], "options": …}. */
     public static JsonObject toJson(List<Row> rows, Options o) {
         JsonObject root = new JsonObject();
         JsonArray arr = new JsonArray();
         for (Row r : rows) {
-            JsonObject j = new JsonObject();
-            j.addProperty("name", r.name());
-            j.addProperty("windows", r.windows());
-            j.addProperty("single_site_tv", r.freqTv());
-            j.addProperty("two_point_rel_error", r.twoPointError());
-            j.addProperty("two_point_correlation", r.twoPointCorrelation());
-            j.addProperty("three_point_rel_error", r.threePointError());
-            j.addProperty("three_point_correlation", r.threePointCorrelation());
-            JsonArray mi = new JsonArray();
-            for (double v : r.mutualInformation()) {
-                mi.add(v);
-            }
-            j.add("mutual_information", mi);
-            arr.add(j);
+            arr.add(Records.toJson(r, ROW_KEYS));
         }
         root.add("corpora", arr);
         root.add("options", new com.google.gson.Gson().toJsonTree(o));

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
-import org.spinformer.core.config.Records;
 import org.spinformer.core.nn.BertStack;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Linear;
@@ -30,18 +29,6 @@ public final class BertMlm extends BaseMaskedLm {
                 throw new IllegalArgumentException("bad BERT config: V=" + vocab + " T=" + length + " D=" + dim
                         + " H=" + heads + " F=" + hidden + " L=" + layers);
             }
-        }
-
-        /** {@code "kind": "bert"} and the components ({@link Records#toJson}). */
-        public JsonObject toJson() {
-            JsonObject o = new JsonObject();
-            o.addProperty("kind", "bert");
-            Records.toJson(this).entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
-            return o;
-        }
-
-        public static Config fromJson(JsonObject o) {
-            return Records.fromJson(Config.class, o);
         }
     }
 
@@ -75,6 +62,6 @@ public final class BertMlm extends BaseMaskedLm {
 
     @Override
     protected JsonObject configJson() {
-        return cfg.toJson();
+        return Models.configJson("bert", cfg);
     }
 }

@@ -88,10 +88,7 @@ public final class FactoredGpt {
 
     /** {@code "kind": "factored-gpt"} and the configuration's components. */
     public com.google.gson.JsonObject config() {
-        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
-        o.addProperty("kind", "factored-gpt");
-        org.spinformer.core.config.Records.toJson(cfg).entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
-        return o;
+        return Models.configJson("factored-gpt", cfg);
     }
 
     /** Logits of every position from the strict past, [B,T,V], for ids int64 [B,T]. */

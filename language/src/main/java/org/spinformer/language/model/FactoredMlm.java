@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import org.spinformer.core.config.Records;
 import org.spinformer.core.nn.Embedding;
 import org.spinformer.core.nn.FactoredAttentionBlock;
 import org.spinformer.core.nn.Functional;
@@ -51,18 +50,6 @@ public final class FactoredMlm extends BaseMaskedLm {
             if (maskId < 0 || maskId >= vocab) {
                 throw new IllegalArgumentException("mask id " + maskId + " outside the vocabulary");
             }
-        }
-
-        /** {@code "kind": "factored"} and the components ({@link Records#toJson}). */
-        public JsonObject toJson() {
-            JsonObject o = new JsonObject();
-            o.addProperty("kind", "factored");
-            Records.toJson(this).entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
-            return o;
-        }
-
-        public static Config fromJson(JsonObject o) {
-            return Records.fromJson(Config.class, o);
         }
     }
 
@@ -151,6 +138,6 @@ public final class FactoredMlm extends BaseMaskedLm {
 
     @Override
     protected JsonObject configJson() {
-        return cfg.toJson();
+        return Models.configJson("factored", cfg);
     }
 }

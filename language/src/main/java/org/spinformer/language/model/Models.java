@@ -3,6 +3,7 @@ package org.spinformer.language.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
+import org.spinformer.core.config.Records;
 import org.spinformer.core.io.Checkpoint;
 
 import java.io.IOException;
@@ -18,12 +19,23 @@ public final class Models {
         String kind = cfg.get("kind").getAsString();
         switch (kind) {
             case "factored":
-                return new FactoredMlm(FactoredMlm.Config.fromJson(cfg), m, p, dtype);
+                return new FactoredMlm(Records.fromJson(FactoredMlm.Config.class, cfg), m, p, dtype);
             case "bert":
-                return new BertMlm(BertMlm.Config.fromJson(cfg), m, p, dtype);
+                return new BertMlm(Records.fromJson(BertMlm.Config.class, cfg), m, p, dtype);
             default:
                 throw new IllegalArgumentException("unknown model kind '" + kind + "'");
         }
+    }
+
+    /**
+     * A model's config.json: {@code "kind"} (the name {@link #build} reads) and then the components of its
+     * configuration record ({@link Records#toJson}).
+     */
+    static JsonObject configJson(String kind, Record cfg) {
+        JsonObject o = new JsonObject();
+        o.addProperty("kind", kind);
+        Records.toJson(cfg).entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
+        return o;
     }
 
     /** Saves the weights (no optimizer state) and config; {@code extra} entries are added to the config. */

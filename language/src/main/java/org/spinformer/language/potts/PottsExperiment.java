@@ -228,18 +228,10 @@ public final class PottsExperiment {
     public static JsonObject summary(List<Result> results) {
         JsonArray arr = new JsonArray();
         for (Result r : results) {
-            JsonObject o = new JsonObject();
-            o.addProperty("samples", r.samples());
-            o.addProperty("coupling_correlation", r.couplingCorrelation());
-            o.addProperty("test_loss", r.testLoss());
-            if (Double.isFinite(r.exactEntropy())) {
-                o.addProperty("exact_entropy", r.exactEntropy());
-            } else {
-                o.add("exact_entropy", com.google.gson.JsonNull.INSTANCE);
+            JsonObject o = org.spinformer.core.config.Records.toJson(r);
+            if (!Double.isFinite(r.exactEntropy())) {
+                o.add("exact_entropy", com.google.gson.JsonNull.INSTANCE); // not enumerable
             }
-            o.addProperty("plm_coupling_correlation", r.plmCouplingCorrelation());
-            o.addProperty("plm_test_loss", r.plmTestLoss());
-            o.addProperty("seconds", r.seconds());
             arr.add(o);
         }
         JsonObject s = new JsonObject();

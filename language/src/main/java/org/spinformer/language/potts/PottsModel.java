@@ -90,7 +90,6 @@ public final class PottsModel {
     /** The exact conditional p(x_i = · | x_{∖i}) (plain Java reference). */
     public double[] conditional(int[] x, int i) {
         double[] f = new double[q];
-        double max = Double.NEGATIVE_INFINITY;
         for (int a = 0; a < q; a++) {
             f[a] = h[i][a];
             for (int b = 0; b < l; b++) {
@@ -98,14 +97,22 @@ public final class PottsModel {
                     f[a] += j[i][b] * u[a][x[b]];
                 }
             }
-            max = Math.max(max, f[a]);
+        }
+        return normalizeExp(f);
+    }
+
+    /** In place, f ← exp(f − max f) / Σ exp(f − max f): log-weights to probabilities, without overflow. */
+    private static double[] normalizeExp(double[] f) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : f) {
+            max = Math.max(max, v);
         }
         double z = 0;
-        for (int a = 0; a < q; a++) {
+        for (int a = 0; a < f.length; a++) {
             f[a] = Math.exp(f[a] - max);
             z += f[a];
         }
-        for (int a = 0; a < q; a++) {
+        for (int a = 0; a < f.length; a++) {
             f[a] /= z;
         }
         return f;
@@ -119,19 +126,29 @@ public final class PottsModel {
 
     /** State number s → configuration (base-q digits, x_0 most significant). */
     public int[] decode(long s) {
-        int[] x = new int[l];
-        for (int i = l - 1; i >= 0; i--) {
-            x[i] = (int) (s % q);
-            s /= q;
-        }
-        return x;
+        return decode(s, l, q);
     }
 
     /** Configuration → state number. */
     public long encode(int[] x) {
+        return encode(x, q);
+    }
+
+    /** State number s → configuration of {@code sites} base-{@code colors} digits, x_0 most significant. */
+    public static int[] decode(long s, int sites, int colors) {
+        int[] x = new int[sites];
+        for (int i = sites - 1; i >= 0; i--) {
+            x[i] = (int) (s % colors);
+            s /= colors;
+        }
+        return x;
+    }
+
+    /** Configuration of base-{@code colors} digits (x_0 most significant) → state number. */
+    public static long encode(int[] x, int colors) {
         long s = 0;
         for (int v : x) {
-            s = s * q + v;
+            s = s * colors + v;
         }
         return s;
     }
@@ -143,20 +160,10 @@ public final class PottsModel {
             throw new IllegalArgumentException("q^L = " + q + "^" + l + " too large to enumerate");
         }
         double[] p = new double[(int) n];
-        double max = Double.NEGATIVE_INFINITY;
         for (int s = 0; s < n; s++) {
             p[s] = logWeight(decode(s));
-            max = Math.max(max, p[s]);
         }
-        double z = 0;
-        for (int s = 0; s < n; s++) {
-            p[s] = Math.exp(p[s] - max);
-            z += p[s];
-        }
-        for (int s = 0; s < n; s++) {
-            p[s] /= z;
-        }
-        return p;
+        return normalizeExp(p);
     }
 
     /**

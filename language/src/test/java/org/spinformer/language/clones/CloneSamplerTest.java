@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.spinformer.language.model.FactoredMlm;
+import org.spinformer.language.potts.PottsModel;
+import org.spinformer.language.testing.Empirical;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
 
@@ -28,7 +31,7 @@ class CloneSamplerTest {
         long[] ids = new long[states * T * T];
         long[] rows = new long[states * T];
         for (int s = 0; s < states; s++) {
-            int[] x = decode(s);
+            int[] x = PottsModel.decode(s, T, Q);
             for (int i = 0; i < T; i++) {
                 int seq = s * T + i;
                 for (int j = 0; j < T; j++) {
@@ -59,37 +62,38 @@ class CloneSamplerTest {
         return cond;
     }
 
-    static int[] decode(int s) {
-        int[] x = new int[T];
-        for (int i = T - 1; i >= 0; i--) {
-            x[i] = s % Q;
-            s /= Q;
-        }
-        return x;
+    /** A random factored model over Q real tokens and the mask, T positions, width 4. */
+    static FactoredMlm model(int heads, int layers, long seed, DataType dtype, NDManager m) {
+        return new FactoredMlm(new FactoredMlm.Config(Q + 1, T, 4, heads, layers, "free", true, Q, seed), m, null,
+                dtype);
     }
 
-    static int encode(int[] x) {
-        int s = 0;
-        for (int v : x) {
-            s = s * Q + v;
+    /** n windows of T real tokens drawn uniformly with {@code seed}. */
+    static int[][] randomWindows(int n, long seed) {
+        Random r = new Random(seed);
+        int[][] windows = new int[n][T];
+        for (int[] w : windows) {
+            for (int j = 0; j < T; j++) {
+                w[j] = r.nextInt(Q);
+            }
         }
-        return s;
+        return windows;
     }
 
     /** Stationary distribution of the systematic-scan kernel K_{T−1}···K_0, by power iteration. */
     static double[] stationary(double[][][] cond, CloneSampler.Rule rule) {
         int states = cond.length;
         double[] p = new double[states];
-        java.util.Arrays.fill(p, 1.0 / states);
+        Arrays.fill(p, 1.0 / states);
         for (int it = 0; it < 2000; it++) {
             for (int i = 0; i < T; i++) {
                 double[] q = new double[states];
                 for (int s = 0; s < states; s++) {
-                    int[] x = decode(s);
+                    int[] x = PottsModel.decode(s, T, Q);
                     int old = x[i];
                     for (int a = 0; a < Q; a++) {
                         x[i] = a;
-                        int s2 = encode(x);
+                        int s2 = (int) PottsModel.encode(x, Q);
                         double k;
                         if (rule == CloneSampler.Rule.HEAT_BATH) {
                             k = cond[s][i][a];
@@ -118,29 +122,14 @@ class CloneSamplerTest {
     @EnumSource(CloneSampler.Rule.class)
     void empiricalDistributionMatchesExactStationaryDistribution(CloneSampler.Rule rule) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(Q + 1, T, 4, 1, 2, "free", true, Q, 7L), m,
-                    null, DataType.FLOAT64);
+            FactoredMlm model = model(1, 2, 7L, DataType.FLOAT64, m);
             double[] exact = stationary(conditionals(model, m), rule);
             int n = 100_000;
-            Random r = new Random(3);
-            int[][] start = new int[n][T];
-            for (int[] w : start) {
-                for (int j = 0; j < T; j++) {
-                    w[j] = r.nextInt(Q);
-                }
-            }
             CloneSampler sampler = new CloneSampler(model, rule, Set.of(Q));
-            CloneSampler.Result res = sampler.sample(start, 10, n, 11L, m, null, null);
-            double[] emp = new double[exact.length];
-            for (int[] w : res.clones()) {
-                emp[encode(w)] += 1.0 / n;
-            }
-            double tv = 0;
-            double maxP = 0;
-            for (int s = 0; s < exact.length; s++) {
-                tv += 0.5 * Math.abs(emp[s] - exact[s]);
-                maxP = Math.max(maxP, exact[s]);
-            }
+            CloneSampler.Result res = sampler.sample(randomWindows(n, 3), 10, n, 11L, m, null, null);
+            double tv = Empirical.tv(Empirical.frequencies(res.clones(), x -> PottsModel.encode(x, Q), exact.length),
+                    exact);
+            double maxP = Arrays.stream(exact).max().orElseThrow();
             assertTrue(tv <= 0.02, "TV " + tv);
             assertTrue(maxP < 0.9, "degenerate stationary distribution");
             assertEquals(10, res.stats().size());
@@ -156,8 +145,7 @@ class CloneSamplerTest {
     @Test
     void bannedTokensAreNeverSampled() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(Q + 1, T, 4, 1, 1, "free", true, Q, 1L), m,
-                    null, DataType.FLOAT32);
+            FactoredMlm model = model(1, 1, 1L, DataType.FLOAT32, m);
             int[][] start = new int[500][T];
             CloneSampler.Result res = new CloneSampler(model, CloneSampler.Rule.HEAT_BATH, Set.of(0, Q))
                     .sample(start, 3, 128, 5L, m, null, null);
@@ -174,15 +162,8 @@ class CloneSamplerTest {
     @EnumSource(CloneSampler.Rule.class)
     void deviceChainsEqualTheHostReference(CloneSampler.Rule rule) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            FactoredMlm model = new FactoredMlm(new FactoredMlm.Config(Q + 1, T, 4, 2, 2, "free", true, Q, 9L), m,
-                    null, DataType.FLOAT32);
-            Random r = new Random(5);
-            int[][] start = new int[300][T];
-            for (int[] w : start) {
-                for (int j = 0; j < T; j++) {
-                    w[j] = r.nextInt(Q);
-                }
-            }
+            FactoredMlm model = model(2, 2, 9L, DataType.FLOAT32, m);
+            int[][] start = randomWindows(300, 5);
             CloneSampler.Result dev = new CloneSampler(model, rule, Set.of(Q)).withChains(CloneSampler.Chains.DEVICE)
                     .sample(start, 4, 128, 13L, m, null, null);
             CloneSampler.Result host = new CloneSampler(model, rule, Set.of(Q)).withChains(CloneSampler.Chains.HOST)

@@ -72,10 +72,6 @@ public final class Jastrow implements WaveFunction {
 
     @Override
     public JsonObject config() {
-        JsonObject o = new JsonObject();
-        o.addProperty("model", "jastrow");
-        o.addProperty("dtype", dtype.toString());
-        o.addProperty("parameters", params.numel());
-        return o;
+        return WaveFunction.config("jastrow", dtype, params, o -> { });
     }
 }

@@ -333,16 +333,13 @@ public final class ViT implements WaveFunction {
 
     @Override
     public JsonObject config() {
-        JsonObject o = new JsonObject();
-        o.addProperty("model", "vit");
-        o.addProperty("dim", cfg.dim());
-        o.addProperty("layers", cfg.layers());
-        o.addProperty("heads", cfg.heads());
-        o.addProperty("patch", cfg.patch());
-        o.addProperty("mlp_dim", cfg.mlpDim());
-        o.addProperty("head_gain", cfg.headGain());
-        o.addProperty("dtype", dtype.toString());
-        o.addProperty("parameters", params.numel());
-        return o;
+        return WaveFunction.config("vit", dtype, params, o -> {
+            o.addProperty("dim", cfg.dim());
+            o.addProperty("layers", cfg.layers());
+            o.addProperty("heads", cfg.heads());
+            o.addProperty("patch", cfg.patch());
+            o.addProperty("mlp_dim", cfg.mlpDim());
+            o.addProperty("head_gain", cfg.headGain());
+        });
     }
 }

@@ -50,4 +50,18 @@ public interface WaveFunction {
 
     /** The hyper-parameters as JSON (recorded in config.json). */
     JsonObject config();
+
+    /**
+     * The config of a model built from scratch: {@code "model"}, then what {@code settings} adds (its
+     * hyper-parameters), then {@code "dtype"} and {@code "parameters"} (the count).
+     */
+    static JsonObject config(String model, ai.djl.ndarray.types.DataType dtype, Parameters params,
+                             java.util.function.Consumer<JsonObject> settings) {
+        JsonObject o = new JsonObject();
+        o.addProperty("model", model);
+        settings.accept(o);
+        o.addProperty("dtype", dtype.toString());
+        o.addProperty("parameters", params.numel());
+        return o;
+    }
 }

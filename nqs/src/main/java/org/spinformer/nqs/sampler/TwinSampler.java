@@ -16,21 +16,11 @@ import java.util.Map;
  * so local energies, the Jacobian and the update are computed in the model's precision. Only the acceptance
  * ratios of the Markov chains (or the weights of direct draws) see float32 rounding; {@code
  * GradientConvergenceTest} checks the gradient still converges to the exact one.
+ *
+ * @param inner the sampler that draws for the twin
+ * @param twin  the twin's state (its forward count is the sampler's compute)
  */
-public final class TwinSampler implements Sampler {
-    private final Sampler inner;
-    private final VariationalState twin;
-
-    public TwinSampler(Sampler inner, VariationalState twin) {
-        this.inner = inner;
-        this.twin = twin;
-    }
-
-    /** The twin's state (its forward count is the sampler's compute). */
-    public VariationalState twin() {
-        return twin;
-    }
-
+public record TwinSampler(Sampler inner, VariationalState twin) implements Sampler {
     @Override
     public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
         Parameters from = vs.model().parameters();

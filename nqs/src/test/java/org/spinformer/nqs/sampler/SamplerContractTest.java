@@ -36,6 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SamplerContractTest extends CpuManagerTest {
     /** A named way to build a fresh sampler for an operator and a model. */
     record Setup(String name, Operator op, BiFunction<Operator, NDManager, Sampler> make) {
+        /** A fresh sampler for {@link #op}, on {@code m}. */
+        Sampler sampler(NDManager m) {
+            return make.apply(op, m);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -82,8 +87,7 @@ class SamplerContractTest extends CpuManagerTest {
     void samplesAreValidAndCarryTheModelsLogPsi(Setup s) {
         VariationalState vs = state(s.op());
         try (NDManager sm = manager.newSubManager()) {
-            Sampler sampler = s.make().apply(s.op(), sm);
-            Samples smp = sampler.sample(vs, sm, 0);
+            Samples smp = s.sampler(sm).sample(vs, sm, 0);
             double[] sigma = smp.sigma().toType(DataType.FLOAT64, false).toDoubleArray();
             int n = s.op().graph().n();
             assertEquals(smp.size() * n, sigma.length);
@@ -114,14 +118,14 @@ class SamplerContractTest extends CpuManagerTest {
     void sameSeedSameSamplesAndStateRestoresExactly(Setup s) {
         VariationalState vs = state(s.op());
         try (NDManager sm = manager.newSubManager()) {
-            Sampler a = s.make().apply(s.op(), sm);
-            Sampler b = s.make().apply(s.op(), sm);
+            Sampler a = s.sampler(sm);
+            Sampler b = s.sampler(sm);
             double[] a0 = a.sample(vs, sm, 0).sigma().toDoubleArray();
             assertArrayEquals(a0, b.sample(vs, sm, 0).sigma().toDoubleArray(), 0.0, s + ": same seed, same step");
             // save a's state after step 0 into a fresh sampler; both continue identically
             Map<String, NDArray> saved = new HashMap<>();
             a.state().forEach((k, v) -> saved.put(k, v.duplicate()));
-            Sampler c = s.make().apply(s.op(), sm);
+            Sampler c = s.sampler(sm);
             c.loadState(saved);
             double[] a1 = a.sample(vs, sm, 1).sigma().toDoubleArray();
             assertArrayEquals(a1, c.sample(vs, sm, 1).sigma().toDoubleArray(), 0.0, s + ": restored state");

@@ -53,25 +53,23 @@ class ConfigValidationTest extends CpuTest {
         assertEquals(dir.resolve("config.json") + ": n_head must be ≥ 1, got -4", StrictLoadingTest.loadFails(dir));
     }
 
-    @Test
-    void anIntegerWeightIsRefusedNotCast(@TempDir Path dir) throws Exception {
+    /**
+     * A GPT-2 checkpoint whose tensor {@code tensor} is stored as an integer {@code type} is refused, naming the
+     * tensor (without the {@code transformer.} prefix) and its type, not cast to floating point.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "transformer.h.0.ln_1.weight, INT32, h.0.ln_1.weight, int32", // a weight
+        "transformer.wte.weight,      INT64, wte.weight,      int64", // the embedding table
+    })
+    void anIntegerTensorIsRefusedNotCast(String tensor, DataType type, String named, String typeName,
+                                         @TempDir Path dir) throws Exception {
         TinyDecoderTest.W w = TinyDecoderTest.gpt2(dir);
         Map<String, NDArray> a = w.arrays();
-        a.put("transformer.h.0.ln_1.weight", a.get("transformer.h.0.ln_1.weight").toType(DataType.INT32, false));
+        a.put(tensor, a.get(tensor).toType(type, false));
         SafeTensors.write(dir.resolve("model.safetensors"), a, Map.of("format", "pt"));
         String msg = StrictLoadingTest.loadFails(dir);
-        assertTrue(msg.startsWith("model " + dir + ": tensor 'h.0.ln_1.weight' is int32 but a weight must be "
-                + "floating point"), msg);
-    }
-
-    @Test
-    void anIntegerEmbeddingTableIsRefusedNotCast(@TempDir Path dir) throws Exception {
-        TinyDecoderTest.W w = TinyDecoderTest.gpt2(dir);
-        Map<String, NDArray> a = w.arrays();
-        a.put("transformer.wte.weight", a.get("transformer.wte.weight").toType(DataType.INT64, false));
-        SafeTensors.write(dir.resolve("model.safetensors"), a, Map.of("format", "pt"));
-        String msg = StrictLoadingTest.loadFails(dir);
-        assertTrue(msg.startsWith("model " + dir + ": tensor 'wte.weight' is int64 but a weight must be "
+        assertTrue(msg.startsWith("model " + dir + ": tensor '" + named + "' is " + typeName + " but a weight must be "
                 + "floating point"), msg);
     }
 }

@@ -27,6 +27,9 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.spinformer.core.nn.Ref.add;
+import static org.spinformer.core.nn.Ref.layerNorm;
+import static org.spinformer.core.nn.Ref.rmsNorm;
 
 /**
  * Tiny random GPT-2, Llama (GQA + Llama-3 RoPE scaling, sharded F32) and Qwen2 (q/k/v biases, BF16) models
@@ -188,43 +191,6 @@ class TinyDecoderTest {
         return y;
     }
 
-    static double[][] layerNorm(double[][] x, double[] g, double[] b, double eps) {
-        double[][] y = new double[x.length][];
-        for (int t = 0; t < x.length; t++) {
-            double mu = 0;
-            for (double v : x[t]) {
-                mu += v;
-            }
-            mu /= x[t].length;
-            double var = 0;
-            for (double v : x[t]) {
-                var += (v - mu) * (v - mu);
-            }
-            var /= x[t].length;
-            y[t] = new double[x[t].length];
-            for (int i = 0; i < x[t].length; i++) {
-                y[t][i] = (x[t][i] - mu) / Math.sqrt(var + eps) * g[i] + b[i];
-            }
-        }
-        return y;
-    }
-
-    static double[][] rms(double[][] x, double[] g, double eps) {
-        double[][] y = new double[x.length][];
-        for (int t = 0; t < x.length; t++) {
-            double ms = 0;
-            for (double v : x[t]) {
-                ms += v * v;
-            }
-            ms /= x[t].length;
-            y[t] = new double[x[t].length];
-            for (int i = 0; i < x[t].length; i++) {
-                y[t][i] = x[t][i] / Math.sqrt(ms + eps) * g[i];
-            }
-        }
-        return y;
-    }
-
     /** Causal attention; q [T][H·dh], k and v [T][Hkv·dh]; query head h reads kv head h / (H/Hkv). */
     static double[][] attention(double[][] q, double[][] k, double[][] v, int heads, int kvHeads, int dh) {
         int t = q.length;
@@ -270,16 +236,6 @@ class TinyDecoderTest {
                 }
             }
         }
-    }
-
-    static double[][] add(double[][] a, double[][] b) {
-        double[][] y = new double[a.length][a[0].length];
-        for (int t = 0; t < a.length; t++) {
-            for (int i = 0; i < a[0].length; i++) {
-                y[t][i] = a[t][i] + b[t][i];
-            }
-        }
-        return y;
     }
 
     static double[][] map(double[][] a, java.util.function.DoubleUnaryOperator f) {
@@ -340,7 +296,7 @@ class TinyDecoderTest {
         out[0] = x;
         for (int l = 0; l < L; l++) {
             String s = "model.layers." + l + ".";
-            double[][] a = rms(x, p.get(s + "input_layernorm.weight"), 1e-6);
+            double[][] a = rmsNorm(x, p.get(s + "input_layernorm.weight"), 1e-6);
             double[][] q = lin(a, p.get(s + "self_attn.q_proj.weight"), qwen ? p.get(s + "self_attn.q_proj.bias") : null,
                     D, H * dh, false);
             double[][] k = lin(a, p.get(s + "self_attn.k_proj.weight"), qwen ? p.get(s + "self_attn.k_proj.bias") : null,
@@ -351,7 +307,7 @@ class TinyDecoderTest {
             rope(k, kv, dh, invFreq);
             double[][] o = attention(q, k, v, H, kv, dh);
             x = add(x, lin(o, p.get(s + "self_attn.o_proj.weight"), null, H * dh, D, false));
-            double[][] mm = rms(x, p.get(s + "post_attention_layernorm.weight"), 1e-6);
+            double[][] mm = rmsNorm(x, p.get(s + "post_attention_layernorm.weight"), 1e-6);
             double[][] g = map(lin(mm, p.get(s + "mlp.gate_proj.weight"), null, D, F, false), z -> z / (1 + Math.exp(-z)));
             double[][] u = lin(mm, p.get(s + "mlp.up_proj.weight"), null, D, F, false);
             double[][] gu = new double[t][F];
@@ -363,7 +319,7 @@ class TinyDecoderTest {
             x = add(x, lin(gu, p.get(s + "mlp.down_proj.weight"), null, F, D, false));
             out[l + 1] = x;
         }
-        out[L] = rms(x, p.get("model.norm.weight"), 1e-6);
+        out[L] = rmsNorm(x, p.get("model.norm.weight"), 1e-6);
         return out;
     }
 
