@@ -15,7 +15,7 @@ class LanguageCommandTest {
     void helpListsSubcommands() {
         CliRun r = CliRun.of("language", "--help");
         assertEquals(0, r.code());
-        for (String s : new String[] {"train-factored", "clones", "diagnose", "simplicity", "potts", "train-gpt", "memory"}) {
+        for (String s : new String[] {"train-factored", "clones", "diagnose", "simplicity", "potts", "train-gpt", "memory", "attractor"}) {
             assertTrue(r.out().contains(s), s);
         }
     }
@@ -74,6 +74,45 @@ class LanguageCommandTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(rows, java.nio.file.Files.readAllBytes(tmp.resolve("rows.jsonl")));
         assertEquals(csv, java.nio.file.Files.readAllLines(tmp.resolve("memory.csv")));
         assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("memory_basins.png")));
+    }
+
+    /**
+     * attractor: every curve written for both models, the trained one denoises its train examples where the
+     * untrained one does not, the files are strict JSON; an absurd learning rate stops with one line naming the
+     * step and the loss; bad arguments are refused before anything is written.
+     */
+    @Test
+    void attractorWritesCurvesAndStopsOnDivergence(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path out = tmp.resolve("a");
+        CliRun r = CliRun.of("language", "attractor", "--train", "12", "--test", "12", "--steps", "100", "--time", "6",
+                "--starts", "12", "--device", "cpu", "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> csv = java.nio.file.Files.readAllLines(out.resolve("curves.csv"));
+        assertEquals(1 + 10 * 7, csv.size(), "2 models x 5 start sets x 7 times");
+        String[] lines = r.out().strip().split("\n");
+        var summary = com.google.gson.JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject()
+                .getAsJsonObject("summary");
+        double trained = summary.getAsJsonObject("trained/denoise/train").getAsJsonObject("own").get("peak").getAsDouble();
+        double start = summary.getAsJsonObject("trained/denoise/train").getAsJsonObject("own").get("t0").getAsDouble();
+        double untrained = summary.getAsJsonObject("untrained/denoise/train").getAsJsonObject("own").get("final")
+                .getAsDouble();
+        assertTrue(trained > start + 0.05 && untrained < start, trained + " " + start + " " + untrained);
+        org.spinformer.core.io.JsonFiles.parseStrict(java.nio.file.Files.readAllBytes(out.resolve("attractor.json")),
+                out.resolve("attractor.json"), 64);
+        for (String f : new String[] {"attractor_transient", "attractor_denoise", "attractor_masked", "attractor_training"}) {
+            assertTrue(java.nio.file.Files.isRegularFile(out.resolve(f + ".png")), f);
+            assertTrue(java.nio.file.Files.isRegularFile(out.resolve(f + ".svg")), f);
+        }
+        CliRun bad = CliRun.of("language", "attractor", "--lr", "1e6", "--steps", "50", "--train", "8", "--starts", "8",
+                "--device", "cpu", "--out", tmp.resolve("d").toString());
+        assertEquals(1, bad.code(), bad.err());
+        assertEquals(1, bad.err().strip().split("\n").length, bad.err());
+        assertTrue(bad.err().matches("(?s)error: step \\d+: loss is (NaN|-?Infinity).*"), bad.err());
+        for (String line : java.nio.file.Files.readAllLines(tmp.resolve("d").resolve("training.jsonl"))) {
+            org.spinformer.core.io.JsonFiles.parseStrict(line.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    tmp.resolve("d"), 8);
+        }
     }
 
     /** train-gpt: two depths, their exact clones, and a resume of a finished run that changes nothing. */
