@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.nn.BertStack;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
-import org.spinformer.core.engine.Scopes;
 
 /**
  * A BERT-family encoder (Devlin et al. 2019; MiniLM, BGE; RoBERTa / XLM-R position offsets) on the core
@@ -47,15 +46,7 @@ public final class BertEncoder extends LoadedModel {
 
     @Override
     public NDList hiddenStates(NDArray ids, NDArray mask) {
-        NDArray x = stack.embed(ids);
-        NDList out = new NDList(x);
-        for (int l = 0; l < stack.layers(); l++) {
-            NDArray in = x;
-            int layer = l;
-            x = Scopes.keep(() -> stack.layer(layer, in, mask)); // the layer's intermediates are freed at once
-            out.add(x);
-        }
-        return out;
+        return states(stack.embed(ids), stack.layers(), (l, in) -> stack.layer(l, in, mask));
     }
 
     @Override

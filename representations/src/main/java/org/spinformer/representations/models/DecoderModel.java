@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.spinformer.core.engine.Scopes;
 import org.spinformer.core.nn.DecoderLayer;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
@@ -129,18 +128,10 @@ public final class DecoderModel extends LoadedModel {
 
     @Override
     public NDList hiddenStates(NDArray ids, NDArray mask) {
-        NDArray x = embed(cfg, ids, params.get(embeddingName()), params);
-        NDList out = new NDList(x);
-        for (int l = 0; l < layers.size(); l++) {
-            DecoderLayer layer = layers.get(l);
-            NDArray in = x;
-            x = Scopes.keep(() -> layer.forward(in, mask)); // the layer's intermediates are freed at once
-            if (l == layers.size() - 1) {
-                x = finalNorm(cfg, x, params);
-            }
-            out.add(x);
-        }
-        return out;
+        return states(embed(cfg, ids, params.get(embeddingName()), params), layers.size(), (l, in) -> {
+            NDArray y = layers.get(l).forward(in, mask);
+            return l == layers.size() - 1 ? finalNorm(cfg, y, params) : y;
+        });
     }
 
     @Override
