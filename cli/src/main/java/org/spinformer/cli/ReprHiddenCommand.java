@@ -10,7 +10,6 @@ import org.spinformer.core.io.Npy;
 import org.spinformer.core.io.Utf8Lines;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.HiddenStates;
-import org.spinformer.representations.models.Models;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,29 +33,14 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
     @Mixin
     CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
-    @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral). "
-                    + "Default: ${DEFAULT-VALUE}")
-    String model;
+    @Mixin
+    HiddenStateOptions states = new HiddenStateOptions();
 
     @Option(names = "--texts", required = true, description = "UTF-8 text file, one text per line.")
     Path texts;
 
-    @Option(names = "--pooling", defaultValue = "mean",
-            description = "mean|first|last|last-n:N[:K] (last N tokens, dropping the final K), optional +sign. "
-                    + "Default: ${DEFAULT-VALUE}")
-    String pooling;
-
     @Option(names = "--out", required = true, description = "Output .npy file.")
     Path out;
-
-    @Option(names = "--dtype", defaultValue = "float32", description = "Compute type float32|float64 "
-            + "(default: ${DEFAULT-VALUE}); weights in F32/F16/BF16 are converted on load.")
-    String dtype;
-
-    @Option(names = "--batch-tokens", defaultValue = "2048",
-            description = "Tokens per batch (B·T), texts sorted by length (default: ${DEFAULT-VALUE}).")
-    int batchTokens;
 
     @Option(names = "--layers", split = ",", description = "Keep only these states (0 = embeddings, 1..L the "
             + "layers; default: all); the output is then [len(layers), N, D].")
@@ -105,13 +89,13 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     NDArray inParts(HiddenStateModel m, List<String> lines, Pooling pool, int[] keep, NDManager nd) throws Exception {
         Path dir = parts();
         com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
-        settings.addProperty("model", model);
+        settings.addProperty("model", states.model);
         settings.addProperty("texts", texts.toAbsolutePath().toString());
         settings.addProperty("lines", lines.size());
         settings.addProperty("text_hash", Integer.toHexString(lines.hashCode()));
         settings.addProperty("pooling", pool.toString());
         settings.addProperty("layers", keep == null ? "all" : java.util.Arrays.toString(keep));
-        settings.addProperty("dtype", dtype);
+        settings.addProperty("dtype", states.dtype);
         settings.addProperty("chunk", chunk);
         Path sf = dir.resolve("settings.json");
         if (Files.exists(dir) && resume) {
@@ -136,7 +120,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
                 h = Npy.read(part, nd);
             } else {
                 List<String> sub = lines.subList(k * chunk, Math.min(lines.size(), (k + 1) * chunk));
-                h = HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, batchTokens, keep)
+                h = HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, states.batchTokens, keep)
                         .toDevice(Device.cpu(), false);
                 Npy.write(part, h);
                 System.err.printf("part %d/%d written%n", k + 1, partsCount);
@@ -148,22 +132,22 @@ public final class ReprHiddenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
-        if (batchTokens < 1) {
+        Pooling pool = states.pooling();
+        if (states.batchTokens < 1) {
             throw new IllegalArgumentException("--batch-tokens must be >= 1");
         }
         List<String> lines = readLines(texts);
         Device dev = deviceOpt.parse();
         long t0 = System.nanoTime();
-        CommonOptions.checkModel(model);
+        states.checkModel();
         if (chunk < 0) {
             throw new IllegalArgumentException("--chunk must be >= 0, got " + chunk);
         }
         int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
-        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
+        try (HiddenStateModel m = states.load(dev);
              NDManager nd = Devices.manager(dev)) {
-            NDArray h = chunk == 0 ? HiddenStates.extractIds(m, m.tokenizer().encode(lines), pool, nd, batchTokens,
-                    keep) : inParts(m, lines, pool, keep, nd);
+            NDArray h = chunk == 0 ? HiddenStates.extractIds(m, m.tokenizer().encode(lines), pool, nd,
+                    states.batchTokens, keep) : inParts(m, lines, pool, keep, nd);
             Npy.write(out, h.toDevice(Device.cpu(), false));
             if (chunk > 0) {
                 org.spinformer.core.io.AtomicFiles.deleteRecursively(parts());

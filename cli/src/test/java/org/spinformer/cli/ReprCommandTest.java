@@ -110,12 +110,12 @@ class ReprCommandTest {
             // a run that dies after its second part, then --resume: only the third part is computed, and the
             // result equals an uninterrupted chunked run's exactly
             ReprHiddenCommand cmd = new ReprHiddenCommand();
-            cmd.model = "minilm";
+            cmd.states.model = "minilm";
             cmd.texts = texts;
             cmd.out = dir.resolve("k.npy");
             cmd.chunk = 3;
-            cmd.dtype = "float32";
-            cmd.batchTokens = 2048;
+            cmd.states.dtype = "float32";
+            cmd.states.batchTokens = 2048;
             java.util.List<String> lines = ReprHiddenCommand.readLines(texts);
             org.spinformer.representations.pooling.Pooling pool =
                     org.spinformer.representations.pooling.Pooling.parse("mean");
