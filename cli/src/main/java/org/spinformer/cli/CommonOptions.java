@@ -74,12 +74,27 @@ final class CommonOptions {
         }
     }
 
-    /** The four together ({@code --device --json --seed --out}), for the commands that write a run directory. */
-    static final class Run {
+    /** {@code --device} and {@code --json} together, for the commands that compute on a device and print a report. */
+    static final class DeviceJson {
         @Mixin
         DeviceOption device = new DeviceOption();
         @Mixin
         JsonOption json = new JsonOption();
+
+        /** The device, or an IllegalArgumentException (exit 2) naming the bad value. */
+        Device device() {
+            return device.parse();
+        }
+
+        boolean json() {
+            return json.json;
+        }
+    }
+
+    /** The four together ({@code --device --json --seed --out}), for the commands that write a run directory. */
+    static final class Run {
+        @Mixin
+        DeviceJson deviceJson = new DeviceJson();
         @Mixin
         SeedOption seed = new SeedOption();
         @Mixin
@@ -95,11 +110,11 @@ final class CommonOptions {
         }
 
         Device device() {
-            return device.parse();
+            return deviceJson.device();
         }
 
         boolean json() {
-            return json.json;
+            return deviceJson.json();
         }
 
         long seed() {

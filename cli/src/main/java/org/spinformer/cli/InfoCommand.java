@@ -16,14 +16,12 @@ import java.util.concurrent.Callable;
         description = "Print the engine (PyTorch version), the selected device, GPU count, threads and dtype defaults.")
 public final class InfoCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.DeviceJson deviceJson = new CommonOptions.DeviceJson();
 
     @Override
     public Integer call() {
-        boolean json = jsonOpt.json;
-        Map<String, Object> info = report(deviceOpt.parse());
+        boolean json = deviceJson.json();
+        Map<String, Object> info = report(deviceJson.device());
         if (json) {
             System.out.println(new com.google.gson.Gson().toJson(info));
         } else {

@@ -30,9 +30,7 @@ import java.util.concurrent.Callable;
                 + "long extraction resumable.")
 public final class ReprHiddenCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.DeviceJson deviceJson = new CommonOptions.DeviceJson();
     @Mixin
     HiddenStateOptions states = new HiddenStateOptions();
 
@@ -137,7 +135,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch-tokens must be >= 1");
         }
         List<String> lines = readLines(texts);
-        Device dev = deviceOpt.parse();
+        Device dev = deviceJson.device();
         long t0 = System.nanoTime();
         states.checkModel();
         if (chunk < 0) {
@@ -154,7 +152,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             spec.commandLine().getOut().printf("wrote %s %s in %.1f s%n", out, h.getShape(), secs);
-            if (jsonOpt.json) {
+            if (deviceJson.json()) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("out", out.toString());
                 j.put("shape", h.getShape().getShape());

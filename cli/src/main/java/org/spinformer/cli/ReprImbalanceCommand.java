@@ -28,9 +28,7 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
     @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.DeviceJson deviceJson = new CommonOptions.DeviceJson();
     @Mixin
     ImbalanceOptions imbalance = new ImbalanceOptions();
 
@@ -104,9 +102,9 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
 
     private int compute() throws Exception {
         long seed = seedOpt.seed;
-        boolean json = jsonOpt.json;
+        boolean json = deviceJson.json();
         InformationImbalance.Options o = imbalance.options().withPrecision(CommonOptions.option("--precision", () -> InformationImbalance.Precision.parse(precision)));
-        Device dev = deviceOpt.parse();
+        Device dev = deviceJson.device();
         try (NDManager m = Devices.manager(dev)) {
             NDArray xa = load(a, m);
             NDArray xb = load(b, m);
