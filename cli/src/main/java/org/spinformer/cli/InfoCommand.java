@@ -25,9 +25,14 @@ public final class InfoCommand implements Callable<Integer> {
         if (json) {
             System.out.println(new com.google.gson.Gson().toJson(info));
         } else {
-            info.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+            print(info);
         }
         return 0;
+    }
+
+    /** The report as aligned {@code key value} lines on stdout. */
+    static void print(Map<String, Object> report) {
+        report.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
     }
 
     /** The report as ordered key/value pairs. */
