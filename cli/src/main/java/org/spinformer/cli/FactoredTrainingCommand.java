@@ -7,7 +7,6 @@ import org.spinformer.language.corpus.Dataset;
 import org.spinformer.language.corpus.WordTokenizer;
 import org.spinformer.language.train.Mlm;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * What {@code language train-factored} and {@code train-gpt} share: the run, corpus and model-size options,
- * {@code --resume} and {@code --checkpoint-every} with their checks, and the steps around the training of one model
- * per depth (the corpus and its vocabulary in --out, the MLM options, {@code summary.json}).
+ * What {@code language train-factored} and {@code train-gpt} share: the run, corpus, model-size and checkpoint
+ * options with their checks, and the steps around the training of one model per depth (the corpus and its
+ * vocabulary in --out, the MLM options, {@code summary.json}).
  */
 abstract class FactoredTrainingCommand implements Callable<Integer> {
     @Mixin
@@ -30,13 +29,8 @@ abstract class FactoredTrainingCommand implements Callable<Integer> {
     @Mixin
     FactoredModelOptions size = new FactoredModelOptions();
 
-    @Option(names = "--resume", description = "Continue the run in --out: finished depths are restored, the "
-            + "interrupted one continues from its last checkpoint.")
-    boolean resume;
-
-    @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints of a "
-            + "depth (default: ${DEFAULT-VALUE}).")
-    long checkpointEvery;
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions(100);
 
     /** With {@code --out} defaulting to {@code defaultOut}. */
     FactoredTrainingCommand(String defaultOut) {
@@ -46,9 +40,7 @@ abstract class FactoredTrainingCommand implements Callable<Integer> {
     /** The depths, sorted and distinct, after the checks of the model size and of --checkpoint-every. */
     int[] depths() {
         int[] ls = size.depths();
-        if (checkpointEvery < 1) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
-        }
+        checkpoints.interval(); // checked with the sizes, before anything is read or written
         return ls;
     }
 

@@ -58,7 +58,7 @@ public final class LanguageTrainFactoredCommand extends FactoredTrainingCommand 
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(run.device())) {
             FactoredTraining.Curriculum c = FactoredTraining.curriculum(cfg, ls, d.windows().train(),
-                    d.windows().test(), opt, 0.5, m, out, resume, maxMinutes * 60, checkpointEvery);
+                    d.windows().test(), opt, 0.5, m, out, checkpoints.resume, maxMinutes * 60, checkpoints.interval());
             if (!c.complete()) {
                 System.err.println("wall-clock budget spent; run again with --resume to continue");
             }

@@ -42,7 +42,7 @@ public final class LanguageTrainGptCommand extends FactoredTrainingCommand {
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(run.device())) {
             for (GptTraining.Trained t : GptTraining.run(base, ls, d.windows().train(), d.windows().test(), opt, m,
-                    out, resume, checkpointEvery, clones, d.specialIds())) {
+                    out, checkpoints.resume, checkpoints.interval(), clones, d.specialIds())) {
                 int n = t.model().cfg().layers();
                 summary.addProperty("test_loss_n" + n, t.testLoss());
                 System.err.printf("n=%d test loss %.4f nats/token%n", n, t.testLoss());
