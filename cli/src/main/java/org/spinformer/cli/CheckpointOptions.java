@@ -28,9 +28,6 @@ final class CheckpointOptions {
 
     /** The interval in steps, or an IllegalArgumentException (exit 2) naming --checkpoint-every. */
     long interval() {
-        if (checkpointEvery < 1) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
-        }
-        return checkpointEvery;
+        return CommonOptions.atLeast("--checkpoint-every", checkpointEvery, 1);
     }
 }

@@ -28,6 +28,16 @@ final class CommonOptions {
         }
     }
 
+    /**
+     * {@code value}, or an IllegalArgumentException (exit 2) {@code "<option> must be >= <min>, got <value>"}.
+     */
+    static long atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
     /** Refuses a {@code --model} that is neither {@code minilm} nor a directory (before anything is loaded). */
     static void checkModel(String model) {
         if (!"minilm".equalsIgnoreCase(model.trim()) && !java.nio.file.Files.isDirectory(Path.of(model))) {

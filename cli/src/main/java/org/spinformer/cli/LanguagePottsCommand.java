@@ -73,13 +73,12 @@ public final class LanguagePottsCommand implements Callable<Integer> {
         Path out = run.out();
         boolean json = run.json();
         int[] m = samples.stream().mapToInt(Integer::intValue).toArray();
-        // PottsExperiment.Options validates (one place; its messages name the options)
+        // --checkpoint-every is checked by CheckpointOptions, the rest by PottsExperiment.Options (one place; its
+        // messages name the options)
         PottsExperiment.Options o = Records.with(PottsExperiment.Options.defaults(sites, colors, m, seed),
                 Map.of("beta", beta, "dim", dim, "steps", steps, "lr", lr, "chains", chains, "burnIn", burnIn,
                         "thin", thin, "testSamples", testSamples, "checkpointEvery", checkpoints.interval()));
-        if (instances < 1) {
-            throw new IllegalArgumentException("--instances must be >= 1, got " + instances);
-        }
+        CommonOptions.atLeast("--instances", instances, 1);
         try (NDManager manager = Devices.manager(run.device())) {
             if (instances > 1) {
                 var agg = PottsExperiment.runInstances(o, instances, out, manager, checkpoints.resume);

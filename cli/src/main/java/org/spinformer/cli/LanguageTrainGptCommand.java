@@ -31,9 +31,7 @@ public final class LanguageTrainGptCommand extends FactoredTrainingCommand {
     @Override
     public Integer call() throws Exception {
         int[] ls = depths();
-        if (clones < 0) {
-            throw new IllegalArgumentException("--clones must be >= 0, got " + clones);
-        }
+        CommonOptions.atLeast("--clones", clones, 0);
         Mlm.Options opt = training();
         Dataset d = load();
         Path out = run.out();

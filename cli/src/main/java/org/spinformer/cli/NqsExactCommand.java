@@ -111,8 +111,6 @@ public final class NqsExactCommand implements Callable<Integer> {
         java.util.Map<String, Object> set = system.settings();
         set.put("symmetry", symmetry);
         Records.with(TrainSpec.defaults(), set);
-        if (patch < 1) {
-            throw new IllegalArgumentException("--patch must be >= 1, got " + patch);
-        }
+        CommonOptions.atLeast("--patch", patch, 1);
     }
 }

@@ -138,9 +138,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         Device dev = deviceJson.device();
         long t0 = System.nanoTime();
         states.checkModel();
-        if (chunk < 0) {
-            throw new IllegalArgumentException("--chunk must be >= 0, got " + chunk);
-        }
+        CommonOptions.atLeast("--chunk", chunk, 0);
         int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
         try (HiddenStateModel m = states.load(dev);
              NDManager nd = Devices.manager(dev)) {

@@ -103,7 +103,8 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     private int compute() throws Exception {
         long seed = seedOpt.seed;
         boolean json = deviceJson.json();
-        InformationImbalance.Options o = imbalance.options().withPrecision(CommonOptions.option("--precision", () -> InformationImbalance.Precision.parse(precision)));
+        InformationImbalance.Options o = imbalance.options()
+                .withPrecision(CommonOptions.option("--precision", () -> InformationImbalance.Precision.parse(precision)));
         Device dev = deviceJson.device();
         try (NDManager m = Devices.manager(dev)) {
             NDArray xa = load(a, m);
