@@ -28,6 +28,16 @@ final class CommonOptions {
         }
     }
 
+    /**
+     * {@code value}, or an IllegalArgumentException (exit 2) {@code "<option> must be >= <min>, got <value>"}.
+     */
+    static long atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
     /** Refuses a {@code --model} that is neither {@code minilm} nor a directory (before anything is loaded). */
     static void checkModel(String model) {
         if (!"minilm".equalsIgnoreCase(model.trim()) && !java.nio.file.Files.isDirectory(Path.of(model))) {
@@ -74,12 +84,27 @@ final class CommonOptions {
         }
     }
 
-    /** The four together ({@code --device --json --seed --out}), for the commands that write a run directory. */
-    static final class Run {
+    /** {@code --device} and {@code --json} together, for the commands that compute on a device and print a report. */
+    static final class DeviceJson {
         @Mixin
         DeviceOption device = new DeviceOption();
         @Mixin
         JsonOption json = new JsonOption();
+
+        /** The device, or an IllegalArgumentException (exit 2) naming the bad value. */
+        Device device() {
+            return device.parse();
+        }
+
+        boolean json() {
+            return json.json;
+        }
+    }
+
+    /** The four together ({@code --device --json --seed --out}), for the commands that write a run directory. */
+    static final class Run {
+        @Mixin
+        DeviceJson deviceJson = new DeviceJson();
         @Mixin
         SeedOption seed = new SeedOption();
         @Mixin
@@ -95,11 +120,11 @@ final class CommonOptions {
         }
 
         Device device() {
-            return device.parse();
+            return deviceJson.device();
         }
 
         boolean json() {
-            return json.json;
+            return deviceJson.json();
         }
 
         long seed() {

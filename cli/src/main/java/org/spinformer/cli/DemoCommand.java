@@ -121,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
         @Override
         public void run(Path out, Device device) throws Exception {
             var report = InfoCommand.report(device);
-            report.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+            InfoCommand.print(report);
             JsonFiles.write(out.resolve("info.json"), report);
         }
     }

@@ -2,7 +2,10 @@ package org.spinformer.cli;
 
 import picocli.CommandLine;
 
-/** A command that only groups subcommands ({@code nqs}, {@code language}, {@code repr}): alone it prints its usage. */
+/**
+ * A command that only groups subcommands ({@code spinformer} itself, {@code nqs}, {@code language}, {@code repr}):
+ * alone it prints its usage.
+ */
 abstract class GroupCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -16,20 +16,23 @@ import java.util.concurrent.Callable;
         description = "Print the engine (PyTorch version), the selected device, GPU count, threads and dtype defaults.")
 public final class InfoCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.DeviceJson deviceJson = new CommonOptions.DeviceJson();
 
     @Override
     public Integer call() {
-        boolean json = jsonOpt.json;
-        Map<String, Object> info = report(deviceOpt.parse());
+        boolean json = deviceJson.json();
+        Map<String, Object> info = report(deviceJson.device());
         if (json) {
             System.out.println(new com.google.gson.Gson().toJson(info));
         } else {
-            info.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+            print(info);
         }
         return 0;
+    }
+
+    /** The report as aligned {@code key value} lines on stdout. */
+    static void print(Map<String, Object> report) {
+        report.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
     }
 
     /** The report as ordered key/value pairs. */

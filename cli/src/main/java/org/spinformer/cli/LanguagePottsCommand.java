@@ -59,13 +59,8 @@ public final class LanguagePottsCommand implements Callable<Integer> {
     @Option(names = "--test-samples", defaultValue = "2000", description = "Held-out samples for the test loss.")
     int testSamples;
 
-    @Option(names = "--resume", description = "Continue the run in --out: finished fits are restored, an "
-            + "interrupted one continues from its last checkpoint.")
-    boolean resume;
-
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Training steps between checkpoints "
-            + "(default: ${DEFAULT-VALUE}).")
-    int checkpointEvery;
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions(500);
 
     @Option(names = "--instances", defaultValue = "1", description = "Planted instances (seeds --seed, --seed+1, "
             + "...), each in instance_<seed>/, aggregated as mean +- std per M in instances.json/csv (default: "
@@ -78,16 +73,15 @@ public final class LanguagePottsCommand implements Callable<Integer> {
         Path out = run.out();
         boolean json = run.json();
         int[] m = samples.stream().mapToInt(Integer::intValue).toArray();
-        // PottsExperiment.Options validates (one place; its messages name the options)
+        // --checkpoint-every is checked by CheckpointOptions, the rest by PottsExperiment.Options (one place; its
+        // messages name the options)
         PottsExperiment.Options o = Records.with(PottsExperiment.Options.defaults(sites, colors, m, seed),
                 Map.of("beta", beta, "dim", dim, "steps", steps, "lr", lr, "chains", chains, "burnIn", burnIn,
-                        "thin", thin, "testSamples", testSamples, "checkpointEvery", checkpointEvery));
-        if (instances < 1) {
-            throw new IllegalArgumentException("--instances must be >= 1, got " + instances);
-        }
+                        "thin", thin, "testSamples", testSamples, "checkpointEvery", checkpoints.interval()));
+        CommonOptions.atLeast("--instances", instances, 1);
         try (NDManager manager = Devices.manager(run.device())) {
             if (instances > 1) {
-                var agg = PottsExperiment.runInstances(o, instances, out, manager, resume);
+                var agg = PottsExperiment.runInstances(o, instances, out, manager, checkpoints.resume);
                 for (var e : agg.getAsJsonArray("aggregate")) {
                     var a = e.getAsJsonObject();
                     System.out.printf("M=%d  coupling correlation %.4f +- %.4f (plm %.4f +- %.4f) over %d instances%n",
@@ -101,7 +95,7 @@ public final class LanguagePottsCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            var results = PottsExperiment.run(o, out, manager, resume);
+            var results = PottsExperiment.run(o, out, manager, checkpoints.resume);
             if (json) {
                 System.out.println(PottsExperiment.summary(results));
             } else {

@@ -3,20 +3,15 @@ package org.spinformer.cli;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import org.spinformer.core.device.Devices;
-import org.spinformer.language.corpus.WordTokenizer;
 import org.spinformer.language.corpus.Dataset;
 import org.spinformer.language.experiment.FactoredTraining;
 import org.spinformer.language.model.FactoredMlm;
 import org.spinformer.language.model.Models;
 import org.spinformer.language.train.Mlm;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code spinformer language train-factored}. */
 @Command(name = "train-factored", mixinStandardHelpOptions = true,
@@ -24,16 +19,7 @@ import java.util.concurrent.Callable;
                 + "depth k+1 is warm-started from depth k (curriculum 1..n).",
                 "Writes model_n<k>/ (checkpoint), vocab.txt, factored_n<k>.jsonl, summary.json; training checkpoints "
                         + "in checkpoints/factored_n<k>/ (every 100 steps), so --resume continues a killed run."})
-public final class LanguageTrainFactoredCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions.Run run = new CommonOptions.Run("runs/factored");
-
-    @Mixin
-    LanguageDataOptions data;
-
-    @Mixin
-    FactoredModelOptions size = new FactoredModelOptions();
-
+public final class LanguageTrainFactoredCommand extends FactoredTrainingCommand {
     @Option(names = "--form", defaultValue = "free", description = "Attention form: free | softmax.")
     String form;
 
@@ -46,17 +32,13 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw | sgd.")
     String optimizer;
 
-    @Option(names = "--resume", description = "Continue the run in --out: finished depths are restored, the "
-            + "interrupted one continues from its last checkpoint.")
-    boolean resume;
-
-    @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints of a "
-            + "depth (default: ${DEFAULT-VALUE}).")
-    long checkpointEvery;
-
     @Option(names = "--max-minutes", defaultValue = "0", description = "Wall-clock budget in minutes: stop (saved) "
             + "when spent; --resume continues; 0 = none (default: ${DEFAULT-VALUE}).")
     double maxMinutes;
+
+    public LanguageTrainFactoredCommand() {
+        super("runs/factored");
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -65,28 +47,18 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
         }
         long seed = run.seed();
         Path out = run.out();
-        boolean json = run.json();
-        int[] ls = size.depths(); // checked before anything is read or written
-        if (checkpointEvery < 1) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
-        }
+        int[] ls = depths(); // checked before anything is read or written
         if (!form.equals("free") && !form.equals("softmax")) {
             throw new IllegalArgumentException("--form must be free or softmax, got '" + form + "'");
         }
-        Mlm.Options opt = org.spinformer.core.config.Records.with(Mlm.Options.defaults(), java.util.Map.of("steps", size.steps,
-                "batch", size.batch, "lr", size.lr, "warmup", warmup, "clip", clip, "optimizer", Mlm.Method.parse(optimizer),
-                "seed", seed));
-        Dataset d = data.load();
-        Files.createDirectories(out);
-        if (d.tokenizer() instanceof WordTokenizer w) {
-            w.save(out.resolve("vocab.txt"));
-        }
+        Mlm.Options opt = training("warmup", warmup, "clip", clip, "optimizer", Mlm.Method.parse(optimizer));
+        Dataset d = load();
         FactoredMlm.Config cfg = new FactoredMlm.Config(d.tokenizer().vocabSize(), data.length, size.dim, size.heads, 1, form,
                 true, d.tokenizer().maskId(), seed);
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(run.device())) {
             FactoredTraining.Curriculum c = FactoredTraining.curriculum(cfg, ls, d.windows().train(),
-                    d.windows().test(), opt, 0.5, m, out, resume, maxMinutes * 60, checkpointEvery);
+                    d.windows().test(), opt, 0.5, m, out, checkpoints.resume, maxMinutes * 60, checkpoints.interval());
             if (!c.complete()) {
                 System.err.println("wall-clock budget spent; run again with --resume to continue");
             }
@@ -98,17 +70,12 @@ public final class LanguageTrainFactoredCommand implements Callable<Integer> {
                 extra.addProperty("tokenizer", data.tokenizer);
                 extra.addProperty("test_loss", t.testLoss());
                 Models.save(out.resolve("model_n" + n), t.model(), size.steps, extra);
-                if (d.tokenizer() instanceof WordTokenizer w) {
-                    w.save(out.resolve("model_n" + n).resolve("vocab.txt"));
-                }
+                saveVocab(d, out.resolve("model_n" + n));
                 summary.addProperty("test_loss_n" + n, t.testLoss());
                 System.err.printf("n=%d test loss %.4f nats/token (%.0f s)%n", n, t.testLoss(), t.seconds());
             }
         }
-        org.spinformer.core.io.JsonFiles.write(out.resolve("summary.json"), summary);
-        if (json) {
-            System.out.println(summary);
-        }
+        finish(summary);
         return 0;
     }
 }

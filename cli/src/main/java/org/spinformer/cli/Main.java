@@ -12,18 +12,10 @@ import java.io.PrintWriter;
         description = "Transformers for quantum spin models and language on DJL + PyTorch (CPU or CUDA).",
         subcommands = {InfoCommand.class, DemoCommand.class, NqsCommand.class, LanguageCommand.class,
                 ReprCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main extends GroupCommand {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces on failure.")
     boolean verbose;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     public static void main(String[] args) {
         Env.offline();

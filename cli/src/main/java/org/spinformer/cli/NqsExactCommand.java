@@ -2,10 +2,12 @@ package org.spinformer.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.spinformer.core.config.Records;
 import org.spinformer.core.device.Env;
 import org.spinformer.nqs.exact.ExactDiagonalization;
 import org.spinformer.nqs.exact.StructureFactor;
 import org.spinformer.nqs.lattice.Lattice;
+import org.spinformer.nqs.driver.TrainSpec;
 import org.spinformer.nqs.driver.Training;
 import org.spinformer.nqs.operator.Operator;
 import picocli.CommandLine.Command;
@@ -23,24 +25,8 @@ import java.util.concurrent.Callable;
 public final class NqsExactCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
-    @Option(names = "--lattice", description = "chain, square or triangular (default: ${DEFAULT-VALUE}).")
-    String lattice = "square";
-    @Option(names = "--size", description = "Lattice size LxL; a chain's length L (default: ${DEFAULT-VALUE}).")
-    String size = "4x4";
-    @Option(names = "--hamiltonian", description = "heisenberg (J1 = 1, --j2), xxz (J1 = 1, --j2, --delta) or "
-            + "tfim (-J sum sz.sz - h sum sx over nearest neighbours, Pauli matrices, --j, --h) "
-            + "(default: ${DEFAULT-VALUE}).")
-    String hamiltonian = "heisenberg";
-    @Option(names = "--j2", description = "J2 (J1 = 1), heisenberg and xxz (default: ${DEFAULT-VALUE}).")
-    double j2 = 0.0;
-    @Option(names = "--delta", description = "XXZ anisotropy Delta (1 = Heisenberg) (default: ${DEFAULT-VALUE}).")
-    double delta = 1.0;
-    @Option(names = "--h", description = "TFIM transverse field h (default: ${DEFAULT-VALUE}).")
-    double field = 1.0;
-    @Option(names = "--j", description = "TFIM Ising coupling J (default: ${DEFAULT-VALUE}).")
-    double isingJ = 1.0;
-    @Option(names = "--units", description = "spin or pauli, heisenberg and xxz (default: ${DEFAULT-VALUE}).")
-    String units = "spin";
+    @Mixin
+    HamiltonianOptions system = new HamiltonianOptions(0.0);
     @Option(names = "--correlations", description = "Also compute <S_0.S_r> and S(q) (spin-1/2 units).")
     boolean correlations;
     @Option(names = "--symmetry", description = "Also the lowest energy of a symmetric sector, as nqs train "
@@ -54,8 +40,8 @@ public final class NqsExactCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         Env.offline();
-        Lattice l = Lattice.parse(lattice, size);
-        Operator h = Training.hamiltonian(hamiltonian, l, j2, units, delta, field, isingJ);
+        Lattice l = system.lattice();
+        Operator h = system.operator(l);
         long t0 = System.nanoTime();
         ExactDiagonalization ed = new ExactDiagonalization(h);
         ExactDiagonalization.Result r = ed.groundState();
@@ -73,7 +59,7 @@ public final class NqsExactCommand implements Callable<Integer> {
         o.addProperty("seconds", secs);
         if (!symmetry.equals("none")) {
             long t1 = System.nanoTime();
-            ExactDiagonalization.Sector g = Training.sector(symmetry, l, patch, hamiltonian);
+            ExactDiagonalization.Sector g = Training.sector(symmetry, l, patch, system.hamiltonian);
             ExactDiagonalization.Result rs = ed.groundState(g, 300, 1L);
             double ss = (System.nanoTime() - t1) / 1e9;
             System.out.printf(Locale.ROOT, "sector %s (|G| = %d): E = %.10f, E/N = %.10f (%d Lanczos steps, residual "
@@ -122,10 +108,9 @@ public final class NqsExactCommand implements Callable<Integer> {
      */
     void validate() {
         // the one place nqs settings are checked (same messages as nqs train)
-        org.spinformer.nqs.driver.TrainSpec.defaults().with("lattice", lattice, "size", size, "j2", j2,
-                "hamiltonian", hamiltonian, "delta", delta, "field", field, "isingJ", isingJ, "symmetry", symmetry);
-        if (patch < 1) {
-            throw new IllegalArgumentException("--patch must be >= 1, got " + patch);
-        }
+        java.util.Map<String, Object> set = system.settings();
+        set.put("symmetry", symmetry);
+        Records.with(TrainSpec.defaults(), set);
+        CommonOptions.atLeast("--patch", patch, 1);
     }
 }

@@ -30,9 +30,7 @@ import java.util.concurrent.Callable;
                         + "alpha_vs_j2 (PNG + SVG). The table of runs is printed after every run."})
 public final class NqsScalingCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
-    @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    CommonOptions.DeviceJson deviceJson = new CommonOptions.DeviceJson();
     @Mixin
     CommonOptions.OutOption outOpt = new CommonOptions.OutOption("runs/scaling");
 
@@ -100,7 +98,7 @@ public final class NqsScalingCommand implements Callable<Integer> {
                     seeds, ScalingStudy.Budget.parse(budget), base);
             System.out.printf(Locale.ROOT, "scaling sweep: %d runs, budget %s each, into %s%n", plan.runs().size(),
                     plan.budget(), outOpt.out.toAbsolutePath());
-            ScalingStudy.run(plan, outOpt.out, resume, deviceOpt.parse(), System.out);
+            ScalingStudy.run(plan, outOpt.out, resume, deviceJson.device(), System.out);
         }
         JsonObject fits = ScalingFit.fit(outOpt.out, fo);
         for (JsonElement e : fits.getAsJsonArray("power_laws")) {
@@ -115,7 +113,7 @@ public final class NqsScalingCommand implements Callable<Integer> {
                     c.get("j2").getAsString(), c.get("z"), c.get("z_lo"), c.get("z_hi"));
         }
         System.out.println("outputs in " + outOpt.out.toAbsolutePath());
-        if (jsonOpt.json) {
+        if (deviceJson.json()) {
             System.out.println(new Gson().toJson(fits));
         }
         return 0;

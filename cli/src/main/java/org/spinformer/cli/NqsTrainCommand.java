@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code spinformer nqs train}: VMC + SR training of a ViT (or Jastrow) wave function. */
@@ -28,33 +29,13 @@ public final class NqsTrainCommand implements Callable<Integer> {
     CommonOptions.Run run = new CommonOptions.Run("runs/nqs");
     private static final TrainSpec D = TrainSpec.defaults();
 
-    @Option(names = "--lattice", description = "chain, square or triangular (default: ${DEFAULT-VALUE}).")
-    String lattice = D.lattice();
-    @Option(names = "--size", description = "Lattice size LxL, e.g. 4x4 or 6x6; a chain's length L, e.g. 8 "
-            + "(default: ${DEFAULT-VALUE}).")
-    String size = D.size();
-    @Option(names = "--hamiltonian", description = "heisenberg (J1 = 1, --j2), xxz (J1 = 1, --j2, --delta) or "
-            + "tfim (-J sum sz.sz - h sum sx over nearest neighbours, Pauli matrices, --j, --h; no Sz constraint) "
-            + "(default: ${DEFAULT-VALUE}).")
-    String hamiltonian = Records.lower(D.hamiltonian());
+    @Mixin
+    HamiltonianOptions system = new HamiltonianOptions();
     @Option(names = "--symmetry", description = "Project the model onto the symmetric sector: none, or a '+'-joined "
             + "set of patch (translations inside a patch), point (C4v/C6v about site 0; L x L lattices), space (all "
             + "translations x point group) and flip (global spin flip with the ground state's character) "
             + "(default: ${DEFAULT-VALUE}).")
     String symmetry = D.symmetry();
-    @Option(names = "--j2", description = "Next-nearest coupling J2 (J1 = 1), heisenberg and xxz "
-            + "(default: ${DEFAULT-VALUE}).")
-    double j2 = D.j2();
-    @Option(names = "--delta", description = "XXZ anisotropy Delta of the Sz.Sz term (1 = Heisenberg) "
-            + "(default: ${DEFAULT-VALUE}).")
-    double delta = D.delta();
-    @Option(names = "--h", description = "TFIM transverse field h (default: ${DEFAULT-VALUE}).")
-    double field = D.field();
-    @Option(names = "--j", description = "TFIM Ising coupling J (default: ${DEFAULT-VALUE}).")
-    double isingJ = D.isingJ();
-    @Option(names = "--units", description = "Energy units of heisenberg and xxz: spin (S = sigma/2) or pauli "
-            + "(x4, NetKet/VarBench) (default: ${DEFAULT-VALUE}).")
-    String units = Records.lower(D.units());
     @Option(names = "--model", description = "vit or jastrow (default: ${DEFAULT-VALUE}).")
     String model = Records.lower(D.model());
     @Option(names = "--layers", description = "ViT encoder blocks (default: ${DEFAULT-VALUE}).")
@@ -131,14 +112,16 @@ public final class NqsTrainCommand implements Callable<Integer> {
         validate();
         Env.offline();
         Device dev = run.device();
-        TrainSpec spec = D.with("lattice", lattice, "size", size, "j2", j2, "units", units, "model", model,
+        Map<String, Object> set = system.settings();
+        set.putAll(Records.named("units", system.units, "model", model,
                 "layers", layers, "dim", dim, "heads", heads, "patch", patch, "mlpDim", mlpDim, "headGain", headGain,
                 "sampler", sampler, "samples", samples, "chains", chains, "steps", steps, "lr", lr,
                 "schedule", schedule, "diagShift", diagShift, "diagShiftFinal", diagShiftFinal,
                 "optimizer", optimizer, "seed", run.seed(), "dtype", dtype, "chunk", chunk, "marshall", marshall,
                 "checkpointEvery", checkpointEvery, "thermalize", thermalize, "discard", discard,
-                "maxMinutes", maxMinutes, "momentum", momentum, "hamiltonian", hamiltonian, "delta", delta,
-                "field", field, "isingJ", isingJ, "symmetry", symmetry, "maxFlops", maxFlops, "sampleDtype", sampleDtype);
+                "maxMinutes", maxMinutes, "momentum", momentum, "symmetry", symmetry, "maxFlops", maxFlops,
+                "sampleDtype", sampleDtype));
+        TrainSpec spec = Records.with(D, set);
         Vmc.Result r = Training.run(spec, run.out(), resume, allowConfigChange, dev);
         System.out.printf(Locale.ROOT, "E/N = %.8f +- %.2e  V-score %.3e  %s%n", r.energyPerSite(),
                 r.error() / (r.energy() / r.energyPerSite()), r.vScore(),

@@ -12,7 +12,6 @@ import org.spinformer.core.io.Utf8Lines;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.HiddenStates;
 import org.spinformer.representations.models.LayerStream;
-import org.spinformer.representations.models.Models;
 import org.spinformer.representations.models.TextTokenizer;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
@@ -34,32 +33,15 @@ import java.util.concurrent.Callable;
                 + "long extraction resumable.")
 public final class ReprHiddenCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    CommonOptions.DeviceJson deviceJson = new CommonOptions.DeviceJson();
     @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
-    @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral). "
-                    + "Default: ${DEFAULT-VALUE}")
-    String model;
+    HiddenStateOptions states = new HiddenStateOptions();
 
     @Option(names = "--texts", required = true, description = "UTF-8 text file, one text per line.")
     Path texts;
 
-    @Option(names = "--pooling", defaultValue = "mean",
-            description = "mean|first|last|last-n:N[:K] (last N tokens, dropping the final K), optional +sign. "
-                    + "Default: ${DEFAULT-VALUE}")
-    String pooling;
-
     @Option(names = "--out", required = true, description = "Output .npy file.")
     Path out;
-
-    @Option(names = "--dtype", defaultValue = "float32", description = "Compute type float32|float64 "
-            + "(default: ${DEFAULT-VALUE}); weights in F32/F16/BF16 are converted on load.")
-    String dtype;
-
-    @Option(names = "--batch-tokens", defaultValue = "2048",
-            description = "Tokens per batch (B·T), texts sorted by length (default: ${DEFAULT-VALUE}).")
-    int batchTokens;
 
     @Option(names = "--layers", split = ",", description = "Keep only these states (0 = embeddings, 1..L the "
             + "layers; default: all); the output is then [len(layers), N, D].")
@@ -115,13 +97,13 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     NDArray inParts(Extractor x, List<String> lines, Pooling pool, int[] keep, NDManager nd) throws Exception {
         Path dir = parts();
         com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
-        settings.addProperty("model", model);
+        settings.addProperty("model", states.model);
         settings.addProperty("texts", texts.toAbsolutePath().toString());
         settings.addProperty("lines", lines.size());
         settings.addProperty("text_hash", Integer.toHexString(lines.hashCode()));
         settings.addProperty("pooling", pool.toString());
         settings.addProperty("layers", keep == null ? "all" : java.util.Arrays.toString(keep));
-        settings.addProperty("dtype", dtype);
+        settings.addProperty("dtype", states.dtype);
         settings.addProperty("chunk", chunk);
         Path sf = dir.resolve("settings.json");
         if (Files.exists(dir) && resume) {
@@ -163,35 +145,33 @@ public final class ReprHiddenCommand implements Callable<Integer> {
 
     /** The whole-model extractor of {@code m}. */
     Extractor whole(HiddenStateModel m, Pooling pool, NDManager nd, int[] keep) {
-        return sub -> HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, batchTokens, keep);
+        return sub -> HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, states.batchTokens, keep);
     }
 
     @Override
     public Integer call() throws Exception {
-        Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
-        if (batchTokens < 1) {
+        Pooling pool = states.pooling();
+        if (states.batchTokens < 1) {
             throw new IllegalArgumentException("--batch-tokens must be >= 1");
         }
         List<String> lines = readLines(texts);
-        Device dev = deviceOpt.parse();
+        Device dev = deviceJson.device();
         long t0 = System.nanoTime();
-        CommonOptions.checkModel(model);
-        if (chunk < 0) {
-            throw new IllegalArgumentException("--chunk must be >= 0, got " + chunk);
-        }
+        states.checkModel();
+        CommonOptions.atLeast("--chunk", chunk, 0);
         int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
-        DataType dt = Devices.parseDType(dtype);
+        DataType dt = Devices.parseDType(states.dtype);
+        String model = states.model;
         if (streamLayers && (model.equals("minilm") || !Files.isDirectory(Path.of(model)))) {
             throw new IllegalArgumentException("--stream-layers needs --model to be a decoder directory (gpt2, llama, "
                     + "qwen2, mistral), got '" + model + "'");
         }
-        try (AutoCloseable loaded = streamLayers ? LayerStream.tokenizer(Path.of(model))
-                     : Models.load(model, dev, dt);
+        try (AutoCloseable loaded = streamLayers ? LayerStream.tokenizer(Path.of(model)) : states.load(dev);
              NDManager nd = Devices.manager(dev)) {
             String name = loaded instanceof HiddenStateModel m ? m.name() : Path.of(model).getFileName().toString();
             Extractor x = loaded instanceof HiddenStateModel m ? whole(m, pool, nd, keep)
                     : sub -> LayerStream.extract(Path.of(model), dt, ((TextTokenizer) loaded).encode(sub), pool, nd,
-                            batchTokens, keep);
+                            states.batchTokens, keep);
             NDArray h = chunk == 0 ? x.extract(lines) : inParts(x, lines, pool, keep, nd);
             Npy.write(out, h.toDevice(Device.cpu(), false));
             if (chunk > 0) {
@@ -199,7 +179,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             spec.commandLine().getOut().printf("wrote %s %s in %.1f s%n", out, h.getShape(), secs);
-            if (jsonOpt.json) {
+            if (deviceJson.json()) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("out", out.toString());
                 j.put("shape", h.getShape().getShape());

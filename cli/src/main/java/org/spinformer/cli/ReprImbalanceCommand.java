@@ -7,7 +7,6 @@ import com.google.gson.Gson;
 import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.Npy;
 import org.spinformer.representations.imbalance.InformationImbalance;
-import org.spinformer.representations.imbalance.Metric;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,9 +28,9 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.SeedOption seedOpt = new CommonOptions.SeedOption();
     @Mixin
-    CommonOptions.DeviceOption deviceOpt = new CommonOptions.DeviceOption();
+    CommonOptions.DeviceJson deviceJson = new CommonOptions.DeviceJson();
     @Mixin
-    CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
+    ImbalanceOptions imbalance = new ImbalanceOptions();
 
     @Option(names = "--a", required = true, description = "Space A: .npy [N,D] or [S,N,D].")
     Path a;
@@ -42,18 +41,6 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     @Option(names = "--layer", defaultValue = "-1",
             description = "Layer index for 3-D inputs (negative counts from the end; default: ${DEFAULT-VALUE}).")
     int layer;
-
-    @Option(names = "--k", defaultValue = "1", description = "Neighbours per point (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--metric", defaultValue = "euclidean",
-            description = "euclidean|cosine|hamming (hamming on sign-binarised coordinates; default: ${DEFAULT-VALUE}).")
-    String metric;
-
-    @Option(names = "--ties", defaultValue = "min",
-            description = "Rank of tied distances: min (lowest rank of the group) or first (stable order by index). "
-                    + "Default: ${DEFAULT-VALUE}")
-    String ties;
 
     @Option(names = "--precision", defaultValue = "exact",
             description = "Distances: exact (float32 speed; every comparison float32 could get wrong is redone in "
@@ -115,12 +102,10 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
 
     private int compute() throws Exception {
         long seed = seedOpt.seed;
-        boolean json = jsonOpt.json;
-        InformationImbalance.Options o = CommonOptions.option("--k", () -> InformationImbalance.Options.defaults()
-                .withK(k)).withMetric(CommonOptions.option("--metric", () -> Metric.parse(metric)))
-                .withTies(CommonOptions.option("--ties", () -> InformationImbalance.Ties.parse(ties)))
+        boolean json = deviceJson.json();
+        InformationImbalance.Options o = imbalance.options()
                 .withPrecision(CommonOptions.option("--precision", () -> InformationImbalance.Precision.parse(precision)));
-        Device dev = deviceOpt.parse();
+        Device dev = deviceJson.device();
         try (NDManager m = Devices.manager(dev)) {
             NDArray xa = load(a, m);
             NDArray xb = load(b, m);
@@ -142,7 +127,7 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
             double secs = (System.nanoTime() - t0) / 1e9;
             var out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "N = %d, k = %d, %s, ties %s: Δ(A→B) = %.6f ± %.6f, Δ(B→A) = %.6f ± %.6f (%.2f s)%n",
-                    p.n(), p.k(), metric, ties, p.aToB(), p.aToBErr(), p.bToA(), p.bToAErr(), secs);
+                    p.n(), p.k(), imbalance.metric, imbalance.ties, p.aToB(), p.aToBErr(), p.bToA(), p.bToAErr(), secs);
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("a_to_b", p.aToB());
             j.put("b_to_a", p.bToA());

@@ -7,9 +7,7 @@ import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.LayerScan;
 import org.spinformer.representations.imbalance.InformationImbalance;
-import org.spinformer.representations.imbalance.Metric;
 import org.spinformer.representations.models.HiddenStateModel;
-import org.spinformer.representations.models.Models;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,10 +28,10 @@ import java.util.concurrent.Callable;
 public final class ReprLayersCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.Run run = new CommonOptions.Run("repr-layers");
-
-    @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    HiddenStateOptions states = new HiddenStateOptions();
+    @Mixin
+    ImbalanceOptions imbalance = new ImbalanceOptions();
 
     @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
             description = "bible:COL_A,COL_B (en_kjv, en_web, es_rv1909), FILE.tsv:COL_A,COL_B (with header) or a "
@@ -43,27 +41,8 @@ public final class ReprLayersCommand implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "2000", description = "Number of pairs drawn (default: ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--pooling", defaultValue = "mean",
-            description = "mean|first|last|last-n:N[:K], optional +sign (default: ${DEFAULT-VALUE}).")
-    String pooling;
-
-    @Option(names = "--k", defaultValue = "1", description = "Neighbours per point (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--metric", defaultValue = "euclidean", description = "euclidean|cosine|hamming (default: ${DEFAULT-VALUE}).")
-    String metric;
-
-    @Option(names = "--ties", defaultValue = "min", description = "min|first (default: ${DEFAULT-VALUE}).")
-    String ties;
-
     @Option(names = "--matrix", description = "Also compute the full layer × layer matrix (both sides) and its heatmap.")
     boolean matrix;
-
-    @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
-    String dtype;
-
-    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
-    int batchTokens;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,13 +52,11 @@ public final class ReprLayersCommand implements Callable<Integer> {
         long seed = run.seed();
         Path out = run.out();
         boolean json = run.json();
-        Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
-        CommonOptions.checkModel(model);
-        InformationImbalance.Options o = CommonOptions.option("--k", () -> InformationImbalance.Options.defaults()
-                .withK(k)).withMetric(CommonOptions.option("--metric", () -> Metric.parse(metric)))
-                .withTies(CommonOptions.option("--ties", () -> InformationImbalance.Ties.parse(ties)));
-        if (n < 3 * k + 3) {
-            throw new IllegalArgumentException("--n " + n + " too small for k = " + k);
+        Pooling pool = states.pooling();
+        states.checkModel();
+        InformationImbalance.Options o = imbalance.options();
+        if (n < 3 * o.k() + 3) {
+            throw new IllegalArgumentException("--n " + n + " too small for k = " + o.k());
         }
         Pairs all = Pairs.parse(pairs);
         if (n > all.size()) {
@@ -88,9 +65,9 @@ public final class ReprLayersCommand implements Callable<Integer> {
         Device dev = run.device();
         long t0 = System.nanoTime();
         LayerScan.Result r;
-        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
+        try (HiddenStateModel m = states.load(dev);
              NDManager nd = Devices.manager(dev)) {
-            r = LayerScan.run(m, all.sample(n, seed), pool, new LayerScan.Settings(o, matrix, seed, batchTokens), nd);
+            r = LayerScan.run(m, all.sample(n, seed), pool, new LayerScan.Settings(o, matrix, seed, states.batchTokens), nd);
         }
         Path png = LayerScan.write(r, out);
         double secs = (System.nanoTime() - t0) / 1e9;

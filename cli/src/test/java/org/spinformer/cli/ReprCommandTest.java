@@ -110,12 +110,12 @@ class ReprCommandTest {
             // a run that dies after its second part, then --resume: only the third part is computed, and the
             // result equals an uninterrupted chunked run's exactly
             ReprHiddenCommand cmd = new ReprHiddenCommand();
-            cmd.model = "minilm";
+            cmd.states.model = "minilm";
             cmd.texts = texts;
             cmd.out = dir.resolve("k.npy");
             cmd.chunk = 3;
-            cmd.dtype = "float32";
-            cmd.batchTokens = 2048;
+            cmd.states.dtype = "float32";
+            cmd.states.batchTokens = 2048;
             java.util.List<String> lines = ReprHiddenCommand.readLines(texts);
             org.spinformer.representations.pooling.Pooling pool =
                     org.spinformer.representations.pooling.Pooling.parse("mean");
@@ -123,24 +123,30 @@ class ReprCommandTest {
                          org.spinformer.representations.models.Models.load("minilm", ai.djl.Device.cpu(),
                                  ai.djl.ndarray.types.DataType.FLOAT32)) {
                 Counting crash = new Counting(mini, 2);
-                assertThrows(IllegalStateException.class, () -> cmd.inParts(cmd.whole(crash, pool, m, null), lines, pool, null, m));
+                assertThrows(IllegalStateException.class,
+                        () -> cmd.inParts(cmd.whole(crash.model(), pool, m, null), lines, pool, null, m));
                 assertTrue(Files.isRegularFile(dir.resolve("k.npy.parts/part-1.npy")));
                 assertFalse(Files.exists(dir.resolve("k.npy.parts/part-2.npy")));
                 cmd.resume = true;
                 Counting counting = new Counting(mini, Integer.MAX_VALUE);
-                ai.djl.ndarray.NDArray resumed = cmd.inParts(cmd.whole(counting, pool, m, null), lines, pool, null, m);
+                ai.djl.ndarray.NDArray resumed = cmd.inParts(cmd.whole(counting.model(), pool, m, null), lines,
+                        pool, null, m);
                 assertEquals(1, counting.calls, "only the missing part is computed");
                 assertEquals(0f, resumed.sub(c).abs().max().getFloat(), 0f, "resumed = uninterrupted");
                 cmd.texts = dir.resolve("t2.txt");
                 Files.writeString(cmd.texts, "other\ntexts\n");
-                assertThrows(IllegalArgumentException.class, () -> cmd.inParts(cmd.whole(counting,
-                        pool, m, null), ReprHiddenCommand.readLines(cmd.texts), pool, null, m), "other settings are refused");
+                assertThrows(IllegalArgumentException.class,
+                        () -> cmd.inParts(cmd.whole(counting.model(), pool, m, null),
+                                ReprHiddenCommand.readLines(cmd.texts), pool, null, m), "other settings are refused");
             }
         }
     }
 
-    /** A model that counts its forwards and fails after {@code ok} of them (a crash mid-corpus). */
-    static final class Counting implements org.spinformer.representations.models.HiddenStateModel {
+    /**
+     * A model that forwards everything to {@code inner}, counts its forwards and fails after {@code ok} of them (a
+     * crash mid-corpus); closing it leaves {@code inner} open.
+     */
+    static final class Counting implements java.lang.reflect.InvocationHandler {
         final org.spinformer.representations.models.HiddenStateModel inner;
         final int ok;
         int calls;
@@ -150,41 +156,26 @@ class ReprCommandTest {
             this.ok = ok;
         }
 
-        @Override
-        public String name() {
-            return inner.name();
+        /** The counting model. */
+        org.spinformer.representations.models.HiddenStateModel model() {
+            return (org.spinformer.representations.models.HiddenStateModel) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(),
+                    new Class<?>[] {org.spinformer.representations.models.HiddenStateModel.class}, this);
         }
 
         @Override
-        public int layers() {
-            return inner.layers();
-        }
-
-        @Override
-        public long dim() {
-            return inner.dim();
-        }
-
-        @Override
-        public boolean causal() {
-            return inner.causal();
-        }
-
-        @Override
-        public org.spinformer.representations.models.TextTokenizer tokenizer() {
-            return inner.tokenizer();
-        }
-
-        @Override
-        public ai.djl.ndarray.NDList hiddenStates(ai.djl.ndarray.NDArray ids, ai.djl.ndarray.NDArray mask) {
-            if (calls++ >= ok) {
+        public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] args) throws Throwable {
+            if (method.getName().equals("close")) {
+                return null;
+            }
+            if (method.getName().equals("hiddenStates") && calls++ >= ok) {
                 throw new IllegalStateException("simulated crash");
             }
-            return inner.hiddenStates(ids, mask);
-        }
-
-        @Override
-        public void close() {
+            try {
+                return method.invoke(inner, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 

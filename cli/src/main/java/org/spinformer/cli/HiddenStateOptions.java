@@ -1,0 +1,49 @@
+package org.spinformer.cli;
+
+import ai.djl.Device;
+import org.spinformer.core.device.Devices;
+import org.spinformer.representations.models.HiddenStateModel;
+import org.spinformer.representations.models.Models;
+import org.spinformer.representations.pooling.Pooling;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+
+/**
+ * How hidden states are extracted, shared by {@code repr hidden} and {@code repr layers}: the model, the pooling,
+ * the compute type and the batch size in tokens, each parsed in one place.
+ */
+final class HiddenStateOptions {
+    @Option(names = "--model", defaultValue = "minilm",
+            description = "minilm (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--pooling", defaultValue = "mean",
+            description = "mean|first|last|last-n:N[:K] (last N tokens, dropping the final K), optional +sign "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "Compute type float32|float64 "
+            + "(default: ${DEFAULT-VALUE}); weights in F32/F16/BF16 are converted on load.")
+    String dtype;
+
+    @Option(names = "--batch-tokens", defaultValue = "2048",
+            description = "Tokens per batch (B·T), texts sorted by length (default: ${DEFAULT-VALUE}).")
+    int batchTokens;
+
+    /** The pooling, or an IllegalArgumentException (exit 2) naming {@code --pooling}. */
+    Pooling pooling() {
+        return CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
+    }
+
+    /** Refuses a {@code --model} that is neither {@code minilm} nor a directory, before anything is loaded. */
+    void checkModel() {
+        CommonOptions.checkModel(model);
+    }
+
+    /** The model on {@code dev} in {@code --dtype}. */
+    HiddenStateModel load(Device dev) throws IOException {
+        return Models.load(model, dev, Devices.parseDType(dtype));
+    }
+}
