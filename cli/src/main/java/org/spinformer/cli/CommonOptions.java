@@ -28,11 +28,61 @@ final class CommonOptions {
         }
     }
 
-    /** Refuses a {@code --model} that is neither {@code minilm} nor a directory (before anything is loaded). */
+    /**
+     * Refuses a {@code --model} that is neither a built-in model ({@code minilm}, {@code bge-small}) nor a directory
+     * (before anything is loaded).
+     */
     static void checkModel(String model) {
-        if (!"minilm".equalsIgnoreCase(model.trim()) && !java.nio.file.Files.isDirectory(Path.of(model))) {
-            throw new IllegalArgumentException("--model must be minilm or a Hugging Face model directory, got '"
-                    + model + "'");
+        checkModel("--model", model);
+    }
+
+    /** As {@link #checkModel(String)} for the option named {@code option}. */
+    static void checkModel(String option, String model) {
+        if (org.spinformer.representations.models.Models.builtIn(model) == null
+                && !java.nio.file.Files.isDirectory(Path.of(model))) {
+            throw new IllegalArgumentException(option + " must be minilm, bge-small or a Hugging Face model directory, "
+                    + "got '" + model + "'");
+        }
+    }
+
+    /**
+     * {@code --normalisation dadapy|paper} and {@code --halves random|ordered}: how Δ is normalised and, for the
+     * paper's normalisation, which half of the points are queries (the other half are references).
+     */
+    static final class NormalisationOption {
+        @Option(names = "--normalisation", description = "dadapy: Δ = 2<r>/N over all points (DADApy's mean(rank)/(N/2)); "
+                + "paper: Δ = 2(<r> - 1)/(N_r - 2) with half of the points as queries and the other half as references "
+                + "(the code of Acevedo et al. 2025). Default: ${DEFAULT-VALUE}.")
+        String normalisation = "dadapy";
+
+        @Option(names = "--halves", description = "With --normalisation paper: random (a seeded random half are the "
+                + "queries, as the authors' code) or ordered (the first half of the rows are the queries, the second "
+                + "half the references). Default: ${DEFAULT-VALUE}.")
+        String halves = "random";
+
+        /** {@code o} with the normalisation and, for paper, the half/half split of {@code n} points. */
+        org.spinformer.representations.imbalance.InformationImbalance.Options apply(
+                org.spinformer.representations.imbalance.InformationImbalance.Options o, int n, long seed) {
+            var norm = option("--normalisation", () -> org.spinformer.representations.imbalance.InformationImbalance
+                    .Normalisation.parse(normalisation));
+            String h = halves == null ? "" : halves.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!h.equals("random") && !h.equals("ordered")) {
+                throw new IllegalArgumentException("--halves must be random or ordered, got '" + halves + "'");
+            }
+            if (norm == org.spinformer.representations.imbalance.InformationImbalance.Normalisation.DADAPY) {
+                return o;
+            }
+            if (n < 2 * o.k() + 4) {
+                throw new IllegalArgumentException("--normalisation paper needs at least " + (2 * o.k() + 4)
+                        + " points for k = " + o.k() + ", got " + n);
+            }
+            int[][] split = org.spinformer.representations.imbalance.InformationImbalance.halves(n,
+                    h.equals("random") ? Long.valueOf(seed) : null);
+            return o.withNormalisation(norm).withSplit(split[0], split[1]);
+        }
+
+        boolean paper() {
+            return "paper".equalsIgnoreCase(normalisation == null ? "" : normalisation.trim());
         }
     }
 

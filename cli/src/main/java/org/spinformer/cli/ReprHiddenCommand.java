@@ -35,7 +35,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.JsonOption jsonOpt = new CommonOptions.JsonOption();
     @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral). "
+            description = "minilm or bge-small (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral). "
                     + "Default: ${DEFAULT-VALUE}")
     String model;
 

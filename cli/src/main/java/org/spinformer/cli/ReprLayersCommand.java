@@ -30,9 +30,11 @@ import java.util.concurrent.Callable;
 public final class ReprLayersCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.Run run = new CommonOptions.Run("repr-layers");
+    @Mixin
+    CommonOptions.NormalisationOption normOpt = new CommonOptions.NormalisationOption();
 
     @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
+            description = "minilm or bge-small (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
@@ -81,6 +83,7 @@ public final class ReprLayersCommand implements Callable<Integer> {
         if (n < 3 * k + 3) {
             throw new IllegalArgumentException("--n " + n + " too small for k = " + k);
         }
+        o = normOpt.apply(o, n, seed);
         Pairs all = Pairs.parse(pairs);
         if (n > all.size()) {
             throw new IllegalArgumentException("--n " + n + " but " + pairs + " has only " + all.size() + " pairs");
