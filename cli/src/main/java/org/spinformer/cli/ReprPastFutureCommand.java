@@ -101,8 +101,9 @@ public final class ReprPastFutureCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--n " + n + " but only " + kept.size() + " texts of " + pairs
                         + " have " + minTokens + " content tokens");
             }
-            System.err.printf(Locale.ROOT, "repr pastfuture: %s, %d candidate texts long enough, drawing %d%n",
+            spec.commandLine().getErr().printf(Locale.ROOT, "repr pastfuture: %s, %d candidate texts long enough, drawing %d%n",
                     m.name(), kept.size(), n);
+            spec.commandLine().getErr().flush();
             int[] perm = InformationImbalance.permutation(kept.size(), seed);
             int[] pick = java.util.Arrays.copyOf(perm, n);
             java.util.Arrays.sort(pick);

@@ -96,8 +96,9 @@ public final class ReprSpreadCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--n " + n + " but only " + kept.size() + " pairs of " + pairs
                         + " have " + ns[ns.length - 1] + " tokens on both sides");
             }
-            System.err.printf(Locale.ROOT, "repr spread: %s, %d candidate pairs long enough, drawing %d%n", m.name(),
+            spec.commandLine().getErr().printf(Locale.ROOT, "repr spread: %s, %d candidate pairs long enough, drawing %d%n", m.name(),
                     kept.size(), n);
+            spec.commandLine().getErr().flush();
             r = TokenSpread.run(m, kept.sample(n, seed), settings, nd);
         }
         TokenSpread.write(r, out);
