@@ -42,6 +42,19 @@ class ReprNormalisationCommandTest {
         assertEquals("dadapy", dadapy.lastJson().get("normalisation").getAsString());
     }
 
+    /** repr layers on KJV against itself: Δ = 0 at every layer with paper, 2/N with dadapy. */
+    @Test
+    void layersWithThePaperNormalisation(@TempDir Path dir) throws Exception {
+        CliRun r = CliRun.of("repr", "layers", "--pairs", "bible:en_kjv,en_kjv", "--n", "20", "--device", "cpu",
+                "--normalisation", "paper", "--out", dir.resolve("p").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        for (var v : r.lastJson().getAsJsonArray("a_to_b")) {
+            assertEquals(0.0, v.getAsDouble(), 0.0);
+        }
+        String json = java.nio.file.Files.readString(dir.resolve("p").resolve("layers.json"));
+        assertTrue(json.contains("\"normalisation\": \"paper\""), json);
+    }
+
     @Test
     void badValuesAreOneLineErrors(@TempDir Path dir) throws Exception {
         try (NDManager m = Devices.manager(Device.cpu())) {

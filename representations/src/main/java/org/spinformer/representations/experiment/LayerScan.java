@@ -193,8 +193,10 @@ public final class LayerScan {
         for (int l = 0; l < x.length; l++) {
             x[l] = l;
         }
-        String a = r.nameA();
-        String b = r.nameB();
+        // the plot library needs distinct series names: a text set against itself (bible:en_kjv,en_kjv) gets A/B marks
+        boolean same = r.nameA().equals(r.nameB());
+        String a = same ? r.nameA() + " (A)" : r.nameA();
+        String b = same ? r.nameB() + " (B)" : r.nameB();
         LineChart.builder().optTitle("Information Imbalance, " + r.model() + " (" + r.pooling() + "), N = " + r.n())
                 .optXLabel("layer (0 = embeddings)").optYLabel("Δ").optErrorBands(true)
                 .addSeries(new Series("Δ(" + a + " → " + b + ")", x, r.aToB(), r.aToBErr()))
