@@ -244,7 +244,7 @@ public final class TokenSpread {
                 double[] y = new double[x.length];
                 for (int ni = 0; ni < x.length; ni++) {
                     y[ni] = (r.aToB()[mode][li][ni] + r.bToA()[mode][li][ni]) / 2;
-                    heat[li][ni] = y[ni];
+                    heat[li][ni] = Math.round(y[ni] * 1000) / 1000.0; // printed in the cells: 3 decimals
                 }
                 b.addSeries(new Series("layer " + r.layers()[li], x, y));
             }
