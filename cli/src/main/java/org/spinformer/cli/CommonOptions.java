@@ -38,11 +38,135 @@ final class CommonOptions {
         return value;
     }
 
-    /** Refuses a {@code --model} that is neither {@code minilm} nor a directory (before anything is loaded). */
+    /**
+     * Refuses a {@code --model} that is neither a built-in model ({@code minilm}, {@code bge-small}) nor a directory
+     * (before anything is loaded).
+     */
     static void checkModel(String model) {
-        if (!"minilm".equalsIgnoreCase(model.trim()) && !java.nio.file.Files.isDirectory(Path.of(model))) {
-            throw new IllegalArgumentException("--model must be minilm or a Hugging Face model directory, got '"
-                    + model + "'");
+        checkModel("--model", model);
+    }
+
+    /** As {@link #checkModel(String)} for the option named {@code option}. */
+    static void checkModel(String option, String model) {
+        if (org.spinformer.representations.models.Models.builtIn(model) == null
+                && !java.nio.file.Files.isDirectory(Path.of(model))) {
+            throw new IllegalArgumentException(option + " must be minilm, bge-small or a Hugging Face model directory, "
+                    + "got '" + model + "'");
+        }
+    }
+
+    /**
+     * {@code --normalisation dadapy|paper} and {@code --halves random|ordered}: how Δ is normalised and, for the
+     * paper's normalisation, which half of the points are queries (the other half are references).
+     */
+    static final class NormalisationOption {
+        @Option(names = "--normalisation", description = "dadapy: Δ = 2<r>/N over all points (DADApy's mean(rank)/(N/2)); "
+                + "paper: Δ = 2(<r> - 1)/(N_r - 2) with half of the points as queries and the other half as references "
+                + "(the code of Acevedo et al. 2025). Default: ${DEFAULT-VALUE}.")
+        String normalisation = "dadapy";
+
+        @Option(names = "--halves", description = "With --normalisation paper: random (a seeded random half are the "
+                + "queries, as the authors' code) or ordered (the first half of the rows are the queries, the second "
+                + "half the references). Default: ${DEFAULT-VALUE}.")
+        String halves = "random";
+
+        /** {@code o} with the normalisation and, for paper, the half/half split of {@code n} points. */
+        org.spinformer.representations.imbalance.InformationImbalance.Options apply(
+                org.spinformer.representations.imbalance.InformationImbalance.Options o, int n, long seed) {
+            var norm = option("--normalisation", () -> org.spinformer.representations.imbalance.InformationImbalance
+                    .Normalisation.parse(normalisation));
+            String h = halves == null ? "" : halves.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!h.equals("random") && !h.equals("ordered")) {
+                throw new IllegalArgumentException("--halves must be random or ordered, got '" + halves + "'");
+            }
+            if (norm == org.spinformer.representations.imbalance.InformationImbalance.Normalisation.DADAPY) {
+                return o;
+            }
+            if (n < 2 * o.k() + 4) {
+                throw new IllegalArgumentException("--normalisation paper needs at least " + (2 * o.k() + 4)
+                        + " points for k = " + o.k() + ", got " + n);
+            }
+            int[][] split = org.spinformer.representations.imbalance.InformationImbalance.halves(n,
+                    h.equals("random") ? Long.valueOf(seed) : null);
+            return o.withNormalisation(norm).withSplit(split[0], split[1]);
+        }
+
+        boolean paper() {
+            return "paper".equalsIgnoreCase(normalisation == null ? "" : normalisation.trim());
+        }
+    }
+
+    /**
+     * {@code --k --metric --ties --precision} with {@code --normalisation --halves}: the Information Imbalance settings
+     * of the token analyses, for a number of points known only after the texts are filtered.
+     */
+    static final class ImbalanceOptions {
+        @Option(names = "--k", description = "Neighbours per point (default: ${DEFAULT-VALUE}).")
+        int k = 1;
+
+        @Option(names = "--metric", description = "euclidean|cosine|hamming (default: ${DEFAULT-VALUE}).")
+        String metric = "euclidean";
+
+        @Option(names = "--ties", description = "min|first (default: ${DEFAULT-VALUE}).")
+        String ties = "min";
+
+        @Option(names = "--precision", description = "exact|float64|float32 (default: ${DEFAULT-VALUE}).")
+        String precision = "exact";
+
+        @Mixin
+        NormalisationOption normalisation = new NormalisationOption();
+
+        /** The options without the split, validated (exit 2 on a bad value). */
+        org.spinformer.representations.imbalance.InformationImbalance.Options base() {
+            var o = option("--k", () -> org.spinformer.representations.imbalance.InformationImbalance.Options.defaults()
+                    .withK(k)).withMetric(option("--metric", () -> org.spinformer.representations.imbalance.Metric
+                    .parse(metric))).withTies(option("--ties", () -> org.spinformer.representations.imbalance
+                    .InformationImbalance.Ties.parse(ties))).withPrecision(option("--precision", () -> org.spinformer
+                    .representations.imbalance.InformationImbalance.Precision.parse(precision)));
+            normalisation.apply(o, 2 * k + 4, 0); // validates --normalisation and --halves now, before any work
+            return o;
+        }
+
+        /** For n points: the options with the normalisation and, for paper, the half/half split. */
+        java.util.function.IntFunction<org.spinformer.representations.imbalance.InformationImbalance.Options> forPoints(
+                long seed) {
+            var o = base();
+            return n -> normalisation.apply(o, n, seed);
+        }
+    }
+
+    /** {@code --layers 0,3,6}: states to analyse (null = all); checked against the model later. */
+    static int[] layers(String spec) {
+        if (spec == null || spec.isBlank() || spec.trim().equals("all")) {
+            return null;
+        }
+        return option("--layers", () -> {
+            String[] parts = spec.split(",");
+            int[] l = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    l[i] = Integer.parseInt(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--layers must be 'all' or indices like 0,6,12, got '" + spec + "'");
+                }
+                if (l[i] < 0) {
+                    throw new IllegalArgumentException("--layers must be >= 0 (0 = embeddings), got " + l[i]);
+                }
+            }
+            return l;
+        });
+    }
+
+    /** Checks that every index of {@code layers} is a state of a model with {@code modelLayers} layers. */
+    static void checkLayers(int[] layers, int modelLayers, String model) {
+        if (layers == null) {
+            return;
+        }
+        for (int l : layers) {
+            if (l > modelLayers) {
+                throw new IllegalArgumentException("--layers: " + l + " is not a state of " + model + " (0 = embeddings .. "
+                        + modelLayers + ")");
+            }
         }
     }
 

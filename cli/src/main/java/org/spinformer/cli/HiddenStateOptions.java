@@ -15,7 +15,7 @@ import java.io.IOException;
  */
 final class HiddenStateOptions {
     @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral) "
+            description = "minilm or bge-small (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral) "
                     + "(default: ${DEFAULT-VALUE}).")
     String model;
 

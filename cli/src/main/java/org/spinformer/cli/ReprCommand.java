@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code spinformer repr}: subcommand group. */
 @Command(name = "repr", mixinStandardHelpOptions = true,
         description = "Hidden states of pretrained transformers and the Information Imbalance between layers.",
-        subcommands = {ReprHiddenCommand.class, ReprImbalanceCommand.class, ReprLayersCommand.class})
+        subcommands = {ReprHiddenCommand.class, ReprImbalanceCommand.class, ReprLayersCommand.class,
+            ReprSpreadCommand.class, ReprPastFutureCommand.class, ReprCrossCommand.class})
 public final class ReprCommand extends GroupCommand {
 }

@@ -162,7 +162,8 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
         DataType dt = Devices.parseDType(states.dtype);
         String model = states.model;
-        if (streamLayers && (model.equals("minilm") || !Files.isDirectory(Path.of(model)))) {
+        if (streamLayers && (org.spinformer.representations.models.Models.builtIn(model) != null
+                || !Files.isDirectory(Path.of(model)))) {
             throw new IllegalArgumentException("--stream-layers needs --model to be a decoder directory (gpt2, llama, "
                     + "qwen2, mistral), got '" + model + "'");
         }

@@ -31,6 +31,8 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     CommonOptions.DeviceJson deviceJson = new CommonOptions.DeviceJson();
     @Mixin
     ImbalanceOptions imbalance = new ImbalanceOptions();
+    @Mixin
+    CommonOptions.NormalisationOption normOpt = new CommonOptions.NormalisationOption();
 
     @Option(names = "--a", required = true, description = "Space A: .npy [N,D] or [S,N,D].")
     Path a;
@@ -117,6 +119,11 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
             if (queries < 0 || queries > rows) {
                 throw new IllegalArgumentException("--queries must be in [0, " + rows + "], got " + queries);
             }
+            if (queries > 0 && normOpt.paper()) {
+                throw new IllegalArgumentException("--queries does not combine with --normalisation paper (which uses "
+                        + "half of the rows as queries)");
+            }
+            o = normOpt.apply(o, rows, seed);
             if (queries > 0) {
                 int[] q = java.util.Arrays.copyOf(InformationImbalance.permutation(rows, seed), queries);
                 java.util.Arrays.sort(q);
@@ -126,13 +133,18 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
             InformationImbalance.Pair p = InformationImbalance.pair(xa, xb, o);
             double secs = (System.nanoTime() - t0) / 1e9;
             var out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "N = %d, k = %d, %s, ties %s: Δ(A→B) = %.6f ± %.6f, Δ(B→A) = %.6f ± %.6f (%.2f s)%n",
-                    p.n(), p.k(), imbalance.metric, imbalance.ties, p.aToB(), p.aToBErr(), p.bToA(), p.bToAErr(), secs);
+            out.printf(Locale.ROOT, "N = %d, k = %d, %s, ties %s, %s: Δ(A→B) = %.6f ± %.6f, Δ(B→A) = %.6f ± %.6f "
+                    + "(%.2f s)%n", p.n(), p.k(), imbalance.metric, imbalance.ties,
+                    o.normalisation().toString().toLowerCase(Locale.ROOT), p.aToB(), p.aToBErr(), p.bToA(),
+                    p.bToAErr(), secs);
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("a_to_b", p.aToB());
             j.put("b_to_a", p.bToA());
-            j.put("n", p.n());
+            j.put("n", rows);
+            j.put("references", p.n());
             j.put("k", p.k());
+            j.put("normalisation", o.normalisation().toString().toLowerCase(Locale.ROOT));
+            j.put("queries", o.queries() == null ? rows : o.queries().length);
             j.put("a_to_b_err", p.aToBErr());
             j.put("b_to_a_err", p.bToAErr());
             if (subsets > 0) {

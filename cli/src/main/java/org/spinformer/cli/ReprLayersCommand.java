@@ -32,6 +32,8 @@ public final class ReprLayersCommand implements Callable<Integer> {
     HiddenStateOptions states = new HiddenStateOptions();
     @Mixin
     ImbalanceOptions imbalance = new ImbalanceOptions();
+    @Mixin
+    CommonOptions.NormalisationOption normOpt = new CommonOptions.NormalisationOption();
 
     @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
             description = "bible:COL_A,COL_B (en_kjv, en_web, es_rv1909), FILE.tsv:COL_A,COL_B (with header) or a "
@@ -58,6 +60,7 @@ public final class ReprLayersCommand implements Callable<Integer> {
         if (n < 3 * o.k() + 3) {
             throw new IllegalArgumentException("--n " + n + " too small for k = " + o.k());
         }
+        o = normOpt.apply(o, n, seed);
         Pairs all = Pairs.parse(pairs);
         if (n > all.size()) {
             throw new IllegalArgumentException("--n " + n + " but " + pairs + " has only " + all.size() + " pairs");

@@ -79,7 +79,20 @@ class BadArgumentsTest {
             new String[] {"--pooling", "repr", "hidden", "--texts", "TEXTS", "--pooling", "median", "--out", "OUT/h.npy"},
             new String[] {"--model", "repr", "hidden", "--texts", "TEXTS", "--model", "no-such-model", "--out", "OUT/h.npy"},
             new String[] {"--n", "repr", "layers", "--n", "0", "--out", "OUT"},
-            new String[] {"--pooling", "repr", "layers", "--pooling", "last-n:0", "--out", "OUT"})
+            new String[] {"--pooling", "repr", "layers", "--pooling", "last-n:0", "--out", "OUT"},
+            new String[] {"--normalisation", "repr", "layers", "--normalisation", "glielmo", "--out", "OUT"},
+            new String[] {"--tokens", "repr", "spread", "--tokens", "4,2", "--out", "OUT"},
+            new String[] {"--tokens", "repr", "spread", "--tokens", "one", "--out", "OUT"},
+            new String[] {"--layers", "repr", "spread", "--layers", "x", "--out", "OUT"},
+            new String[] {"--drop", "repr", "spread", "--drop", "-2", "--out", "OUT"},
+            new String[] {"--model", "repr", "spread", "--model", "no-such-model", "--out", "OUT"},
+            new String[] {"--halves", "repr", "spread", "--normalisation", "paper", "--halves", "odd", "--out", "OUT"},
+            new String[] {"--side", "repr", "pastfuture", "--side", "c", "--out", "OUT"},
+            new String[] {"--min-tokens", "repr", "pastfuture", "--min-tokens", "1", "--out", "OUT"},
+            new String[] {"--k", "repr", "pastfuture", "--k", "0", "--out", "OUT"},
+            new String[] {"--model-b", "repr", "cross", "--model-b", "no-such-model", "--out", "OUT"},
+            new String[] {"--metric", "repr", "cross", "--metric", "manhattan", "--out", "OUT"},
+            new String[] {"--pooling", "repr", "cross", "--pooling", "median", "--out", "OUT"})
                 .map(c -> org.junit.jupiter.params.provider.Arguments.of((Object) c));
     }
 

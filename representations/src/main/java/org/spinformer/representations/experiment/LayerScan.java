@@ -51,7 +51,7 @@ public final class LayerScan {
     public record Result(String model, String pooling, String nameA, String nameB, int n, int k, int layers,
             double[] aToB, double[] bToA, double[] aToBErr, double[] bToAErr, double[] shuffledAToB,
             double[] shuffledBToA, double[] idA, double[] idB, int[] semanticLayers, double[][] matrix,
-            double extractSeconds, double imbalanceSeconds) {
+            double extractSeconds, double imbalanceSeconds, String normalisation) {
     }
 
     /** Settings: k neighbours, ties, metric, full matrix, shuffle seed, token budget of the batches. */
@@ -117,7 +117,8 @@ public final class LayerScan {
             long t2 = System.nanoTime();
             return new Result(model.name(), pooling.toString(), pairs.nameA(), pairs.nameB(), pairs.size(),
                     s.imbalance().k(), layers, a2b, b2a, ea, eb, sa, sb, ida, idb, semanticLayers(a2b, b2a, ea, eb), matrix,
-                    (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+                    (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                    s.imbalance().normalisation().toString().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -157,6 +158,7 @@ public final class LayerScan {
         json.put("b", r.nameB());
         json.put("n", r.n());
         json.put("k", r.k());
+        json.put("normalisation", r.normalisation());
         json.put("layers", r.layers());
         json.put("a_to_b", r.aToB());
         json.put("b_to_a", r.bToA());
@@ -191,8 +193,10 @@ public final class LayerScan {
         for (int l = 0; l < x.length; l++) {
             x[l] = l;
         }
-        String a = r.nameA();
-        String b = r.nameB();
+        // the plot library needs distinct series names: a text set against itself (bible:en_kjv,en_kjv) gets A/B marks
+        boolean same = r.nameA().equals(r.nameB());
+        String a = same ? r.nameA() + " (A)" : r.nameA();
+        String b = same ? r.nameB() + " (B)" : r.nameB();
         LineChart.builder().optTitle("Information Imbalance, " + r.model() + " (" + r.pooling() + "), N = " + r.n())
                 .optXLabel("layer (0 = embeddings)").optYLabel("Δ").optErrorBands(true)
                 .addSeries(new Series("Δ(" + a + " → " + b + ")", x, r.aToB(), r.aToBErr()))

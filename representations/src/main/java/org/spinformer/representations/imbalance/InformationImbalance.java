@@ -18,7 +18,8 @@ import java.util.Random;
  * The Information Imbalance (Glielmo et al., PNAS Nexus 1, pgac039, 2022), exact for every N.
  *
  * <pre>
- *   Δ(A→B) = (2/N) · (1/(N_q k)) Σ_i Σ_{j ∈ nn_A^k(i)} r^B(i, j)
+ *   Δ(A→B) = (2/N) · (1/(N_q k)) Σ_i Σ_{j ∈ nn_A^k(i)} r^B(i, j)          (normalisation DADAPY, default)
+ *   Δ(A→B) = 2 (⟨r⟩ − 1) / (N − 2)                                          (normalisation PAPER, see {@link Normalisation})
  *   r^B(i,j) = 1 + #{l ≠ i : d^B(i,l) &lt; d^B(i,j)}                         (ties "min")
  *   r^B(i,j) = 1 + #{l ≠ i : d^B(i,l) &lt; d^B(i,j)} + #{l &lt; j, l ≠ i : d^B(i,l) = d^B(i,j)}   (ties "first")
  * </pre>
@@ -74,6 +75,62 @@ public final class InformationImbalance {
         }
     }
 
+    /**
+     * How the mean rank becomes Δ. With r the 1-based rank in the target space (1 = nearest), N_r the number of
+     * references and ⟨r⟩ the mean over queries and their k neighbours:
+     * <pre>
+     *   DADAPY  Δ = 2⟨r⟩ / N_r             DADApy's {@code _return_imbalance}: mean(rank) / (N/2), rank 1-based;
+     *                                      Δ(X→X) = 2/N (k = 1)
+     *   PAPER   Δ = 2(⟨r⟩ − 1) / (N_r − 2)  the code of Acevedo et al.: 0-based ranks over the references,
+     *                                      2·mean / (max_rank − 2), max_rank = N_r; Δ(X→X) = 0 (k = 1)
+     * </pre>
+     * The authors' code ranks a random half of the points (queries) against the other half (references), so
+     * PAPER is meant with such a split ({@link #halves}); their code also counts as neighbours every reference
+     * tied at the k-th distance, where this class takes exactly k (lower index first): the same on tie-free data.
+     */
+    public enum Normalisation {
+        /** Δ = 2⟨r⟩/N_r (DADApy). */
+        DADAPY,
+        /** Δ = 2(⟨r⟩ − 1)/(N_r − 2) (Acevedo et al. 2025, with a half/half query/reference split). */
+        PAPER;
+
+        /** Parses {@code dadapy|paper}. */
+        public static Normalisation parse(String s) {
+            switch (s == null ? "" : s.trim().toLowerCase(Locale.ROOT)) {
+                case "dadapy": return DADAPY;
+                case "paper": return PAPER;
+                default: throw new IllegalArgumentException("unknown normalisation '" + s + "': use dadapy or paper");
+            }
+        }
+
+        /** Δ of a mean 1-based rank over {@code nr} references. */
+        public double delta(double meanRank, int nr) {
+            return this == DADAPY ? 2.0 * meanRank / nr : 2.0 * (meanRank - 1) / (nr - 2);
+        }
+
+        /** The factor from rank units to Δ units (for standard errors). */
+        public double scale(int nr) {
+            return this == DADAPY ? 2.0 / nr : 2.0 / (nr - 2);
+        }
+    }
+
+    /**
+     * The paper's split of {@code n} points: the points of a seeded random permutation, its first ⌊n/2⌋ as queries and
+     * the other ⌈n/2⌉ as references (as the authors' code draws them); with {@code seed} null, the first ⌊n/2⌋ points
+     * in order as queries and the rest as references. Each returned index array is sorted. Returns {queries, refs}.
+     */
+    public static int[][] halves(int n, Long seed) {
+        if (n < 4) {
+            throw new IllegalArgumentException("a half/half split needs at least 4 points, got " + n);
+        }
+        int[] p = seed == null ? range(n) : permutation(n, seed);
+        int[] q = Arrays.copyOfRange(p, 0, n / 2);
+        int[] r = Arrays.copyOfRange(p, n / 2, n);
+        Arrays.sort(q);
+        Arrays.sort(r);
+        return new int[][] {q, r};
+    }
+
     /** Precision of the distances. */
     public enum Precision {
         /**
@@ -110,10 +167,14 @@ public final class InformationImbalance {
      *                   temporaries stay below glibc's 32 MB mmap threshold and are reused without page faults)
      * @param queries    indices of the query points, or null for all
      * @param references indices of the reference points (candidates for neighbours), or null for all
+     * @param normalisation how the mean rank becomes Δ (see {@link Normalisation})
      */
     public record Options(int k, Ties ties, Metric metric, Precision precision, int blockRows, int[] queries,
-            int[] references) {
+            int[] references, Normalisation normalisation) {
         public Options {
+            if (normalisation == null) {
+                throw new IllegalArgumentException("normalisation must be dadapy or paper");
+            }
             if (k < 1) {
                 throw new IllegalArgumentException("k must be >= 1, got " + k);
             }
@@ -127,23 +188,23 @@ public final class InformationImbalance {
 
         /** k = 1, ties min, Euclidean, exact ranks (certified float32), automatic blocks, all points. */
         public static Options defaults() {
-            return new Options(1, Ties.MIN, Metric.EUCLIDEAN, Precision.EXACT, 0, null, null);
+            return new Options(1, Ties.MIN, Metric.EUCLIDEAN, Precision.EXACT, 0, null, null, Normalisation.DADAPY);
         }
 
         public Options withK(int v) {
-            return new Options(v, ties, metric, precision, blockRows, queries, references);
+            return new Options(v, ties, metric, precision, blockRows, queries, references, normalisation);
         }
 
         public Options withTies(Ties v) {
-            return new Options(k, v, metric, precision, blockRows, queries, references);
+            return new Options(k, v, metric, precision, blockRows, queries, references, normalisation);
         }
 
         public Options withMetric(Metric v) {
-            return new Options(k, ties, v, precision, blockRows, queries, references);
+            return new Options(k, ties, v, precision, blockRows, queries, references, normalisation);
         }
 
         public Options withPrecision(Precision v) {
-            return new Options(k, ties, metric, v, blockRows, queries, references);
+            return new Options(k, ties, metric, v, blockRows, queries, references, normalisation);
         }
 
         /** FLOAT64 or FLOAT32 distances without refinement. */
@@ -155,12 +216,17 @@ public final class InformationImbalance {
         }
 
         public Options withBlockRows(int v) {
-            return new Options(k, ties, metric, precision, v, queries, references);
+            return new Options(k, ties, metric, precision, v, queries, references, normalisation);
+        }
+
+        /** The normalisation of Δ. */
+        public Options withNormalisation(Normalisation v) {
+            return new Options(k, ties, metric, precision, blockRows, queries, references, v);
         }
 
         /** Query and reference index sets (null = all points). */
         public Options withSplit(int[] q, int[] r) {
-            return new Options(k, ties, metric, precision, blockRows, q, r);
+            return new Options(k, ties, metric, precision, blockRows, q, r, normalisation);
         }
     }
 
@@ -263,6 +329,10 @@ public final class InformationImbalance {
         checkIndices(r, n, "reference");
         int nr = r.length;
         int nq = q.length;
+        if (o.normalisation() == Normalisation.PAPER && nr < 3) {
+            throw new IllegalArgumentException("the paper normalisation 2(<r> - 1)/(N_r - 2) needs at least 3 "
+                    + "references, got " + nr);
+        }
         if (nr - 1 < o.k()) {
             throw new IllegalArgumentException("k = " + o.k() + " needs more than " + o.k() + " reference points, got "
                     + nr);
@@ -349,8 +419,8 @@ public final class InformationImbalance {
                     var += (x - mean) * (x - mean);
                 }
                 var = nq > 1 ? var / (nq - 1) : 0;
-                delta[i][j] = 2.0 * mean / nr;
-                err[i][j] = 2.0 / nr * Math.sqrt(var / nq);
+                delta[i][j] = o.normalisation().delta(mean, nr);
+                err[i][j] = o.normalisation().scale(nr) * Math.sqrt(var / nq);
             }
         }
         return new Matrix(delta, err, ranks, nq, nr, o.k());
@@ -662,7 +732,8 @@ public final class InformationImbalance {
      */
     public static double[][][] disjointSubsets(List<NDArray> spaces, Options o, int subsets, long seed) {
         int n = (int) spaces.get(0).getShape().get(0);
-        if (subsets < 2 || n / subsets < o.k() + 2) {
+        int minSize = o.normalisation() == Normalisation.PAPER ? 2 * o.k() + 4 : o.k() + 2;
+        if (subsets < 2 || n / subsets < minSize) {
             throw new IllegalArgumentException("cannot split " + n + " points into " + subsets + " subsets");
         }
         int[] perm = permutation(n, seed);
@@ -673,7 +744,18 @@ public final class InformationImbalance {
         for (int g = 0; g < subsets; g++) {
             int[] idx = Arrays.copyOfRange(perm, g * size, (g + 1) * size);
             Arrays.sort(idx);
-            Matrix mm = matrix(spaces, o.withSplit(idx, idx));
+            Options os;
+            if (o.normalisation() == Normalisation.PAPER) {
+                // each subset split as the paper splits the whole set: a random half queries, the rest references
+                int[] qs = Arrays.copyOfRange(perm, g * size, g * size + size / 2);
+                int[] rs = Arrays.copyOfRange(perm, g * size + size / 2, (g + 1) * size);
+                Arrays.sort(qs);
+                Arrays.sort(rs);
+                os = o.withSplit(qs, rs);
+            } else {
+                os = o.withSplit(idx, idx);
+            }
+            Matrix mm = matrix(spaces, os);
             for (int i = 0; i < s; i++) {
                 for (int j = 0; j < s; j++) {
                     sum[i][j] += mm.delta[i][j];

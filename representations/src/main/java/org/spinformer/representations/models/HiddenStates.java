@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.spinformer.core.train.Progress;
 import org.spinformer.representations.pooling.Pooling;
+import org.spinformer.representations.pooling.TokenPooler;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ public final class HiddenStates {
     public static final int DEFAULT_TOKEN_BUDGET = 2048;
 
     /** Pooled states [L+1, N, W] (float32, owned by {@code out}). */
-    public static NDArray extract(HiddenStateModel model, List<String> texts, Pooling pooling, NDManager out,
+    public static NDArray extract(HiddenStateModel model, List<String> texts, TokenPooler pooling, NDManager out,
             int tokenBudget) {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("no texts");
@@ -40,17 +41,17 @@ public final class HiddenStates {
     }
 
     /** As {@link #extract} from token ids. */
-    public static NDArray extractIds(HiddenStateModel model, long[][] ids, Pooling pooling, NDManager out,
+    public static NDArray extractIds(HiddenStateModel model, long[][] ids, TokenPooler pooling, NDManager out,
             int tokenBudget) {
         return extractIds(model, ids, pooling, out, tokenBudget, null);
     }
 
     /**
-     * As {@link #extractIds(HiddenStateModel, long[][], Pooling, NDManager, int)}, keeping only the states
+     * As {@link #extractIds(HiddenStateModel, long[][], TokenPooler, NDManager, int)}, keeping only the states
      * {@code layers} (indices into embeddings = 0, layer 1..L; null: all): each batch's other states are dropped as
      * soon as it is pooled, so the result is [layers.length, N, W].
      */
-    public static NDArray extractIds(HiddenStateModel model, long[][] ids, Pooling pooling, NDManager out,
+    public static NDArray extractIds(HiddenStateModel model, long[][] ids, TokenPooler pooling, NDManager out,
             int tokenBudget, int[] layers) {
         checkLayers(model.layers(), layers);
         List<Batch> batches = plan(ids, tokenBudget);

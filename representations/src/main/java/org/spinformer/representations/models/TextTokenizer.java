@@ -53,6 +53,20 @@ public final class TextTokenizer implements AutoCloseable {
         return tok.tokens(text);
     }
 
+    /**
+     * How many special tokens the post-processor puts before and after a text: {lead, trail} (BERT [CLS] … [SEP]:
+     * {1, 1}; Llama &lt;s&gt; …: {1, 0}; GPT-2: {0, 0}), found by encoding "" and a word.
+     */
+    public int[] specialTokens() {
+        long[] empty = encode("");
+        long[] word = encode("hello");
+        int lead = 0;
+        while (lead < empty.length && lead < word.length && empty[lead] == word[lead]) {
+            lead++;
+        }
+        return new int[] {lead, empty.length - lead};
+    }
+
     public int maxLength() {
         return maxLength;
     }

@@ -26,7 +26,7 @@ import java.util.Locale;
  * @param drop   K for last-n
  * @param sign   sign binarisation
  */
-public record Pooling(Kind kind, int n, int drop, boolean sign) {
+public record Pooling(Kind kind, int n, int drop, boolean sign) implements TokenPooler {
     /** Pooling kinds. */
     public enum Kind {
         MEAN, FIRST, LAST, LAST_N
@@ -79,6 +79,7 @@ public record Pooling(Kind kind, int n, int drop, boolean sign) {
     /**
      * Pools h [S,B,T,D] (S stacked layers) with mask [B,T] → [S,B,width].
      */
+    @Override
     public NDArray apply(NDArray h, NDArray mask) {
         long s = h.getShape().get(0);
         long b = h.getShape().get(1);

@@ -1,2 +1,6 @@
-/** Pooling token states into one vector per text: mean, first, last, last-n with drop, sign binarisation. */
+/**
+ * Pooling token states into one vector per text: mean, first, last, last-n with drop, sign binarisation
+ * ({@link org.spinformer.representations.pooling.Pooling}), behind the
+ * {@link org.spinformer.representations.pooling.TokenPooler} interface.
+ */
 package org.spinformer.representations.pooling;

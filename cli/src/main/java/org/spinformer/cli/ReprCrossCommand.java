@@ -1,0 +1,120 @@
+package org.spinformer.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import org.spinformer.core.device.Devices;
+import org.spinformer.representations.data.Pairs;
+import org.spinformer.representations.experiment.CrossModel;
+import org.spinformer.representations.models.HiddenStateModel;
+import org.spinformer.representations.models.Models;
+import org.spinformer.representations.pooling.Pooling;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code spinformer repr cross}: Δ between every layer of one model and every layer of another on the same texts. */
+@Command(name = "cross", mixinStandardHelpOptions = true,
+        description = "Cross-model Information Imbalance: the same texts through two models, Δ between every state of "
+                + "model A and every state of model B, both ways; writes cross.json, cross.csv and two heatmaps.")
+public final class ReprCrossCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.Run run = new CommonOptions.Run("repr-cross");
+    @Mixin
+    CommonOptions.ImbalanceOptions imb = new CommonOptions.ImbalanceOptions();
+
+    @Option(names = "--model-a", defaultValue = "minilm", description = "Model A (default: ${DEFAULT-VALUE}).")
+    String modelA;
+
+    @Option(names = "--model-b", defaultValue = "bge-small", description = "Model B (default: ${DEFAULT-VALUE}).")
+    String modelB;
+
+    @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
+            description = "Where the texts come from: a pair source as in repr layers (default: ${DEFAULT-VALUE}).")
+    String pairs;
+
+    @Option(names = "--side", defaultValue = "a", description = "Which side of the pairs: a or b (default: ${DEFAULT-VALUE}).")
+    String side;
+
+    @Option(names = "--n", defaultValue = "400", description = "Texts drawn (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--pooling", defaultValue = "mean",
+            description = "mean|first|last|last-n:N[:K], optional +sign (default: ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
+    int batchTokens;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long seed = run.seed();
+        Path out = run.out();
+        String sd = side.trim().toLowerCase(Locale.ROOT);
+        if (!sd.equals("a") && !sd.equals("b")) {
+            throw new IllegalArgumentException("--side must be a or b, got '" + side + "'");
+        }
+        Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
+        CommonOptions.checkModel("--model-a", modelA);
+        CommonOptions.checkModel("--model-b", modelB);
+        var imbalance = imb.forPoints(seed);
+        if (n < 2 * imb.k + 4) {
+            throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.k);
+        }
+        if (batchTokens < 1) {
+            throw new IllegalArgumentException("--batch-tokens must be >= 1, got " + batchTokens);
+        }
+        Pairs all = Pairs.parse(pairs);
+        if (n > all.size()) {
+            throw new IllegalArgumentException("--n " + n + " but " + pairs + " has only " + all.size() + " pairs");
+        }
+        Pairs sample = all.sample(n, seed);
+        List<String> texts = sd.equals("a") ? sample.a() : sample.b();
+        String name = sd.equals("a") ? all.nameA() : all.nameB();
+        Device dev = run.device();
+        long t0 = System.nanoTime();
+        CrossModel.Result r;
+        try (HiddenStateModel a = Models.load(modelA, dev, Devices.parseDType(dtype));
+             HiddenStateModel b = Models.load(modelB, dev, Devices.parseDType(dtype));
+             NDManager nd = Devices.manager(dev)) {
+            r = CrossModel.run(a, b, name, texts, pool, imbalance, batchTokens, nd);
+        }
+        CrossModel.write(r, out);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "%s vs %s, %s, %s pooling, N = %d, k = %d, %s%n", r.modelA(), r.modelB(), r.texts(),
+                r.pooling(), r.n(), r.k(), r.normalisation());
+        o.println("A layer  closest B layer  Δ(A→B)  Δ(B→A)");
+        for (int i = 0; i < r.bestB().length; i++) {
+            int j = r.bestB()[i];
+            o.printf(Locale.ROOT, "%7d  %15d  %.4f  %.4f%n", i, j, r.aToB()[i][j], r.bToA()[j][i]);
+        }
+        o.printf(Locale.ROOT, "extraction %.1f s, imbalance %.1f s, total %.1f s; output %s%n", r.extractSeconds(),
+                r.imbalanceSeconds(), secs, out);
+        if (run.json()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("out", out.toString());
+            j.put("n", r.n());
+            j.put("a_to_b", r.aToB());
+            j.put("b_to_a", r.bToA());
+            j.put("closest_b_layer", r.bestB());
+            j.put("seconds", secs);
+            o.println(new Gson().toJson(j));
+        }
+        return 0;
+    }
+}

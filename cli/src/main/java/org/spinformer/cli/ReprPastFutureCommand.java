@@ -1,0 +1,141 @@
+package org.spinformer.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import org.spinformer.core.device.Devices;
+import org.spinformer.representations.data.Pairs;
+import org.spinformer.representations.experiment.PastFuture;
+import org.spinformer.representations.imbalance.InformationImbalance;
+import org.spinformer.representations.models.HiddenStateModel;
+import org.spinformer.representations.models.Models;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code spinformer repr pastfuture}: Δ between the first and the second half of the same texts, both ways. */
+@Command(name = "pastfuture", mixinStandardHelpOptions = true,
+        description = "The past/future asymmetry: each text's content tokens are cut in two halves; Δ(past → future) "
+                + "and Δ(future → past) between the mean states of the halves, per layer, with the shuffled control; "
+                + "writes pastfuture.json, pastfuture.csv and a plot.")
+public final class ReprPastFutureCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.Run run = new CommonOptions.Run("repr-pastfuture");
+    @Mixin
+    CommonOptions.ImbalanceOptions imb = new CommonOptions.ImbalanceOptions();
+
+    @Option(names = "--model", defaultValue = "minilm",
+            description = "minilm or bge-small (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
+            description = "Where the texts come from: a pair source as in repr layers (default: ${DEFAULT-VALUE}).")
+    String pairs;
+
+    @Option(names = "--side", defaultValue = "a", description = "Which side of the pairs: a or b (default: ${DEFAULT-VALUE}).")
+    String side;
+
+    @Option(names = "--n", defaultValue = "400", description = "Texts drawn among those long enough (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--min-tokens", defaultValue = "8",
+            description = "Least content tokens of a text (special tokens not counted; at least 2; default: ${DEFAULT-VALUE}).")
+    int minTokens;
+
+    @Option(names = "--layers", defaultValue = "all", description = "States to analyse, e.g. 0,3,6 (default: ${DEFAULT-VALUE}).")
+    String layers;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
+    int batchTokens;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long seed = run.seed();
+        Path out = run.out();
+        String sd = side.trim().toLowerCase(Locale.ROOT);
+        if (!sd.equals("a") && !sd.equals("b")) {
+            throw new IllegalArgumentException("--side must be a or b, got '" + side + "'");
+        }
+        int[] ls = CommonOptions.layers(layers);
+        CommonOptions.checkModel(model);
+        var imbalance = imb.forPoints(seed);
+        if (n < 2 * imb.k + 4) {
+            throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.k);
+        }
+        if (minTokens < 2) {
+            throw new IllegalArgumentException("--min-tokens must be >= 2 (one token per half), got " + minTokens);
+        }
+        if (batchTokens < 1) {
+            throw new IllegalArgumentException("--batch-tokens must be >= 1, got " + batchTokens);
+        }
+        Pairs all = Pairs.parse(pairs);
+        String name = sd.equals("a") ? all.nameA() : all.nameB();
+        Device dev = run.device();
+        long t0 = System.nanoTime();
+        PastFuture.Result r;
+        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
+             NDManager nd = Devices.manager(dev)) {
+            CommonOptions.checkLayers(ls, m.layers(), m.name());
+            // tokenise a seeded sample of 4n candidates first (all 31k verses take ~15 s), all if too few are long
+            Pairs cand = all.sample(Math.min(all.size(), 4 * n), seed);
+            List<String> kept = PastFuture.longEnough(m, sd.equals("a") ? cand.a() : cand.b(), minTokens);
+            if (kept.size() < n && 4 * n < all.size()) {
+                kept = PastFuture.longEnough(m, sd.equals("a") ? all.a() : all.b(), minTokens);
+            }
+            if (n > kept.size()) {
+                throw new IllegalArgumentException("--n " + n + " but only " + kept.size() + " texts of " + pairs
+                        + " have " + minTokens + " content tokens");
+            }
+            spec.commandLine().getErr().printf(Locale.ROOT, "repr pastfuture: %s, %d candidate texts long enough, drawing %d%n",
+                    m.name(), kept.size(), n);
+            spec.commandLine().getErr().flush();
+            int[] perm = InformationImbalance.permutation(kept.size(), seed);
+            int[] pick = java.util.Arrays.copyOf(perm, n);
+            java.util.Arrays.sort(pick);
+            List<String> texts = new ArrayList<>();
+            for (int i : pick) {
+                texts.add(kept.get(i));
+            }
+            r = PastFuture.run(m, name, texts, minTokens, ls, imbalance, seed, batchTokens, nd);
+        }
+        PastFuture.write(r, out);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "%s, %s, N = %d (mean %.1f content tokens), k = %d, %s%n", r.model(), r.texts(), r.n(),
+                r.meanTokens(), r.k(), r.normalisation());
+        o.println("layer  Δ(past→future)  Δ(future→past)  shuffled");
+        for (int li = 0; li < r.layers().length; li++) {
+            o.printf(Locale.ROOT, "%5d  %.4f ± %.4f  %.4f ± %.4f  %.3f/%.3f%n", r.layers()[li], r.pastToFuture()[li],
+                    r.pastToFutureErr()[li], r.futureToPast()[li], r.futureToPastErr()[li],
+                    r.shuffledPastToFuture()[li], r.shuffledFutureToPast()[li]);
+        }
+        o.printf(Locale.ROOT, "extraction %.1f s, imbalance %.1f s, total %.1f s; output %s%n", r.extractSeconds(),
+                r.imbalanceSeconds(), secs, out);
+        if (run.json()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("out", out.toString());
+            j.put("n", r.n());
+            j.put("layers", r.layers());
+            j.put("past_to_future", r.pastToFuture());
+            j.put("future_to_past", r.futureToPast());
+            j.put("seconds", secs);
+            o.println(new Gson().toJson(j));
+        }
+        return 0;
+    }
+}

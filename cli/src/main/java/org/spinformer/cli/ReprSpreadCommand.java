@@ -1,0 +1,153 @@
+package org.spinformer.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import org.spinformer.core.device.Devices;
+import org.spinformer.representations.data.Pairs;
+import org.spinformer.representations.experiment.TokenSpread;
+import org.spinformer.representations.models.HiddenStateModel;
+import org.spinformer.representations.models.Models;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code spinformer repr spread}: Δ between translation pairs vs the number of last tokens, mean or concatenated. */
+@Command(name = "spread", mixinStandardHelpOptions = true,
+        description = "How semantic information spreads over tokens: Δ between the two sides of aligned pairs when "
+                + "each text is represented by its last n tokens, averaged (mean) or concatenated (concat), per layer; "
+                + "writes spread.json, spread.csv and plots.")
+public final class ReprSpreadCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions.Run run = new CommonOptions.Run("repr-spread");
+    @Mixin
+    CommonOptions.ImbalanceOptions imb = new CommonOptions.ImbalanceOptions();
+
+    @Option(names = "--model", defaultValue = "minilm",
+            description = "minilm or bge-small (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
+            description = "bible:COL_A,COL_B, FILE.tsv:COL_A,COL_B or a two-column FILE.tsv (default: ${DEFAULT-VALUE}).")
+    String pairs;
+
+    @Option(names = "--n", defaultValue = "400", description = "Pairs drawn among those long enough (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--tokens", defaultValue = "1,2,4,8,16",
+            description = "Numbers of last tokens, increasing (default: ${DEFAULT-VALUE}).")
+    String tokens;
+
+    @Option(names = "--layers", defaultValue = "all", description = "States to analyse, e.g. 6 or 0,3,6 (default: ${DEFAULT-VALUE}).")
+    String layers;
+
+    @Option(names = "--drop", defaultValue = "-1",
+            description = "Trailing tokens left out before the window (-1 = the tokenizer's trailing special tokens, "
+                    + "e.g. BERT's [SEP]; default: ${DEFAULT-VALUE}).")
+    int drop;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
+    int batchTokens;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long seed = run.seed();
+        Path out = run.out();
+        int[] ns = CommonOptions.option("--tokens", () -> parseInts(tokens));
+        int[] ls = CommonOptions.layers(layers);
+        CommonOptions.checkModel(model);
+        var imbalance = imb.forPoints(seed);
+        if (n < 2 * imb.k + 4) {
+            throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.k);
+        }
+        if (drop < -1) {
+            throw new IllegalArgumentException("--drop must be >= 0 (or -1 for automatic), got " + drop);
+        }
+        if (batchTokens < 1) {
+            throw new IllegalArgumentException("--batch-tokens must be >= 1, got " + batchTokens);
+        }
+        var settings = CommonOptions.option("--tokens", () -> new TokenSpread.Settings(ns, ls, drop, imbalance, batchTokens));
+        Pairs all = Pairs.parse(pairs);
+        Device dev = run.device();
+        long t0 = System.nanoTime();
+        TokenSpread.Result r;
+        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
+             NDManager nd = Devices.manager(dev)) {
+            CommonOptions.checkLayers(ls, m.layers(), m.name());
+            // tokenise a seeded sample of 4n candidates first (tokenising all 31k verses takes ~30 s), all if short
+            Pairs kept = TokenSpread.longEnough(m, all.sample(Math.min(all.size(), 4 * n), seed), ns[ns.length - 1], drop);
+            if (kept.size() < n && 4 * n < all.size()) {
+                kept = TokenSpread.longEnough(m, all, ns[ns.length - 1], drop);
+            }
+            if (n > kept.size()) {
+                throw new IllegalArgumentException("--n " + n + " but only " + kept.size() + " pairs of " + pairs
+                        + " have " + ns[ns.length - 1] + " tokens on both sides");
+            }
+            spec.commandLine().getErr().printf(Locale.ROOT, "repr spread: %s, %d candidate pairs long enough, drawing %d%n", m.name(),
+                    kept.size(), n);
+            spec.commandLine().getErr().flush();
+            r = TokenSpread.run(m, kept.sample(n, seed), settings, nd);
+        }
+        TokenSpread.write(r, out);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "%s, %s ↔ %s, N = %d, k = %d, %s; Δ̄ = (Δ(A→B) + Δ(B→A))/2%n", r.model(), r.nameA(),
+                r.nameB(), r.n(), r.k(), r.normalisation());
+        for (int mode = 0; mode < 2; mode++) {
+            StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-7s layer", TokenSpread.MODES[mode]));
+            for (int t : r.ns()) {
+                head.append(String.format(Locale.ROOT, "  n=%-4d", t));
+            }
+            o.println(head);
+            for (int li = 0; li < r.layers().length; li++) {
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%13d", r.layers()[li]));
+                for (int ni = 0; ni < r.ns().length; ni++) {
+                    row.append(String.format(Locale.ROOT, "  %.4f", (r.aToB()[mode][li][ni] + r.bToA()[mode][li][ni]) / 2));
+                }
+                o.println(row);
+            }
+        }
+        o.printf(Locale.ROOT, "extraction %.1f s, imbalance %.1f s, total %.1f s; output %s%n", r.extractSeconds(),
+                r.imbalanceSeconds(), secs, out);
+        if (run.json()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("out", out.toString());
+            j.put("n", r.n());
+            j.put("layers", r.layers());
+            j.put("tokens", r.ns());
+            j.put("mean_a_to_b", r.aToB()[0]);
+            j.put("mean_b_to_a", r.bToA()[0]);
+            j.put("concat_a_to_b", r.aToB()[1]);
+            j.put("concat_b_to_a", r.bToA()[1]);
+            j.put("seconds", secs);
+            o.println(new Gson().toJson(j));
+        }
+        return 0;
+    }
+
+    static int[] parseInts(String s) {
+        String[] p = s.split(",");
+        int[] v = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            try {
+                v[i] = Integer.parseInt(p[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected comma-separated integers like 1,2,4,8, got '" + s + "'");
+            }
+        }
+        return v;
+    }
+}

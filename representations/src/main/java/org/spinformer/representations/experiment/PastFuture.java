@@ -1,0 +1,187 @@
+package org.spinformer.representations.experiment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spinformer.core.io.AtomicFiles;
+import org.spinformer.core.io.JsonFiles;
+import org.spinformer.core.plot.LineChart;
+import org.spinformer.core.plot.Series;
+import org.spinformer.representations.imbalance.InformationImbalance;
+import org.spinformer.representations.models.HiddenStateModel;
+import org.spinformer.representations.models.HiddenStates;
+import org.spinformer.representations.pooling.TokenPooler;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * The past/future asymmetry of Acevedo, Mascaretti, Rende et al. (2025, arXiv:2505.17101): each text is cut in two
+ * halves of its content tokens (special tokens left out) and, at every layer, the mean state of the prefix P and of
+ * the suffix F of the same forward pass are compared across texts, both ways:
+ * <pre>
+ *   c_i = T_i − lead − trail (content tokens),  s_i = lead + ⌊c_i/2⌋
+ *   P_i = mean_{lead ≤ t &lt; s_i} h_it,   F_i = mean_{s_i ≤ t &lt; T_i − trail} h_it
+ *   Δ(P→F) (how well the past predicts the future) and Δ(F→P), with the shuffled control Δ(P→F[π]).
+ * </pre>
+ * In a causal decoder the prefix has not seen the suffix while the suffix has seen the prefix; in a bidirectional
+ * encoder both halves see the whole text, so an asymmetry there comes from the content alone. Both halves are pooled
+ * in one pass by a {@link TokenPooler} (masks from the lengths, no loop over elements).
+ */
+public final class PastFuture {
+    private static final Logger LOG = LoggerFactory.getLogger(PastFuture.class);
+
+    private PastFuture() {}
+
+    /** Result per analysed state. */
+    public record Result(String model, String texts, int n, int minTokens, int[] layers, int k, String normalisation,
+            double[] pastToFuture, double[] pastToFutureErr, double[] futureToPast, double[] futureToPastErr,
+            double[] shuffledPastToFuture, double[] shuffledFutureToPast, double meanTokens, double extractSeconds,
+            double imbalanceSeconds) {
+    }
+
+    /**
+     * The pooler: h [S,B,T,D], mask [B,T] → [S,B,2D] = [P ; F] with {@code lead}/{@code trail} special tokens left
+     * out at the two ends (every text must have at least 2 content tokens).
+     */
+    public static TokenPooler halves(int lead, int trail) {
+        return (h, mask) -> {
+            long b = h.getShape().get(1);
+            long t = h.getShape().get(2);
+            NDManager m = h.getManager();
+            NDArray len = mask.toType(DataType.INT64, false).sum(new int[] {1}).reshape(b, 1); // [B,1]
+            NDArray end = len.sub(trail); // exclusive
+            // s = lead + ⌊(end − lead)/2⌋ (integer arithmetic through float64, exact for any realistic length)
+            NDArray mid = end.sub(lead).toType(DataType.FLOAT64, false).div(2.0).floor().toType(DataType.INT64, false)
+                    .add(lead);
+            NDArray pos = m.arange(0L, t, 1L, DataType.INT64).reshape(1, t);
+            NDArray past = pos.gte(lead).logicalAnd(pos.lt(mid)).toType(h.getDataType(), false); // [B,T]
+            NDArray future = pos.gte(mid).logicalAnd(pos.lt(end)).toType(h.getDataType(), false);
+            NDArray p = h.mul(past.reshape(1, b, t, 1)).sum(new int[] {2}).div(past.sum(new int[] {1}).reshape(1, b, 1));
+            NDArray f = h.mul(future.reshape(1, b, t, 1)).sum(new int[] {2})
+                    .div(future.sum(new int[] {1}).reshape(1, b, 1));
+            return NDArrays.concat(new NDList(p, f), 2);
+        };
+    }
+
+    /** The texts with at least {@code minTokens} content tokens (≥ 2). */
+    public static List<String> longEnough(HiddenStateModel model, List<String> texts, int minTokens) {
+        int[] sp = model.tokenizer().specialTokens();
+        long[][] ids = model.tokenizer().encode(texts);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            if (ids[i].length - sp[0] - sp[1] >= Math.max(2, minTokens)) {
+                out.add(texts.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Runs the analysis on {@code texts}, each with at least max(2, minTokens) content tokens. */
+    public static Result run(HiddenStateModel model, String textsName, List<String> texts, int minTokens, int[] layers,
+            IntFunction<InformationImbalance.Options> imbalance, long seed, int tokenBudget, NDManager m) {
+        int[] sp = model.tokenizer().specialTokens();
+        long[][] ids = model.tokenizer().encode(texts);
+        double tokens = 0;
+        for (int i = 0; i < ids.length; i++) {
+            int c = ids[i].length - sp[0] - sp[1];
+            if (c < Math.max(2, minTokens)) {
+                throw new IllegalArgumentException("text " + (i + 1) + " has " + c + " content tokens, fewer than "
+                        + Math.max(2, minTokens));
+            }
+            tokens += c;
+        }
+        int[] ls = layers != null ? layers : TokenSpread.range(model.layers() + 1);
+        int n = texts.size();
+        InformationImbalance.Options o = imbalance.apply(n);
+        try (NDManager w = m.newSubManager()) {
+            long t0 = System.nanoTime();
+            NDArray h = HiddenStates.extractIds(model, ids, halves(sp[0], sp[1]), w, tokenBudget, ls); // [S,N,2D]
+            long t1 = System.nanoTime();
+            long d = model.dim();
+            double[] pf = new double[ls.length];
+            double[] pfE = new double[ls.length];
+            double[] fp = new double[ls.length];
+            double[] fpE = new double[ls.length];
+            double[] spf = new double[ls.length];
+            double[] sfp = new double[ls.length];
+            for (int li = 0; li < ls.length; li++) {
+                try (NDManager bm = w.newSubManager()) {
+                    NDArray hl = TokenSpread.own(h.get(li), bm);
+                    NDArray past = TokenSpread.own(hl.get(new NDIndex(":, 0:" + d)), bm);
+                    NDArray future = TokenSpread.own(hl.get(new NDIndex(":, " + d + ":")), bm);
+                    InformationImbalance.Pair p = InformationImbalance.pair(past, future, o);
+                    pf[li] = p.aToB();
+                    pfE[li] = p.aToBErr();
+                    fp[li] = p.bToA();
+                    fpE[li] = p.bToAErr();
+                    InformationImbalance.Pair sh = InformationImbalance.pair(past,
+                            TokenSpread.own(InformationImbalance.shuffleRows(future, seed + li), bm), o);
+                    spf[li] = sh.aToB();
+                    sfp[li] = sh.bToA();
+                }
+                LOG.info("layer {}: Δ(past→future) {} Δ(future→past) {} shuffled {} {}", ls[li],
+                        TokenSpread.fmt(pf[li]), TokenSpread.fmt(fp[li]), TokenSpread.fmt(spf[li]), TokenSpread.fmt(sfp[li]));
+            }
+            long t2 = System.nanoTime();
+            return new Result(model.name(), textsName, n, Math.max(2, minTokens), ls, o.k(),
+                    o.normalisation().toString().toLowerCase(Locale.ROOT), pf, pfE, fp, fpE, spf, sfp, tokens / n,
+                    (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        }
+    }
+
+    /** Writes {@code pastfuture.json}, {@code pastfuture.csv} and {@code pastfuture.png/svg}. */
+    public static void write(Result r, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("analysis", "past/future asymmetry: Δ between the mean state of the first and of the second half of "
+                + "each text's content tokens");
+        json.put("model", r.model());
+        json.put("texts", r.texts());
+        json.put("n", r.n());
+        json.put("min_content_tokens", r.minTokens());
+        json.put("mean_content_tokens", r.meanTokens());
+        json.put("k", r.k());
+        json.put("normalisation", r.normalisation());
+        json.put("layers", r.layers());
+        json.put("past_to_future", r.pastToFuture());
+        json.put("past_to_future_err", r.pastToFutureErr());
+        json.put("future_to_past", r.futureToPast());
+        json.put("future_to_past_err", r.futureToPastErr());
+        json.put("shuffled_past_to_future", r.shuffledPastToFuture());
+        json.put("shuffled_future_to_past", r.shuffledFutureToPast());
+        json.put("extract_seconds", r.extractSeconds());
+        json.put("imbalance_seconds", r.imbalanceSeconds());
+        JsonFiles.write(dir.resolve("pastfuture.json"), json);
+        StringBuilder csv = new StringBuilder("layer,past_to_future,past_to_future_err,future_to_past,"
+                + "future_to_past_err,shuffled_past_to_future,shuffled_future_to_past\n");
+        double[] x = new double[r.layers().length];
+        for (int li = 0; li < x.length; li++) {
+            x[li] = r.layers()[li];
+            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n", r.layers()[li],
+                    r.pastToFuture()[li], r.pastToFutureErr()[li], r.futureToPast()[li], r.futureToPastErr()[li],
+                    r.shuffledPastToFuture()[li], r.shuffledFutureToPast()[li]));
+        }
+        AtomicFiles.write(dir.resolve("pastfuture.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        LineChart.builder().optTitle("Past/future, " + r.model() + " (" + r.texts() + "), N = " + r.n())
+                .optXLabel("layer (0 = embeddings)").optYLabel("Δ").optErrorBands(true)
+                .addSeries(new Series("Δ(past → future)", x, r.pastToFuture(), r.pastToFutureErr()))
+                .addSeries(new Series("Δ(future → past)", x, r.futureToPast(), r.futureToPastErr()))
+                .addSeries(new Series("shuffled past → future", x, r.shuffledPastToFuture()))
+                .addSeries(new Series("shuffled future → past", x, r.shuffledFutureToPast()))
+                .optReference(1.0, "chance").build().save(dir.resolve("pastfuture"));
+    }
+}

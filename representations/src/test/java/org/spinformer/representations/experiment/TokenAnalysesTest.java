@@ -1,0 +1,204 @@
+package org.spinformer.representations.experiment;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spinformer.core.testing.CpuTest;
+import org.spinformer.representations.data.Pairs;
+import org.spinformer.representations.imbalance.InformationImbalance;
+import org.spinformer.representations.imbalance.InformationImbalance.Normalisation;
+import org.spinformer.representations.imbalance.InformationImbalance.Options;
+import org.spinformer.representations.models.BertEncoder;
+import org.spinformer.representations.models.HiddenStates;
+import org.spinformer.representations.models.Models;
+import org.spinformer.representations.pooling.Pooling;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The three token analyses against closed forms, hand-computed poolings and an unbatched plain-Java reference. */
+class TokenAnalysesTest extends CpuTest {
+    static BertEncoder minilm;
+    static Pairs pairs;
+
+    @BeforeAll
+    static void load() throws Exception {
+        minilm = Models.miniLm(Device.cpu(), DataType.FLOAT32);
+        pairs = Pairs.parse("bible:en_kjv,es_rv1909").sample(40, 3);
+    }
+
+    @AfterAll
+    static void close() {
+        minilm.close();
+    }
+
+    @Test
+    void specialTokensOfBert() {
+        assertArrayEquals(new int[] {1, 1}, minilm.tokenizer().specialTokens(), "[CLS] … [SEP]");
+    }
+
+    /** x [N=1, n_max=3, D=2] = tokens (1,2), (3,4), (5,6): last 2 → mean (4,5), concat (3,4,5,6). */
+    @Test
+    void windowByHand() {
+        try (NDManager bm = m.newSubManager()) {
+            NDArray x = bm.create(new float[] {1, 2, 3, 4, 5, 6}).reshape(1, 6);
+            assertArrayEquals(new float[] {4, 5}, TokenSpread.window(x, 1, 3, 2, 2, true, bm).toFloatArray());
+            assertArrayEquals(new float[] {3, 4, 5, 6}, TokenSpread.window(x, 1, 3, 2, 2, false, bm).toFloatArray());
+            assertArrayEquals(new float[] {5, 6}, TokenSpread.window(x, 1, 3, 2, 1, true, bm).toFloatArray());
+            assertArrayEquals(new float[] {3, 4}, TokenSpread.window(x, 1, 3, 2, 3, true, bm).toFloatArray());
+        }
+    }
+
+    /**
+     * h[s,b,t,d] = 10·t + d + 100·s, lengths 6 and 3 (lead 1, trail 1): text 0 has content 1..4, cut at 1 + 2 = 3:
+     * P = mean(t = 1, 2), F = mean(t = 3, 4); text 1 has content 1, cut at 1 + 0 = 1... needs ≥ 2 content tokens,
+     * so text 1 has length 4: content 1..2, cut at 2: P = t 1, F = t 2.
+     */
+    @Test
+    void halvesPoolerByHand() {
+        try (NDManager bm = m.newSubManager()) {
+            int s = 2;
+            int b = 2;
+            int t = 6;
+            int d = 2;
+            float[] v = new float[s * b * t * d];
+            for (int si = 0; si < s; si++) {
+                for (int bi = 0; bi < b; bi++) {
+                    for (int ti = 0; ti < t; ti++) {
+                        for (int di = 0; di < d; di++) {
+                            v[((si * b + bi) * t + ti) * d + di] = 10 * ti + di + 100 * si;
+                        }
+                    }
+                }
+            }
+            NDArray h = bm.create(v).reshape(s, b, t, d);
+            NDArray mask = bm.create(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}).reshape(b, t);
+            float[] out = PastFuture.halves(1, 1).apply(h, mask).toFloatArray(); // [S,B,2D]
+            float[] expected = {
+                15, 16, 35, 36, // s 0, text 0: P = mean(10, 20) (+d), F = mean(30, 40)
+                10, 11, 20, 21, // s 0, text 1: P = 10, F = 20
+                115, 116, 135, 136,
+                110, 111, 120, 121};
+            assertArrayEquals(expected, out, 1e-5f);
+        }
+    }
+
+    /** Identical sides: Δ = 2/N (DADApy) and 0 (paper) at every layer, token count and mode. */
+    @Test
+    void tokenSpreadOfIdenticalSidesIsTheClosedForm(@TempDir Path dir) throws Exception {
+        Pairs same = new Pairs("x", "x", pairs.ids(), pairs.a(), pairs.a());
+        Pairs kept = TokenSpread.longEnough(minilm, same, 8, -1);
+        int n = kept.size();
+        assertTrue(n >= 30, "most KJV verses have ≥ 10 tokens: " + n);
+        TokenSpread.Result r = TokenSpread.run(minilm, kept,
+                new TokenSpread.Settings(new int[] {1, 2, 8}, new int[] {0, 3, 6}, -1, x -> Options.defaults(), 2048), m);
+        assertEquals(1, r.drop());
+        for (int mode = 0; mode < 2; mode++) {
+            for (int li = 0; li < 3; li++) {
+                for (int ni = 0; ni < 3; ni++) {
+                    // layer 0, n = 1: the last content token's embedding + position can repeat across texts (ties)
+                    if (li == 0 && ni == 0) {
+                        continue;
+                    }
+                    assertEquals(2.0 / n, r.aToB()[mode][li][ni], 1e-12, "mode " + mode + " layer " + li + " n " + ni);
+                    assertEquals(2.0 / n, r.bToA()[mode][li][ni], 1e-12);
+                }
+            }
+        }
+        TokenSpread.Result p = TokenSpread.run(minilm, kept, new TokenSpread.Settings(new int[] {4}, new int[] {6}, -1,
+                x -> Options.defaults().withNormalisation(Normalisation.PAPER).withSplit(
+                        InformationImbalance.halves(x, 1L)[0], InformationImbalance.halves(x, 1L)[1]), 2048), m);
+        assertEquals(0.0, p.aToB()[0][0][0], 0.0);
+        assertEquals(0.0, p.bToA()[1][0][0], 0.0);
+        TokenSpread.write(r, dir);
+        for (String f : new String[] {"spread.json", "spread.csv", "spread-mean.png", "spread-concat.svg",
+                "spread-mean-heatmap.png"}) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        assertEquals(1 + 2 * 3 * 3, Files.readAllLines(dir.resolve("spread.csv")).size());
+        // a text that is too short is refused, naming it
+        Pairs tiny = new Pairs("a", "b", List.of("r1"), List.of("Jesus wept."), List.of("Jesús lloró."));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenSpread.run(minilm, tiny,
+                new TokenSpread.Settings(new int[] {16}, null, -1, x -> Options.defaults(), 2048), m));
+        assertTrue(e.getMessage().contains("r1"), e.getMessage());
+    }
+
+    /** Past/future against prefix and suffix means computed in plain Java from each text's own forward pass. */
+    @Test
+    void pastFutureMatchesAnUnbatchedReference(@TempDir Path dir) throws Exception {
+        List<String> texts = PastFuture.longEnough(minilm, pairs.a(), 6);
+        int n = texts.size();
+        int[] layers = {2, 6};
+        PastFuture.Result r = PastFuture.run(minilm, "kjv", texts, 6, layers, x -> Options.defaults(), 7, 2048, m);
+        long d = minilm.dim();
+        for (int li = 0; li < layers.length; li++) {
+            double[] past = new double[(int) (n * d)];
+            double[] future = new double[(int) (n * d)];
+            for (int i = 0; i < n; i++) {
+                long[] ids = minilm.tokenizer().encode(texts.get(i));
+                try (NDManager bm = m.newSubManager()) {
+                    NDList st = minilm.hiddenStates(bm.create(ids).reshape(1, ids.length),
+                            bm.ones(new ai.djl.ndarray.types.Shape(1, ids.length), DataType.INT64));
+                    float[] h = st.get(layers[li]).toFloatArray(); // [1,T,D]
+                    int c = ids.length - 2;
+                    int cut = 1 + c / 2;
+                    for (int t = 1; t < ids.length - 1; t++) {
+                        double[] dst = t < cut ? past : future;
+                        double w = t < cut ? 1.0 / (cut - 1) : 1.0 / (ids.length - 1 - cut);
+                        for (int k = 0; k < d; k++) {
+                            dst[(int) (i * d + k)] += w * h[(int) (t * d + k)];
+                        }
+                    }
+                }
+            }
+            InformationImbalance.Pair ref = InformationImbalance.pair(m.create(past).reshape(n, d),
+                    m.create(future).reshape(n, d), Options.defaults());
+            assertEquals(ref.aToB(), r.pastToFuture()[li], 1e-12, "layer " + layers[li]);
+            assertEquals(ref.bToA(), r.futureToPast()[li], 1e-12, "layer " + layers[li]);
+        }
+        PastFuture.write(r, dir);
+        assertEquals(3, Files.readAllLines(dir.resolve("pastfuture.csv")).size());
+        assertTrue(Files.size(dir.resolve("pastfuture.png")) > 0);
+    }
+
+    /** A model crossed with itself: the diagonal is 2/N exactly and Δ(B_m→A_l) = Δ(A_m→B_l) entry by entry. */
+    @Test
+    void crossModelWithItself(@TempDir Path dir) throws Exception {
+        List<String> texts = new ArrayList<>(pairs.a().subList(0, 30));
+        CrossModel.Result r = CrossModel.run(minilm, minilm, "kjv", texts, Pooling.parse("mean"),
+                x -> Options.defaults(), 2048, m);
+        assertEquals(7, r.aToB().length);
+        assertEquals(7, r.aToB()[0].length);
+        for (int i = 0; i < 7; i++) {
+            assertEquals(2.0 / 30, r.aToB()[i][i], 1e-12);
+            assertEquals(i, r.bestB()[i]);
+            for (int j = 0; j < 7; j++) {
+                assertEquals(r.aToB()[i][j], r.bToA()[i][j], 0.0);
+            }
+        }
+        // an entry against a direct pair computation
+        try (NDManager bm = m.newSubManager()) {
+            NDArray h = HiddenStates.extract(minilm, texts, Pooling.parse("mean"), bm, 2048);
+            InformationImbalance.Pair p = InformationImbalance.pair(h.get(2), h.get(5), Options.defaults());
+            assertEquals(p.aToB(), r.aToB()[2][5], 1e-12);
+            assertEquals(p.bToA(), r.bToA()[5][2], 1e-12);
+        }
+        CrossModel.write(r, dir);
+        assertEquals(1 + 49, Files.readAllLines(dir.resolve("cross.csv")).size());
+        assertTrue(Files.size(dir.resolve("cross-a-to-b.png")) > 0);
+        assertTrue(Files.size(dir.resolve("cross-b-to-a.svg")) > 0);
+    }
+}
