@@ -51,6 +51,9 @@ class BadArgumentsTest {
             new String[] {"--schedule", "nqs", "train", "--schedule", "linear", "--out", "OUT"},
             new String[] {"--dtype", "nqs", "train", "--dtype", "float16", "--out", "OUT"},
             new String[] {"--colors", "language", "potts", "--colors", "1", "--out", "OUT"},
+            new String[] {"--sweeps", "language", "clones", "--model", "MODEL", "--sweeps", "0", "--out", "OUT"},
+            new String[] {"--rule", "language", "clones", "--model", "MODEL", "--rule", "gibbs", "--out", "OUT"},
+            new String[] {"--top-k", "language", "diagnose", "--clones", "MODEL", "--top-k", "0", "--out", "OUT"},
             new String[] {"--instances", "language", "potts", "--instances", "0", "--out", "OUT"},
             new String[] {"--layers", "language", "train-gpt", "--layers", "0", "--out", "OUT"},
             new String[] {"--rules", "language", "memory", "--rules", "storkey", "--out", "OUT"},
@@ -77,6 +80,8 @@ class BadArgumentsTest {
             new String[] {"--precision", "repr", "imbalance", "--a", "A", "--b", "B", "--precision", "half"},
             new String[] {"--queries", "repr", "imbalance", "--a", "A", "--b", "B", "--queries", "-1"},
             new String[] {"--pooling", "repr", "hidden", "--texts", "TEXTS", "--pooling", "median", "--out", "OUT/h.npy"},
+            new String[] {"--stream-layers", "repr", "hidden", "--texts", "TEXTS", "--stream-layers", "--out",
+                "OUT/h.npy"},
             new String[] {"--model", "repr", "hidden", "--texts", "TEXTS", "--model", "no-such-model", "--out", "OUT/h.npy"},
             new String[] {"--n", "repr", "layers", "--n", "0", "--out", "OUT"},
             new String[] {"--pooling", "repr", "layers", "--pooling", "last-n:0", "--out", "OUT"},
@@ -103,7 +108,7 @@ class BadArgumentsTest {
         Path a = tmp.resolve("a.npy");
         Path texts = Files.writeString(tmp.resolve("texts.txt"), "one line\nanother line\n");
         String[] args = Arrays.stream(c, 1, c.length).map(s -> s.replace("OUT", out.toString())
-                .replace("TEXTS", texts.toString())
+                .replace("TEXTS", texts.toString()).replace("MODEL", tmp.resolve("no-model").toString())
                 .replace("A", s.equals("A") ? a.toString() : "A").replace("B", s.equals("B") ? a.toString() : "B"))
                 .toArray(String[]::new);
         if (!Files.exists(a)) {
