@@ -29,7 +29,9 @@ public final class ReprCrossCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.Run run = new CommonOptions.Run("repr-cross");
     @Mixin
-    CommonOptions.ImbalanceOptions imb = new CommonOptions.ImbalanceOptions();
+    AnalysisOptions analysis = new AnalysisOptions();
+    @Mixin
+    AnalysisOptions.Side sideOpt = new AnalysisOptions.Side();
 
     @Option(names = "--model-a", defaultValue = "minilm", description = "Model A (default: ${DEFAULT-VALUE}).")
     String modelA;
@@ -37,25 +39,9 @@ public final class ReprCrossCommand implements Callable<Integer> {
     @Option(names = "--model-b", defaultValue = "bge-small", description = "Model B (default: ${DEFAULT-VALUE}).")
     String modelB;
 
-    @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
-            description = "Where the texts come from: a pair source as in repr layers (default: ${DEFAULT-VALUE}).")
-    String pairs;
-
-    @Option(names = "--side", defaultValue = "a", description = "Which side of the pairs: a or b (default: ${DEFAULT-VALUE}).")
-    String side;
-
-    @Option(names = "--n", defaultValue = "400", description = "Texts drawn (default: ${DEFAULT-VALUE}).")
-    int n;
-
     @Option(names = "--pooling", defaultValue = "mean",
             description = "mean|first|last|last-n:N[:K], optional +sign (default: ${DEFAULT-VALUE}).")
     String pooling;
-
-    @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
-    String dtype;
-
-    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
-    int batchTokens;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,35 +49,28 @@ public final class ReprCrossCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long seed = run.seed();
+        int n = analysis.n;
+        String pairs = analysis.pairs;
         Path out = run.out();
-        String sd = side.trim().toLowerCase(Locale.ROOT);
-        if (!sd.equals("a") && !sd.equals("b")) {
-            throw new IllegalArgumentException("--side must be a or b, got '" + side + "'");
-        }
+        boolean sideA = sideOpt.a();
         Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
         CommonOptions.checkModel("--model-a", modelA);
         CommonOptions.checkModel("--model-b", modelB);
-        var imbalance = imb.forPoints(seed);
-        if (n < 2 * imb.k + 4) {
-            throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.k);
-        }
-        if (batchTokens < 1) {
-            throw new IllegalArgumentException("--batch-tokens must be >= 1, got " + batchTokens);
-        }
-        Pairs all = Pairs.parse(pairs);
+        var imbalance = analysis.imbalance(seed);
+        Pairs all = Pairs.parse(analysis.pairs);
         if (n > all.size()) {
             throw new IllegalArgumentException("--n " + n + " but " + pairs + " has only " + all.size() + " pairs");
         }
         Pairs sample = all.sample(n, seed);
-        List<String> texts = sd.equals("a") ? sample.a() : sample.b();
-        String name = sd.equals("a") ? all.nameA() : all.nameB();
+        List<String> texts = sideA ? sample.a() : sample.b();
+        String name = sideA ? all.nameA() : all.nameB();
         Device dev = run.device();
         long t0 = System.nanoTime();
         CrossModel.Result r;
-        try (HiddenStateModel a = Models.load(modelA, dev, Devices.parseDType(dtype));
-             HiddenStateModel b = Models.load(modelB, dev, Devices.parseDType(dtype));
+        try (HiddenStateModel a = Models.load(modelA, dev, Devices.parseDType(analysis.dtype));
+             HiddenStateModel b = Models.load(modelB, dev, Devices.parseDType(analysis.dtype));
              NDManager nd = Devices.manager(dev)) {
-            r = CrossModel.run(a, b, name, texts, pool, imbalance, batchTokens, nd);
+            r = CrossModel.run(a, b, name, texts, pool, imbalance, analysis.batchTokens, nd);
         }
         CrossModel.write(r, out);
         double secs = (System.nanoTime() - t0) / 1e9;

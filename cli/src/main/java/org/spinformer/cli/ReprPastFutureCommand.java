@@ -31,21 +31,13 @@ public final class ReprPastFutureCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.Run run = new CommonOptions.Run("repr-pastfuture");
     @Mixin
-    CommonOptions.ImbalanceOptions imb = new CommonOptions.ImbalanceOptions();
+    AnalysisOptions analysis = new AnalysisOptions();
+    @Mixin
+    AnalysisOptions.Side sideOpt = new AnalysisOptions.Side();
 
     @Option(names = "--model", defaultValue = "minilm",
             description = "minilm or bge-small (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
     String model;
-
-    @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
-            description = "Where the texts come from: a pair source as in repr layers (default: ${DEFAULT-VALUE}).")
-    String pairs;
-
-    @Option(names = "--side", defaultValue = "a", description = "Which side of the pairs: a or b (default: ${DEFAULT-VALUE}).")
-    String side;
-
-    @Option(names = "--n", defaultValue = "400", description = "Texts drawn among those long enough (default: ${DEFAULT-VALUE}).")
-    int n;
 
     @Option(names = "--min-tokens", defaultValue = "8",
             description = "Least content tokens of a text (special tokens not counted; at least 2; default: ${DEFAULT-VALUE}).")
@@ -54,48 +46,35 @@ public final class ReprPastFutureCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "all", description = "States to analyse, e.g. 0,3,6 (default: ${DEFAULT-VALUE}).")
     String layers;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
-    String dtype;
-
-    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
-    int batchTokens;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         long seed = run.seed();
+        int n = analysis.n;
+        String pairs = analysis.pairs;
         Path out = run.out();
-        String sd = side.trim().toLowerCase(Locale.ROOT);
-        if (!sd.equals("a") && !sd.equals("b")) {
-            throw new IllegalArgumentException("--side must be a or b, got '" + side + "'");
-        }
+        boolean sideA = sideOpt.a();
         int[] ls = CommonOptions.layers(layers);
         CommonOptions.checkModel(model);
-        var imbalance = imb.forPoints(seed);
-        if (n < 2 * imb.k + 4) {
-            throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.k);
-        }
+        var imbalance = analysis.imbalance(seed);
         if (minTokens < 2) {
             throw new IllegalArgumentException("--min-tokens must be >= 2 (one token per half), got " + minTokens);
         }
-        if (batchTokens < 1) {
-            throw new IllegalArgumentException("--batch-tokens must be >= 1, got " + batchTokens);
-        }
-        Pairs all = Pairs.parse(pairs);
-        String name = sd.equals("a") ? all.nameA() : all.nameB();
+        Pairs all = Pairs.parse(analysis.pairs);
+        String name = sideA ? all.nameA() : all.nameB();
         Device dev = run.device();
         long t0 = System.nanoTime();
         PastFuture.Result r;
-        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
+        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(analysis.dtype));
              NDManager nd = Devices.manager(dev)) {
             CommonOptions.checkLayers(ls, m.layers(), m.name());
             // tokenise a seeded sample of 4n candidates first (all 31k verses take ~15 s), all if too few are long
             Pairs cand = all.sample(Math.min(all.size(), 4 * n), seed);
-            List<String> kept = PastFuture.longEnough(m, sd.equals("a") ? cand.a() : cand.b(), minTokens);
+            List<String> kept = PastFuture.longEnough(m, sideA ? cand.a() : cand.b(), minTokens);
             if (kept.size() < n && 4 * n < all.size()) {
-                kept = PastFuture.longEnough(m, sd.equals("a") ? all.a() : all.b(), minTokens);
+                kept = PastFuture.longEnough(m, sideA ? all.a() : all.b(), minTokens);
             }
             if (n > kept.size()) {
                 throw new IllegalArgumentException("--n " + n + " but only " + kept.size() + " texts of " + pairs
@@ -111,7 +90,7 @@ public final class ReprPastFutureCommand implements Callable<Integer> {
             for (int i : pick) {
                 texts.add(kept.get(i));
             }
-            r = PastFuture.run(m, name, texts, minTokens, ls, imbalance, seed, batchTokens, nd);
+            r = PastFuture.run(m, name, texts, minTokens, ls, imbalance, seed, analysis.batchTokens, nd);
         }
         PastFuture.write(r, out);
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -28,18 +28,11 @@ public final class ReprSpreadCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.Run run = new CommonOptions.Run("repr-spread");
     @Mixin
-    CommonOptions.ImbalanceOptions imb = new CommonOptions.ImbalanceOptions();
+    AnalysisOptions analysis = new AnalysisOptions();
 
     @Option(names = "--model", defaultValue = "minilm",
             description = "minilm or bge-small (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
     String model;
-
-    @Option(names = "--pairs", defaultValue = "bible:en_kjv,es_rv1909",
-            description = "bible:COL_A,COL_B, FILE.tsv:COL_A,COL_B or a two-column FILE.tsv (default: ${DEFAULT-VALUE}).")
-    String pairs;
-
-    @Option(names = "--n", defaultValue = "400", description = "Pairs drawn among those long enough (default: ${DEFAULT-VALUE}).")
-    int n;
 
     @Option(names = "--tokens", defaultValue = "1,2,4,8,16",
             description = "Numbers of last tokens, increasing (default: ${DEFAULT-VALUE}).")
@@ -53,38 +46,28 @@ public final class ReprSpreadCommand implements Callable<Integer> {
                     + "e.g. BERT's [SEP]; default: ${DEFAULT-VALUE}).")
     int drop;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
-    String dtype;
-
-    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
-    int batchTokens;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         long seed = run.seed();
+        int n = analysis.n;
+        String pairs = analysis.pairs;
         Path out = run.out();
         int[] ns = CommonOptions.option("--tokens", () -> parseInts(tokens));
         int[] ls = CommonOptions.layers(layers);
         CommonOptions.checkModel(model);
-        var imbalance = imb.forPoints(seed);
-        if (n < 2 * imb.k + 4) {
-            throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.k);
-        }
+        var imbalance = analysis.imbalance(seed);
         if (drop < -1) {
             throw new IllegalArgumentException("--drop must be >= 0 (or -1 for automatic), got " + drop);
         }
-        if (batchTokens < 1) {
-            throw new IllegalArgumentException("--batch-tokens must be >= 1, got " + batchTokens);
-        }
-        var settings = CommonOptions.option("--tokens", () -> new TokenSpread.Settings(ns, ls, drop, imbalance, batchTokens));
-        Pairs all = Pairs.parse(pairs);
+        var settings = CommonOptions.option("--tokens", () -> new TokenSpread.Settings(ns, ls, drop, imbalance, analysis.batchTokens));
+        Pairs all = Pairs.parse(analysis.pairs);
         Device dev = run.device();
         long t0 = System.nanoTime();
         TokenSpread.Result r;
-        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(dtype));
+        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(analysis.dtype));
              NDManager nd = Devices.manager(dev)) {
             CommonOptions.checkLayers(ls, m.layers(), m.name());
             // tokenise a seeded sample of 4n candidates first (tokenising all 31k verses takes ~30 s), all if short
