@@ -11,8 +11,10 @@ import org.spinformer.core.io.Npy;
 import org.spinformer.core.io.Utf8Lines;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.HiddenStates;
+import org.spinformer.representations.models.ImageStates;
 import org.spinformer.representations.models.LayerStream;
 import org.spinformer.representations.models.TextTokenizer;
+import org.spinformer.representations.models.VisionEncoder;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +31,7 @@ import java.util.concurrent.Callable;
 /** {@code spinformer repr hidden}: pooled hidden states of every layer for the lines of a text file. */
 @Command(name = "hidden", mixinStandardHelpOptions = true,
         description = "Write the pooled hidden states of every layer (or of --layers) as a float32 .npy "
-                + "[layers+1, N, D] (row i = line i of --texts; layer 0 = embeddings); --chunk and --resume make a "
+                + "[layers+1, N, D] (row i = line i of --texts or --images; layer 0 = embeddings); --chunk and --resume make a "
                 + "long extraction resumable.")
 public final class ReprHiddenCommand implements Callable<Integer> {
     @Mixin
@@ -37,8 +39,14 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     @Mixin
     HiddenStateOptions states = new HiddenStateOptions();
 
-    @Option(names = "--texts", required = true, description = "UTF-8 text file, one text per line.")
+    @Option(names = "--texts", description = "UTF-8 text file, one text per line.")
     Path texts;
+
+    @Option(names = "--images", description = "Instead of --texts: a file listing one image (PNG, JPEG, BMP, GIF) per "
+            + "line, relative paths from the list's folder; --model must be a ViT or DINOv2 directory. Each image is "
+            + "resized to the model's image size (bicubic), scaled to [0, 1] and normalised with image_mean/image_std "
+            + "of preprocessor_config.json; pooling runs over the class token and the patches (first = class token).")
+    Path images;
 
     @Option(names = "--out", required = true, description = "Output .npy file.")
     Path out;
@@ -67,10 +75,15 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     static List<String> readLines(Path file) throws java.io.IOException {
+        return readLines(file, "--texts");
+    }
+
+    /** The non-empty lines of the list given as {@code option}; one clear error for a missing or bad file. */
+    static List<String> readLines(Path file, String option) throws java.io.IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("texts file not found: " + file);
+            throw new IllegalArgumentException(option + " file not found: " + file);
         }
-        List<String> lines = new java.util.ArrayList<>(Utf8Lines.read(file, "--texts " + file));
+        List<String> lines = new java.util.ArrayList<>(Utf8Lines.read(file, option + " " + file));
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
             lines.remove(lines.size() - 1);
         }
@@ -83,6 +96,11 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             }
         }
         return lines;
+    }
+
+    /** The --texts or --images list. */
+    Path input() {
+        return texts != null ? texts : images;
     }
 
     Path parts() {
@@ -98,7 +116,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         Path dir = parts();
         com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
         settings.addProperty("model", states.model);
-        settings.addProperty("texts", texts.toAbsolutePath().toString());
+        settings.addProperty(images != null ? "images" : "texts", input().toAbsolutePath().toString());
         settings.addProperty("lines", lines.size());
         settings.addProperty("text_hash", Integer.toHexString(lines.hashCode()));
         settings.addProperty("pooling", pool.toString());
@@ -154,7 +172,10 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         if (states.batchTokens < 1) {
             throw new IllegalArgumentException("--batch-tokens must be >= 1");
         }
-        List<String> lines = readLines(texts);
+        if ((texts == null) == (images == null)) {
+            throw new IllegalArgumentException("give exactly one of --texts and --images");
+        }
+        List<String> lines = images != null ? readLines(images, "--images") : readLines(texts);
         Device dev = deviceJson.device();
         long t0 = System.nanoTime();
         states.checkModel();
@@ -162,17 +183,32 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
         DataType dt = Devices.parseDType(states.dtype);
         String model = states.model;
-        if (streamLayers && (org.spinformer.representations.models.Models.builtIn(model) != null
+        if ((streamLayers || images != null) && (org.spinformer.representations.models.Models.builtIn(model) != null
                 || !Files.isDirectory(Path.of(model)))) {
-            throw new IllegalArgumentException("--stream-layers needs --model to be a decoder directory (gpt2, llama, "
-                    + "qwen2, mistral), got '" + model + "'");
+            throw new IllegalArgumentException((streamLayers ? "--stream-layers needs --model to be a decoder "
+                    + "directory (gpt2, llama, qwen2, mistral)" : "--images needs --model to be a ViT or DINOv2 "
+                    + "directory") + ", got '" + model + "'");
         }
-        try (AutoCloseable loaded = streamLayers ? LayerStream.tokenizer(Path.of(model)) : states.load(dev);
+        if (streamLayers && images != null) {
+            throw new IllegalArgumentException("--stream-layers works on decoders, not with --images");
+        }
+        try (AutoCloseable loaded = streamLayers ? LayerStream.tokenizer(Path.of(model))
+                     : images != null ? VisionEncoder.load(Path.of(model), dev, dt) : states.load(dev);
              NDManager nd = Devices.manager(dev)) {
             String name = loaded instanceof HiddenStateModel m ? m.name() : Path.of(model).getFileName().toString();
-            Extractor x = loaded instanceof HiddenStateModel m ? whole(m, pool, nd, keep)
-                    : sub -> LayerStream.extract(Path.of(model), dt, ((TextTokenizer) loaded).encode(sub), pool, nd,
-                            states.batchTokens, keep);
+            Extractor x;
+            if (loaded instanceof HiddenStateModel m) {
+                x = whole(m, pool, nd, keep);
+            } else if (loaded instanceof VisionEncoder v) {
+                ImageStates.Normalisation norm = ImageStates.Normalisation.of(Path.of(model), v.config());
+                int batch = (int) Math.max(1, states.batchTokens / (1 + v.config().patches()));
+                Path base = images.toAbsolutePath().getParent();
+                x = sub -> ImageStates.extract(v, norm, sub.stream().map(base::resolve).toList(), pool, nd, batch,
+                        keep);
+            } else {
+                x = sub -> LayerStream.extract(Path.of(model), dt, ((TextTokenizer) loaded).encode(sub), pool, nd,
+                        states.batchTokens, keep);
+            }
             NDArray h = chunk == 0 ? x.extract(lines) : inParts(x, lines, pool, keep, nd);
             Npy.write(out, h.toDevice(Device.cpu(), false));
             if (chunk > 0) {

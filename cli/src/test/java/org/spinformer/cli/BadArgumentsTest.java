@@ -82,6 +82,8 @@ class BadArgumentsTest {
             new String[] {"--pooling", "repr", "hidden", "--texts", "TEXTS", "--pooling", "median", "--out", "OUT/h.npy"},
             new String[] {"--stream-layers", "repr", "hidden", "--texts", "TEXTS", "--stream-layers", "--out",
                 "OUT/h.npy"},
+            new String[] {"--images", "repr", "hidden", "--texts", "TEXTS", "--images", "TEXTS", "--out", "OUT/h.npy"},
+            new String[] {"--images", "repr", "hidden", "--images", "TEXTS", "--out", "OUT/h.npy"},
             new String[] {"--model", "repr", "hidden", "--texts", "TEXTS", "--model", "no-such-model", "--out", "OUT/h.npy"},
             new String[] {"--n", "repr", "layers", "--n", "0", "--out", "OUT"},
             new String[] {"--pooling", "repr", "layers", "--pooling", "last-n:0", "--out", "OUT"},

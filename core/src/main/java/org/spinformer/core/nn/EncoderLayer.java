@@ -18,7 +18,11 @@ import ai.djl.ndarray.NDArray;
  *       {@code output.LayerNorm.*};</li>
  *   <li>pre-LN (ViT): {@code layernorm_before.*}, {@code attention.attention.{query,key,value}.*},
  *       {@code attention.output.dense.*}, {@code layernorm_after.*}, {@code intermediate.dense.*},
- *       {@code output.dense.*}.</li>
+ *       {@code output.dense.*};</li>
+ *   <li>pre-LN with layer scale (DINOv2, Oquab et al. 2023; CaiT, Touvron et al. 2021):
+ *       h = x + λ₁ ⊙ Attn(LN₁(x)), y = h + λ₂ ⊙ MLP(LN₂(h)), λ [D]: {@code norm1.*}, {@code attention.attention.*},
+ *       {@code attention.output.dense.*}, {@code layer_scale1.lambda1}, {@code norm2.*}, {@code mlp.fc1.*},
+ *       {@code mlp.fc2.*}, {@code layer_scale2.lambda1}.</li>
  * </ul>
  * Any {@link AttentionBlock} (e.g. {@link FactoredAttentionBlock}) can replace multi-head attention through
  * {@link Builder#optAttention}; it receives the prefix {@code <layer prefix>attention.} (other names:
@@ -43,6 +47,8 @@ public final class EncoderLayer extends Block<EncoderLayer.Config> {
         /** Pre-LN ViT: {@code layernorm_before.}, {@code attention.}, {@code layernorm_after.}, … */
         public static final Names VIT = new Names("layernorm_before.", "attention.", "layernorm_after.",
                 "intermediate.dense.", "output.dense.");
+        /** Pre-LN DINOv2: {@code norm1.}, {@code attention.}, {@code norm2.}, {@code mlp.fc1.}, {@code mlp.fc2.}. */
+        public static final Names DINOV2 = new Names("norm1.", "attention.", "norm2.", "mlp.fc1.", "mlp.fc2.");
 
         public Names {
             if (ln1 == null || attention == null || ln2 == null || fc1 == null || fc2 == null) {
@@ -58,10 +64,10 @@ public final class EncoderLayer extends Block<EncoderLayer.Config> {
 
     /**
      * What the layer was built with: width D, H heads (of the default attention), MLP hidden width F and activation,
-     * pre- or post-LN, the LayerNorms' eps and the names.
+     * pre- or post-LN, the LayerNorms' eps, the names and whether the residual branches are scaled by λ (pre-LN).
      */
     public record Config(long dim, int heads, long hidden, Functional.Activation act, boolean preNorm, double eps,
-                         Names names) {}
+                         Names names, boolean layerScale) {}
 
     private final AttentionBlock attention;
     private final LayerNorm ln1;
@@ -82,6 +88,10 @@ public final class EncoderLayer extends Block<EncoderLayer.Config> {
         this.mlp = Mlp.builder().like(this).optPrefix(prefix).setDim(c.dim()).setHidden(c.hidden())
                 .optActivation(c.act()).optNames(n.mlp()).build();
         this.ln2 = LayerNorm.builder().like(this).optPrefix(prefix + n.ln2()).setDim(c.dim()).optEps(c.eps()).build();
+        if (c.layerScale()) {
+            param("layer_scale1.lambda1", new ai.djl.ndarray.types.Shape(c.dim()), Init.ONES);
+            param("layer_scale2.lambda1", new ai.djl.ndarray.types.Shape(c.dim()), Init.ONES);
+        }
     }
 
     /** x [B,T,D], padMask [B,T] or null → [B,T,D]. */
@@ -98,11 +108,21 @@ public final class EncoderLayer extends Block<EncoderLayer.Config> {
         checkInput(x, 3);
         // each sub-block's intermediates (q, k, v, scores, the MLP's hidden layer) are freed when it returns
         if (config.preNorm()) {
-            NDArray h = x.add(Scopes.keep(() -> attention.forward(ln1.forward(x, w), padMask, w)));
-            return h.add(Scopes.keep(() -> mlp.forward(ln2.forward(h, w), w)));
+            NDArray h = x.add(scaled(1, Scopes.keep(() -> attention.forward(ln1.forward(x, w), padMask, w)), w));
+            return h.add(scaled(2, Scopes.keep(() -> mlp.forward(ln2.forward(h, w), w)), w));
         }
         NDArray h = ln1.forward(x.add(Scopes.keep(() -> attention.forward(x, padMask, w))), w);
         return ln2.forward(h.add(Scopes.keep(() -> mlp.forward(h, w))), w);
+    }
+
+    /** λ_k ⊙ branch with layer scale, else the branch. */
+    private NDArray scaled(int k, NDArray branch, Weights w) {
+        if (!config.layerScale()) {
+            return branch;
+        }
+        NDArray lambda = w.get(prefix + "layer_scale" + k + ".lambda1");
+        return branch.mul(w.perSample() ? Functional.perSampleBroadcast(lambda, branch.getShape().dimension())
+                : lambda);
     }
 
     public AttentionBlock attention() {
@@ -125,6 +145,7 @@ public final class EncoderLayer extends Block<EncoderLayer.Config> {
         private double eps = 1e-12;
         private AttentionFactory attention;
         private Names names;
+        private boolean layerScale;
 
         Builder() {
             super(Functional.Activation.GELU);
@@ -152,6 +173,12 @@ public final class EncoderLayer extends Block<EncoderLayer.Config> {
             return this;
         }
 
+        /** Pre-LN only: scale each residual branch by its own λ [D] ({@code layer_scale1/2.lambda1}; DINOv2). */
+        public Builder optLayerScale(boolean layerScale) {
+            this.layerScale = layerScale;
+            return this;
+        }
+
         /** A replacement attention block (default: multi-head attention with BERT or ViT names). */
         public Builder optAttention(AttentionFactory attention) {
             this.attention = attention;
@@ -162,8 +189,9 @@ public final class EncoderLayer extends Block<EncoderLayer.Config> {
             requireDimAndHidden("EncoderLayer");
             require(attention != null || (heads > 0 && dim % heads == 0),
                     "EncoderLayer needs dim divisible by heads, got " + dim + ", " + heads);
+            require(!layerScale || preNorm, "EncoderLayer layer scale needs pre-LN");
             Names n = names != null ? names : preNorm ? Names.VIT : Names.BERT;
-            return new EncoderLayer(this, new Config(dim, heads, hidden, act, preNorm, eps, n));
+            return new EncoderLayer(this, new Config(dim, heads, hidden, act, preNorm, eps, n, layerScale));
         }
     }
 }

@@ -57,7 +57,7 @@ public final class Ref {
     }
 
     /** y[t][o] = Σ_i x[t][i] w[o][i] + b[o]. */
-    static double[][] linear(double[][] x, double[][] w, double[] b) {
+    public static double[][] linear(double[][] x, double[][] w, double[] b) {
         int t = x.length;
         int out = w.length;
         int in = w[0].length;
@@ -259,7 +259,7 @@ public final class Ref {
     }
 
     /** Multi-head self-attention block: projections, optional RoPE (ω or null), attention, output projection. */
-    static double[][] mha(double[][] x, double[][] wq, double[] bq, double[][] wk, double[] bk, double[][] wv,
+    public static double[][] mha(double[][] x, double[][] wq, double[] bq, double[][] wk, double[] bk, double[][] wv,
             double[] bv, double[][] wo, double[] bo, int heads, int kvHeads, double[] omega, boolean[] keep,
             boolean causal) {
         double[][] q = linear(x, wq, bq);
@@ -282,7 +282,7 @@ public final class Ref {
     }
 
     /** Two-layer MLP y = W₂ act(W₁ x + b₁) + b₂ with PyTorch-layout weights. */
-    static double[][] mlp(double[][] x, double[][] w1, double[] b1, double[][] w2, double[] b2,
+    public static double[][] mlp(double[][] x, double[][] w1, double[] b1, double[][] w2, double[] b2,
             Functional.Activation a) {
         return linear(act(a, linear(x, w1, b1)), w2, b2);
     }

@@ -13,6 +13,7 @@ import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.OnnxModel;
 import org.spinformer.core.io.SafeTensors;
 import org.spinformer.core.io.ShardedSafeTensors;
+import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.nn.Rope;
 
@@ -465,12 +466,39 @@ public final class Models {
             String n = name.startsWith("transformer.") ? name.substring("transformer.".length()) : name;
             return n.matches("h\\.\\d+\\.attn\\.bias") ? null : n;
         }
+        if (type.equals("vit") || type.equals("dinov2")) {
+            String n = name.startsWith(type + ".") ? name.substring(type.length() + 1) : name;
+            return n.startsWith("classifier.") || n.equals("embeddings.mask_token") ? null : n;
+        }
         for (String pre : new String[] {"bert.", "roberta."}) {
             if (name.startsWith(pre)) {
                 return name.substring(pre.length());
             }
         }
         return name;
+    }
+
+    /** The shape of a Hugging Face ViT or DINOv2 directory's config.json (model_type vit or dinov2). */
+    static VisionEncoder.Config visionConfig(Path dir) throws IOException {
+        Json c = readConfig(dir.resolve("config.json"));
+        String type = c.str("model_type", "").toLowerCase(Locale.ROOT);
+        if (!type.equals("vit") && !type.equals("dinov2")) {
+            throw new IllegalArgumentException(dir + ": an image encoder needs model_type vit or dinov2, got '" + type
+                    + "'");
+        }
+        boolean dino = type.equals("dinov2");
+        if (dino && c.o().has("use_swiglu_ffn") && c.o().get("use_swiglu_ffn").isJsonPrimitive()
+                && c.o().get("use_swiglu_ffn").getAsJsonPrimitive().isBoolean()
+                && c.o().get("use_swiglu_ffn").getAsBoolean()) {
+            throw new IllegalArgumentException(dir + ": DINOv2 with a SwiGLU MLP (use_swiglu_ffn) is not supported");
+        }
+        long d = c.positive("hidden_size", null);
+        long hidden = dino ? d * c.positive("mlp_ratio", 4L) : c.positive("intermediate_size", null);
+        return new VisionEncoder.Config(dino ? VisionEncoder.Family.DINOV2 : VisionEncoder.Family.VIT,
+                c.count("image_size", dino ? 518L : 224L), c.count("patch_size", dino ? 14L : 16L),
+                c.count("num_channels", 3L), d, c.count("num_attention_heads", null), c.count("num_hidden_layers", null),
+                hidden, c.dbl("layer_norm_eps", dino ? 1e-6 : 1e-12),
+                Functional.Activation.parse(c.str("hidden_act", "gelu")));
     }
 
     /**
