@@ -2,7 +2,6 @@ package org.spinformer.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.CrossModel;
@@ -19,17 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code spinformer repr cross}: Δ between every layer of one model and every layer of another on the same texts. */
 @Command(name = "cross", mixinStandardHelpOptions = true,
         description = "Cross-model Information Imbalance: the same texts through two models, Δ between every state of "
                 + "model A and every state of model B, both ways; writes cross.json, cross.csv and two heatmaps.")
-public final class ReprCrossCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions.Run run = new CommonOptions.Run("repr-cross");
-    @Mixin
-    AnalysisOptions analysis = new AnalysisOptions();
+public final class ReprCrossCommand extends ReprAnalysisCommand {
     @Mixin
     AnalysisOptions.Side sideOpt = new AnalysisOptions.Side();
 
@@ -43,8 +37,9 @@ public final class ReprCrossCommand implements Callable<Integer> {
             description = "mean|first|last|last-n:N[:K], optional +sign (default: ${DEFAULT-VALUE}).")
     String pooling;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    public ReprCrossCommand() {
+        super("repr-cross");
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -82,18 +77,11 @@ public final class ReprCrossCommand implements Callable<Integer> {
             int j = r.bestB()[i];
             o.printf(Locale.ROOT, "%7d  %15d  %.4f  %.4f%n", i, j, r.aToB()[i][j], r.bToA()[j][i]);
         }
-        o.printf(Locale.ROOT, "extraction %.1f s, imbalance %.1f s, total %.1f s; output %s%n", r.extractSeconds(),
-                r.imbalanceSeconds(), secs, out);
-        if (run.json()) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("out", out.toString());
-            j.put("n", r.n());
-            j.put("a_to_b", r.aToB());
-            j.put("b_to_a", r.bToA());
-            j.put("closest_b_layer", r.bestB());
-            j.put("seconds", secs);
-            o.println(new Gson().toJson(j));
-        }
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("a_to_b", r.aToB());
+        j.put("b_to_a", r.bToA());
+        j.put("closest_b_layer", r.bestB());
+        finish(out, r.n(), r.extractSeconds(), r.imbalanceSeconds(), secs, j);
         return 0;
     }
 }

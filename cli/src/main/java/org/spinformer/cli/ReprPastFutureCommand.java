@@ -2,7 +2,6 @@ package org.spinformer.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.PastFuture;
@@ -20,18 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code spinformer repr pastfuture}: Δ between the first and the second half of the same texts, both ways. */
 @Command(name = "pastfuture", mixinStandardHelpOptions = true,
         description = "The past/future asymmetry: each text's content tokens are cut in two halves; Δ(past → future) "
                 + "and Δ(future → past) between the mean states of the halves, per layer, with the shuffled control; "
                 + "writes pastfuture.json, pastfuture.csv and a plot.")
-public final class ReprPastFutureCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions.Run run = new CommonOptions.Run("repr-pastfuture");
-    @Mixin
-    AnalysisOptions analysis = new AnalysisOptions();
+public final class ReprPastFutureCommand extends ReprAnalysisCommand {
     @Mixin
     AnalysisOptions.Side sideOpt = new AnalysisOptions.Side();
 
@@ -46,8 +40,9 @@ public final class ReprPastFutureCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "all", description = "States to analyse, e.g. 0,3,6 (default: ${DEFAULT-VALUE}).")
     String layers;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    public ReprPastFutureCommand() {
+        super("repr-pastfuture");
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -103,18 +98,11 @@ public final class ReprPastFutureCommand implements Callable<Integer> {
                     r.pastToFutureErr()[li], r.futureToPast()[li], r.futureToPastErr()[li],
                     r.shuffledPastToFuture()[li], r.shuffledFutureToPast()[li]);
         }
-        o.printf(Locale.ROOT, "extraction %.1f s, imbalance %.1f s, total %.1f s; output %s%n", r.extractSeconds(),
-                r.imbalanceSeconds(), secs, out);
-        if (run.json()) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("out", out.toString());
-            j.put("n", r.n());
-            j.put("layers", r.layers());
-            j.put("past_to_future", r.pastToFuture());
-            j.put("future_to_past", r.futureToPast());
-            j.put("seconds", secs);
-            o.println(new Gson().toJson(j));
-        }
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("layers", r.layers());
+        j.put("past_to_future", r.pastToFuture());
+        j.put("future_to_past", r.futureToPast());
+        finish(out, r.n(), r.extractSeconds(), r.imbalanceSeconds(), secs, j);
         return 0;
     }
 }

@@ -2,7 +2,6 @@ package org.spinformer.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.TokenSpread;
@@ -17,18 +16,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code spinformer repr spread}: Δ between translation pairs vs the number of last tokens, mean or concatenated. */
 @Command(name = "spread", mixinStandardHelpOptions = true,
         description = "How semantic information spreads over tokens: Δ between the two sides of aligned pairs when "
                 + "each text is represented by its last n tokens, averaged (mean) or concatenated (concat), per layer; "
                 + "writes spread.json, spread.csv and plots.")
-public final class ReprSpreadCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions.Run run = new CommonOptions.Run("repr-spread");
-    @Mixin
-    AnalysisOptions analysis = new AnalysisOptions();
+public final class ReprSpreadCommand extends ReprAnalysisCommand {
 
     @Option(names = "--model", defaultValue = "minilm",
             description = "minilm or bge-small (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
@@ -46,8 +40,9 @@ public final class ReprSpreadCommand implements Callable<Integer> {
                     + "e.g. BERT's [SEP]; default: ${DEFAULT-VALUE}).")
     int drop;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    public ReprSpreadCommand() {
+        super("repr-spread");
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -103,21 +98,14 @@ public final class ReprSpreadCommand implements Callable<Integer> {
                 o.println(row);
             }
         }
-        o.printf(Locale.ROOT, "extraction %.1f s, imbalance %.1f s, total %.1f s; output %s%n", r.extractSeconds(),
-                r.imbalanceSeconds(), secs, out);
-        if (run.json()) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("out", out.toString());
-            j.put("n", r.n());
-            j.put("layers", r.layers());
-            j.put("tokens", r.ns());
-            j.put("mean_a_to_b", r.aToB()[0]);
-            j.put("mean_b_to_a", r.bToA()[0]);
-            j.put("concat_a_to_b", r.aToB()[1]);
-            j.put("concat_b_to_a", r.bToA()[1]);
-            j.put("seconds", secs);
-            o.println(new Gson().toJson(j));
-        }
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("layers", r.layers());
+        j.put("tokens", r.ns());
+        j.put("mean_a_to_b", r.aToB()[0]);
+        j.put("mean_b_to_a", r.bToA()[0]);
+        j.put("concat_a_to_b", r.aToB()[1]);
+        j.put("concat_b_to_a", r.bToA()[1]);
+        finish(out, r.n(), r.extractSeconds(), r.imbalanceSeconds(), secs, j);
         return 0;
     }
 

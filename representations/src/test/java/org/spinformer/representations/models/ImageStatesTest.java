@@ -6,12 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.BadFileException;
+import org.spinformer.core.testing.CpuTest;
 import org.spinformer.representations.pooling.Pooling;
 
 import javax.imageio.ImageIO;
@@ -31,20 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * (closed form), the preprocessor's mean and std are read from {@code preprocessor_config.json}, the class-token
  * pooling equals the encoder's own state 0 on the same pixels, and a file that is no image is one clear error.
  */
-class ImageStatesTest {
-    static NDManager m;
-
-    @BeforeAll
-    static void init() {
-        m = Devices.manager(Device.cpu());
-        VisionEncoderTest.m = m;
-    }
-
-    @AfterAll
-    static void close() {
-        m.close();
-    }
-
+class ImageStatesTest extends CpuTest {
     static Path png(Path dir, String name, int w, int h, Color fill, Color stripe) throws Exception {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();

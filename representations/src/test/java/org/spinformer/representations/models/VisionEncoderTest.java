@@ -6,14 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.BadFileException;
+import org.spinformer.core.testing.CpuTest;
 import org.spinformer.core.io.SafeTensors;
 import org.spinformer.core.nn.Functional;
 import org.spinformer.core.nn.Ref;
@@ -33,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * class token, position table, pre-LN layers with DINOv2's layer scale, Ref's attention and MLP) on tiny random
  * models saved as Hugging Face directories: image 8×8, patch 4 (4 patches), 3 channels, D = 8, 2 heads, 2 layers.
  */
-class VisionEncoderTest {
+class VisionEncoderTest extends CpuTest {
     static final int IMG = 8;
     static final int P = 4;
     static final int C = 3;
@@ -41,17 +39,6 @@ class VisionEncoderTest {
     static final int H = 2;
     static final int L = 2;
     static final int F = 16;
-    static NDManager m;
-
-    @BeforeAll
-    static void init() {
-        m = Devices.manager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        m.close();
-    }
 
     /** Random weights (float64 values, saved as float32 and read back, so the reference uses the stored values). */
     static Map<String, double[]> write(Path dir, boolean dino, long seed) throws Exception {

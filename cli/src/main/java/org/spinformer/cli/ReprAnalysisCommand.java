@@ -1,0 +1,45 @@
+package org.spinformer.cli;
+
+import com.google.gson.Gson;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * What the token analyses ({@code repr spread}, {@code repr pastfuture}, {@code repr cross}) share: the run options
+ * (--device --json --seed --out), the {@link AnalysisOptions} and the closing lines (timings and the --json summary).
+ */
+abstract class ReprAnalysisCommand implements Callable<Integer> {
+    @Mixin
+    final CommonOptions.Run run;
+    @Mixin
+    AnalysisOptions analysis = new AnalysisOptions();
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** {@code defaultOut}: the default output directory. */
+    ReprAnalysisCommand(String defaultOut) {
+        run = new CommonOptions.Run(defaultOut);
+    }
+
+    /** Timings, then with --json one line {out, n, fields…, seconds}. */
+    void finish(Path out, int n, double extractSeconds, double imbalanceSeconds, double secs,
+            Map<String, Object> fields) {
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "extraction %.1f s, imbalance %.1f s, total %.1f s; output %s%n", extractSeconds,
+                imbalanceSeconds, secs, out);
+        if (run.json()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("out", out.toString());
+            j.put("n", n);
+            j.putAll(fields);
+            j.put("seconds", secs);
+            o.println(new Gson().toJson(j));
+        }
+    }
+}
