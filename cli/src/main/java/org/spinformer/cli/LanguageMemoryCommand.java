@@ -69,6 +69,19 @@ public final class LanguageMemoryCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int maxSweeps;
 
+    @Option(names = "--templates", defaultValue = "0", description = "Structured data instead of random patterns: "
+            + "the P patterns are examples around this many random templates (0 = random patterns; default: "
+            + "${DEFAULT-VALUE}). Adds the memorisation/generalisation crossover: crossover.csv/json, memory_crossover.")
+    int templates;
+
+    @Option(names = "--noise", defaultValue = "0.2", description = "With --templates: fraction of an example's spins "
+            + "flipped from its template (default: ${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(names = "--test", defaultValue = "100", description = "With --templates: unseen test examples "
+            + "(default: ${DEFAULT-VALUE}).")
+    int test;
+
     @Option(names = "--resume", description = "Keep the points already in rows.jsonl of --out and compute the rest.")
     boolean resume;
 
@@ -84,6 +97,10 @@ public final class LanguageMemoryCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--loads must be > 0 with at least one pattern (and < 1 for pinv), "
                         + "got " + a);
             }
+        }
+        if (templates < 0 || (templates > 0 && (!(noise >= 0 && noise <= 0.5) || test < 1))) {
+            throw new IllegalArgumentException("--templates must be >= 0; with templates, --noise in [0, 0.5] and "
+                    + "--test >= 1");
         }
         for (double c : corruptions) {
             if (!(c >= 0 && c <= 1)) {
@@ -101,16 +118,37 @@ public final class LanguageMemoryCommand implements Callable<Integer> {
             }
         }
         List<Map<String, Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> crossover = new ArrayList<>();
         try (NDManager m = Devices.manager(run.device());
              MetricsLog log = resume && Files.exists(rowsFile) ? MetricsLog.append(rowsFile) : MetricsLog.create(rowsFile);
              Progress progress = Progress.start("language memory", (long) rs.size() * loads.size())) {
             for (double alpha : loads) {
                 int p = (int) Math.round(alpha * sites);
                 try (NDManager lm = m.newSubManager()) {
-                    NDArray xi = AssociativeMemory.randomPatterns(p, sites, run.seed() + p, lm);
+                    NDArray tpl = templates > 0 ? AssociativeMemory.randomPatterns(templates, sites, run.seed(), lm)
+                            : null;
+                    AssociativeMemory.Planted train = tpl == null ? null
+                            : AssociativeMemory.planted(tpl, p, noise, run.seed() + p);
+                    AssociativeMemory.Planted unseen = tpl == null ? null
+                            : AssociativeMemory.planted(tpl, test, noise, run.seed() - 1);
+                    NDArray xi = train != null ? train.examples()
+                            : AssociativeMemory.randomPatterns(p, sites, run.seed() + p, lm);
                     for (AssociativeMemory.Rule rule : rs) {
                         String name = rule.name().toLowerCase(Locale.ROOT).replace('_', '-');
                         NDArray j = null;
+                        if (train != null) {
+                            Map<String, Object> row = done.get(key(name, alpha, -1));
+                            if (row == null) {
+                                j = AssociativeMemory.couplings(rule, xi, plBeta, plSteps);
+                                AssociativeMemory.Crossover x = AssociativeMemory.crossover(j, train, unseen,
+                                        maxSweeps);
+                                row = MetricsLog.row("rule", name, "alpha", alpha, "patterns", p, "corruption", -1,
+                                        "train_own", x.trainOwn(), "test_template", x.testTemplate(),
+                                        "test_nearest_train", x.testNearestTrain(), "test_start", x.testStart());
+                                log.write(row);
+                            }
+                            crossover.add(row);
+                        }
                         for (double c : corruptions) {
                             Map<String, Object> row = done.get(key(name, alpha, c));
                             if (row == null) {
@@ -132,7 +170,46 @@ public final class LanguageMemoryCommand implements Callable<Integer> {
             }
         }
         write(out, rows, rs);
+        if (!crossover.isEmpty()) {
+            writeCrossover(out, crossover, rs);
+        }
         return 0;
+    }
+
+    /**
+     * crossover.csv / crossover.json and the plot: per rule, the overlap of a train example's end state with itself
+     * (memorisation) and of an unseen example's end state with its template (generalisation), against the load.
+     */
+    void writeCrossover(Path out, List<Map<String, Object>> rows, List<AssociativeMemory.Rule> rs) throws Exception {
+        StringBuilder csv = new StringBuilder("rule,alpha,patterns,train_own,test_template,test_nearest_train,"
+                + "test_start\n");
+        JsonArray arr = new JsonArray();
+        for (Map<String, Object> r : rows) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.6f,%.6f%n", r.get("rule"), num(r, "alpha"),
+                    (int) num(r, "patterns"), num(r, "train_own"), num(r, "test_template"),
+                    num(r, "test_nearest_train"), num(r, "test_start")));
+            arr.add(new com.google.gson.Gson().toJsonTree(r));
+        }
+        AtomicFiles.write(out.resolve("crossover.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        JsonObject o = new JsonObject();
+        o.addProperty("sites", sites);
+        o.addProperty("templates", templates);
+        o.addProperty("noise", noise);
+        o.addProperty("test", test);
+        o.add("rows", arr);
+        JsonFiles.write(out.resolve("crossover.json"), o);
+        LineChart.Builder b = LineChart.builder().optTitle("memorisation vs generalisation, N = " + sites + ", "
+                + templates + " templates, noise " + noise).optXLabel("load alpha = P/N").optYLabel("overlap");
+        for (AssociativeMemory.Rule rule : rs) {
+            String name = rule.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            List<Map<String, Object>> mine = rows.stream().filter(r -> r.get("rule").equals(name)).toList();
+            double[] x = mine.stream().mapToDouble(r -> num(r, "alpha")).toArray();
+            b.addSeries(new Series(name + ": train example kept", x,
+                    mine.stream().mapToDouble(r -> num(r, "train_own")).toArray()));
+            b.addSeries(new Series(name + ": unseen example -> its template", x,
+                    mine.stream().mapToDouble(r -> num(r, "test_template")).toArray()));
+        }
+        b.build().save(out.resolve("memory_crossover"));
     }
 
     static String key(String rule, double alpha, double c) {

@@ -58,6 +58,7 @@ class BadArgumentsTest {
             new String[] {"--layers", "language", "train-gpt", "--layers", "0", "--out", "OUT"},
             new String[] {"--rules", "language", "memory", "--rules", "storkey", "--out", "OUT"},
             new String[] {"--loads", "language", "memory", "--loads", "1.5", "--out", "OUT"},
+            new String[] {"--noise", "language", "memory", "--templates", "3", "--noise", "0.7", "--out", "OUT"},
             new String[] {"--data", "language", "attractor", "--data", "zipf", "--out", "OUT"},
             new String[] {"--mask", "language", "attractor", "--mask", "half", "--out", "OUT"},
             new String[] {"--positions", "language", "attractor", "--positions", "1", "--out", "OUT"},

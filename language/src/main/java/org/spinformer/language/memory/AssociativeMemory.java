@@ -102,33 +102,100 @@ public final class AssociativeMemory {
         }
         try (NDManager s = m.newSubManager()) {
             NDArray target = xi.tile(new long[] {trials, 1}); // [B,N], B = trials·P
-            NDArray state = target.mul(s.create(flip, new Shape((long) trials * p, n)));
-            NDArray jt = j.transpose(); // column i: the couplings into spin i
-            for (int sweep = 0; sweep < maxSweeps; sweep++) {
-                NDArray before = state.duplicate();
-                for (int i = 0; i < n; i++) {
-                    try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
-                        scope.suppressNotUsedWarning();
-                        NDIndex col = new NDIndex(":, {}", i);
-                        NDArray field = state.matMul(jt.get(col).expandDims(1)).squeeze(1); // [B]
-                        NDArray old = state.get(col);
-                        NDArray next = field.sign();
-                        next = next.add(next.eq(0).toType(next.getDataType(), false).mul(old)); // ties keep s_i
-                        state.set(col, next);
-                    }
-                }
-                boolean moved = state.neq(before).any().getBoolean();
-                before.close();
-                if (!moved) {
-                    break;
-                }
-            }
+            NDArray state = relax(j, target.mul(s.create(flip, new Shape((long) trials * p, n))), maxSweeps);
             NDArray overlap = state.mul(target).sum(new int[] {1}).div(n).toType(DataType.FLOAT64, false); // [B]
             double mean = overlap.mean().getDouble();
             double sd = overlap.sub(mean).square().mean().sqrt().getDouble();
             double retrieved = overlap.gte(0.95).toType(DataType.FLOAT64, false).mean().getDouble();
             return new Recall(corruption, mean, sd, retrieved);
         }
+    }
+
+    /**
+     * The states [B,N] reached from {@code start} [B,N] (all rows together) by zero-temperature asynchronous
+     * dynamics s_i ← sign(Σ_j J_ij s_j) (sites in order, ties keep s_i), until no spin changes or {@code maxSweeps}.
+     * The result is owned by {@code start}'s manager.
+     */
+    public static NDArray relax(NDArray j, NDArray start, int maxSweeps) {
+        int n = (int) start.getShape().get(1);
+        NDArray state = start.duplicate();
+        NDArray jt = j.transpose(); // column i: the couplings into spin i
+        for (int sweep = 0; sweep < maxSweeps; sweep++) {
+            NDArray before = state.duplicate();
+            for (int i = 0; i < n; i++) {
+                try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDIndex col = new NDIndex(":, {}", i);
+                    NDArray field = state.matMul(jt.get(col).expandDims(1)).squeeze(1); // [B]
+                    NDArray old = state.get(col);
+                    NDArray next = field.sign();
+                    next = next.add(next.eq(0).toType(next.getDataType(), false).mul(old)); // ties keep s_i
+                    state.set(col, next);
+                }
+            }
+            boolean moved = state.neq(before).any().getBoolean();
+            before.close();
+            if (!moved) {
+                break;
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Structured data: examples [P,N] drawn around K templates [K,N] (example μ from template μ mod K, each spin
+     * flipped with probability {@code noise}); {@code template} [P,N] is each example's own template.
+     */
+    public record Planted(NDArray examples, NDArray template) {}
+
+    /** {@code p} examples around {@code templates} [K,N] with flip probability {@code noise}, from {@code seed}. */
+    public static Planted planted(NDArray templates, int p, double noise, long seed) {
+        int k = (int) templates.getShape().get(0);
+        int n = (int) templates.getShape().get(1);
+        Random r = new Random(seed);
+        float[] flip = new float[p * n];
+        long[] which = new long[p];
+        for (int mu = 0; mu < p; mu++) {
+            which[mu] = mu % k;
+            for (int i = 0; i < n; i++) {
+                flip[mu * n + i] = r.nextDouble() < noise ? -1f : 1f;
+            }
+        }
+        NDManager m = templates.getManager();
+        NDArray own = templates.get(new NDIndex("{}", m.create(which)));
+        return new Planted(own.mul(m.create(flip, new Shape(p, n))), own);
+    }
+
+    /**
+     * Memorisation against generalisation, for couplings trained on {@code train}: the dynamics run from every
+     * train example and from every test example (new examples of the same templates). {@code trainOwn}: overlap of
+     * a train example's end state with itself (1: the examples are memorised as fixed points); {@code testTemplate}:
+     * overlap of a test example's end state with its template (1: the attractors are the templates, correlated
+     * with unseen examples); {@code testNearestTrain}: its largest overlap with any train example; {@code
+     * testStart}: the test examples' own overlap with their template before the dynamics (1 − 2·noise).
+     */
+    public record Crossover(double trainOwn, double testTemplate, double testNearestTrain, double testStart) {}
+
+    /** The {@link Crossover} measures of couplings {@code j}. */
+    public static Crossover crossover(NDArray j, Planted train, Planted test, int maxSweeps) {
+        NDManager m = j.getManager();
+        long n = train.examples().getShape().get(1);
+        try (NDManager s = m.newSubManager()) {
+            NDArray fromTrain = relax(j, train.examples(), maxSweeps);
+            NDArray fromTest = relax(j, test.examples(), maxSweeps);
+            fromTrain.attach(s);
+            fromTest.attach(s);
+            double trainOwn = meanRowOverlap(fromTrain, train.examples(), n);
+            double testTemplate = meanRowOverlap(fromTest, test.template(), n);
+            double nearest = fromTest.matMul(train.examples().transpose()).div(n).max(new int[] {1})
+                    .toType(DataType.FLOAT64, false).mean().getDouble();
+            double start = meanRowOverlap(test.examples(), test.template(), n);
+            return new Crossover(trainOwn, testTemplate, nearest, start);
+        }
+    }
+
+    private static double meanRowOverlap(NDArray a, NDArray b, long n) {
+        return a.mul(b).sum(new int[] {1}).div(n).toType(DataType.FLOAT64, false).mean().getDouble();
     }
 
     /** {@code hebb}, {@code pinv} (or {@code pseudo-inverse}), {@code pl} (or {@code pseudo-likelihood}). */

@@ -52,4 +52,40 @@ class AssociativeMemoryTest {
                     "PL " + rPl + " vs Hebb " + rHebb);
         }
     }
+
+    /**
+     * Structured data (3 templates, examples with 20 % of spins flipped, N = 100): with few examples every rule
+     * keeps them as fixed points and an unseen example falls to a train example, not to its template
+     * (memorisation); with many, Hebb's couplings become the templates' (prototype formation: the test examples'
+     * end states are their templates), the pseudo-inverse still stores every example and does not generalise, and
+     * pseudo-likelihood does both: its train examples stay (nearly) fixed and unseen examples end on their template.
+     */
+    @Test
+    void crossoverFromMemorisationToTemplateAttractors() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray templates = AssociativeMemory.randomPatterns(3, N, 1, m);
+            AssociativeMemory.Planted test = AssociativeMemory.planted(templates, 60, 0.2, 3);
+            AssociativeMemory.Planted few = AssociativeMemory.planted(templates, 6, 0.2, 2);
+            AssociativeMemory.Planted many = AssociativeMemory.planted(templates, 60, 0.2, 2);
+            AssociativeMemory.Crossover plFew = cross(AssociativeMemory.Rule.PSEUDO_LIKELIHOOD, few, test);
+            AssociativeMemory.Crossover plMany = cross(AssociativeMemory.Rule.PSEUDO_LIKELIHOOD, many, test);
+            AssociativeMemory.Crossover pinvMany = cross(AssociativeMemory.Rule.PSEUDO_INVERSE, many, test);
+            AssociativeMemory.Crossover hebbMany = cross(AssociativeMemory.Rule.HEBB, many, test);
+            System.out.printf("PL few %s%nPL many %s%npinv many %s%nHebb many %s%n", plFew, plMany, pinvMany,
+                    hebbMany);
+            assertEquals(1.0, plFew.trainOwn(), 1e-9, "few examples: fixed points");
+            assertTrue(plFew.testNearestTrain() > plFew.testTemplate() + 0.2, "few examples: memorisation " + plFew);
+            assertEquals(0.6, plFew.testStart(), 0.05, "1 - 2 noise");
+            assertTrue(plMany.testTemplate() > 0.95 && plMany.trainOwn() > 0.9, "PL generalises and keeps " + plMany);
+            assertEquals(1.0, pinvMany.trainOwn(), 1e-9, "pseudo-inverse stores every example");
+            assertTrue(pinvMany.testTemplate() < pinvMany.testStart(), "pseudo-inverse does not generalise " + pinvMany);
+            assertTrue(hebbMany.testTemplate() > 0.95 && hebbMany.trainOwn() < 0.7, "Hebb: prototypes " + hebbMany);
+        }
+    }
+
+    static AssociativeMemory.Crossover cross(AssociativeMemory.Rule rule, AssociativeMemory.Planted train,
+            AssociativeMemory.Planted test) {
+        NDArray j = AssociativeMemory.couplings(rule, train.examples(), 1.0, 500);
+        return AssociativeMemory.crossover(j, train, test, 30);
+    }
 }
