@@ -22,12 +22,8 @@ final class AnalysisOptions {
             + "(default: ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--dtype", defaultValue = "float32",
-            description = "Model compute type float32|float64 (default: ${DEFAULT-VALUE}).")
-    String dtype;
-
-    @Option(names = "--batch-tokens", defaultValue = "2048", description = "Tokens per batch (default: ${DEFAULT-VALUE}).")
-    int batchTokens;
+    @Mixin
+    ComputeOptions compute = new ComputeOptions();
 
     @Mixin
     CommonOptions.ImbalanceOptions imb = new CommonOptions.ImbalanceOptions();
@@ -41,7 +37,7 @@ final class AnalysisOptions {
         if (n < 2 * imb.k + 4) {
             throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.k);
         }
-        CommonOptions.atLeast("--batch-tokens", batchTokens, 1);
+        CommonOptions.atLeast("--batch-tokens", compute.batchTokens, 1);
         return f;
     }
 

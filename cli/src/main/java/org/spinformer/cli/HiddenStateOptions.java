@@ -1,10 +1,10 @@
 package org.spinformer.cli;
 
 import ai.djl.Device;
-import org.spinformer.core.device.Devices;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.Models;
 import org.spinformer.representations.pooling.Pooling;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -24,13 +24,8 @@ final class HiddenStateOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     String pooling;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "Compute type float32|float64 "
-            + "(default: ${DEFAULT-VALUE}); weights in F32/F16/BF16 are converted on load.")
-    String dtype;
-
-    @Option(names = "--batch-tokens", defaultValue = "2048",
-            description = "Tokens per batch (B·T), texts sorted by length (default: ${DEFAULT-VALUE}).")
-    int batchTokens;
+    @Mixin
+    ComputeOptions compute = new ComputeOptions();
 
     /** The pooling, or an IllegalArgumentException (exit 2) naming {@code --pooling}. */
     Pooling pooling() {
@@ -44,6 +39,6 @@ final class HiddenStateOptions {
 
     /** The model on {@code dev} in {@code --dtype}. */
     HiddenStateModel load(Device dev) throws IOException {
-        return Models.load(model, dev, Devices.parseDType(dtype));
+        return Models.load(model, dev, compute.dataType());
     }
 }

@@ -1,6 +1,7 @@
 package org.spinformer.cli;
 
 import com.google.gson.Gson;
+import org.spinformer.representations.imbalance.InformationImbalance;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 
 /**
  * What the token analyses ({@code repr spread}, {@code repr pastfuture}, {@code repr cross}) share: the run options
@@ -26,6 +28,19 @@ abstract class ReprAnalysisCommand implements Callable<Integer> {
     ReprAnalysisCommand(String defaultOut) {
         run = new CommonOptions.Run(defaultOut);
     }
+
+    @Override
+    public final Integer call() throws Exception {
+        long seed = run.seed();
+        return analyse(seed, run.out(), analysis.n, analysis.pairs, analysis.imbalance(seed));
+    }
+
+    /**
+     * The analysis, with the run's seed and output directory, the number of texts and their source, and the
+     * imbalance settings for a number of points (all already checked).
+     */
+    abstract Integer analyse(long seed, Path out, int n, String pairs,
+            IntFunction<InformationImbalance.Options> imbalance) throws Exception;
 
     /** Timings, then with --json one line {out, n, fields…, seconds}. */
     void finish(Path out, int n, double extractSeconds, double imbalanceSeconds, double secs,

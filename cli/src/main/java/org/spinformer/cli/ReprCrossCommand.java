@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.CrossModel;
+import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.Models;
 import org.spinformer.representations.pooling.Pooling;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** {@code spinformer repr cross}: Δ between every layer of one model and every layer of another on the same texts. */
 @Command(name = "cross", mixinStandardHelpOptions = true,
@@ -42,17 +44,13 @@ public final class ReprCrossCommand extends ReprAnalysisCommand {
     }
 
     @Override
-    public Integer call() throws Exception {
-        long seed = run.seed();
-        int n = analysis.n;
-        String pairs = analysis.pairs;
-        Path out = run.out();
+    Integer analyse(long seed, Path out, int n, String pairs,
+            IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         boolean sideA = sideOpt.a();
         Pooling pool = CommonOptions.option("--pooling", () -> Pooling.parse(pooling));
         CommonOptions.checkModel("--model-a", modelA);
         CommonOptions.checkModel("--model-b", modelB);
-        var imbalance = analysis.imbalance(seed);
-        Pairs all = Pairs.parse(analysis.pairs);
+        Pairs all = Pairs.parse(pairs);
         if (n > all.size()) {
             throw new IllegalArgumentException("--n " + n + " but " + pairs + " has only " + all.size() + " pairs");
         }
@@ -62,10 +60,10 @@ public final class ReprCrossCommand extends ReprAnalysisCommand {
         Device dev = run.device();
         long t0 = System.nanoTime();
         CrossModel.Result r;
-        try (HiddenStateModel a = Models.load(modelA, dev, Devices.parseDType(analysis.dtype));
-             HiddenStateModel b = Models.load(modelB, dev, Devices.parseDType(analysis.dtype));
+        try (HiddenStateModel a = Models.load(modelA, dev, analysis.compute.dataType());
+             HiddenStateModel b = Models.load(modelB, dev, analysis.compute.dataType());
              NDManager nd = Devices.manager(dev)) {
-            r = CrossModel.run(a, b, name, texts, pool, imbalance, analysis.batchTokens, nd);
+            r = CrossModel.run(a, b, name, texts, pool, imbalance, analysis.compute.batchTokens, nd);
         }
         CrossModel.write(r, out);
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -121,7 +121,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         settings.addProperty("text_hash", Integer.toHexString(lines.hashCode()));
         settings.addProperty("pooling", pool.toString());
         settings.addProperty("layers", keep == null ? "all" : java.util.Arrays.toString(keep));
-        settings.addProperty("dtype", states.dtype);
+        settings.addProperty("dtype", states.compute.dtype);
         settings.addProperty("chunk", chunk);
         Path sf = dir.resolve("settings.json");
         if (Files.exists(dir) && resume) {
@@ -163,13 +163,13 @@ public final class ReprHiddenCommand implements Callable<Integer> {
 
     /** The whole-model extractor of {@code m}. */
     Extractor whole(HiddenStateModel m, Pooling pool, NDManager nd, int[] keep) {
-        return sub -> HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, states.batchTokens, keep);
+        return sub -> HiddenStates.extractIds(m, m.tokenizer().encode(sub), pool, nd, states.compute.batchTokens, keep);
     }
 
     @Override
     public Integer call() throws Exception {
         Pooling pool = states.pooling();
-        if (states.batchTokens < 1) {
+        if (states.compute.batchTokens < 1) {
             throw new IllegalArgumentException("--batch-tokens must be >= 1");
         }
         if ((texts == null) == (images == null)) {
@@ -181,7 +181,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         states.checkModel();
         CommonOptions.atLeast("--chunk", chunk, 0);
         int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
-        DataType dt = Devices.parseDType(states.dtype);
+        DataType dt = states.compute.dataType();
         String model = states.model;
         if ((streamLayers || images != null) && (org.spinformer.representations.models.Models.builtIn(model) != null
                 || !Files.isDirectory(Path.of(model)))) {
@@ -201,13 +201,13 @@ public final class ReprHiddenCommand implements Callable<Integer> {
                 x = whole(m, pool, nd, keep);
             } else if (loaded instanceof VisionEncoder v) {
                 ImageStates.Normalisation norm = ImageStates.Normalisation.of(Path.of(model), v.config());
-                int batch = (int) Math.max(1, states.batchTokens / (1 + v.config().patches()));
+                int batch = (int) Math.max(1, states.compute.batchTokens / (1 + v.config().patches()));
                 Path base = images.toAbsolutePath().getParent();
                 x = sub -> ImageStates.extract(v, norm, sub.stream().map(base::resolve).toList(), pool, nd, batch,
                         keep);
             } else {
                 x = sub -> LayerStream.extract(Path.of(model), dt, ((TextTokenizer) loaded).encode(sub), pool, nd,
-                        states.batchTokens, keep);
+                        states.compute.batchTokens, keep);
             }
             NDArray h = chunk == 0 ? x.extract(lines) : inParts(x, lines, pool, keep, nd);
             Npy.write(out, h.toDevice(Device.cpu(), false));

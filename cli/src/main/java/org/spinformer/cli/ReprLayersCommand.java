@@ -70,7 +70,7 @@ public final class ReprLayersCommand implements Callable<Integer> {
         LayerScan.Result r;
         try (HiddenStateModel m = states.load(dev);
              NDManager nd = Devices.manager(dev)) {
-            r = LayerScan.run(m, all.sample(n, seed), pool, new LayerScan.Settings(o, matrix, seed, states.batchTokens), nd);
+            r = LayerScan.run(m, all.sample(n, seed), pool, new LayerScan.Settings(o, matrix, seed, states.compute.batchTokens), nd);
         }
         Path png = LayerScan.write(r, out);
         double secs = (System.nanoTime() - t0) / 1e9;

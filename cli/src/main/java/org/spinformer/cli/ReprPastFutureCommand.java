@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** {@code spinformer repr pastfuture}: Δ between the first and the second half of the same texts, both ways. */
 @Command(name = "pastfuture", mixinStandardHelpOptions = true,
@@ -45,24 +46,20 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
     }
 
     @Override
-    public Integer call() throws Exception {
-        long seed = run.seed();
-        int n = analysis.n;
-        String pairs = analysis.pairs;
-        Path out = run.out();
+    Integer analyse(long seed, Path out, int n, String pairs,
+            IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         boolean sideA = sideOpt.a();
         int[] ls = CommonOptions.layers(layers);
         CommonOptions.checkModel(model);
-        var imbalance = analysis.imbalance(seed);
         if (minTokens < 2) {
             throw new IllegalArgumentException("--min-tokens must be >= 2 (one token per half), got " + minTokens);
         }
-        Pairs all = Pairs.parse(analysis.pairs);
+        Pairs all = Pairs.parse(pairs);
         String name = sideA ? all.nameA() : all.nameB();
         Device dev = run.device();
         long t0 = System.nanoTime();
         PastFuture.Result r;
-        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(analysis.dtype));
+        try (HiddenStateModel m = Models.load(model, dev, analysis.compute.dataType());
              NDManager nd = Devices.manager(dev)) {
             CommonOptions.checkLayers(ls, m.layers(), m.name());
             // tokenise a seeded sample of 4n candidates first (all 31k verses take ~15 s), all if too few are long
@@ -85,7 +82,7 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
             for (int i : pick) {
                 texts.add(kept.get(i));
             }
-            r = PastFuture.run(m, name, texts, minTokens, ls, imbalance, seed, analysis.batchTokens, nd);
+            r = PastFuture.run(m, name, texts, minTokens, ls, imbalance, seed, analysis.compute.batchTokens, nd);
         }
         PastFuture.write(r, out);
         double secs = (System.nanoTime() - t0) / 1e9;

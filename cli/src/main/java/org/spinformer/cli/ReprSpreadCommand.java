@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.TokenSpread;
+import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.Models;
 import picocli.CommandLine;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** {@code spinformer repr spread}: Δ between translation pairs vs the number of last tokens, mean or concatenated. */
 @Command(name = "spread", mixinStandardHelpOptions = true,
@@ -45,24 +47,20 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
     }
 
     @Override
-    public Integer call() throws Exception {
-        long seed = run.seed();
-        int n = analysis.n;
-        String pairs = analysis.pairs;
-        Path out = run.out();
+    Integer analyse(long seed, Path out, int n, String pairs,
+            IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         int[] ns = CommonOptions.option("--tokens", () -> parseInts(tokens));
         int[] ls = CommonOptions.layers(layers);
         CommonOptions.checkModel(model);
-        var imbalance = analysis.imbalance(seed);
         if (drop < -1) {
             throw new IllegalArgumentException("--drop must be >= 0 (or -1 for automatic), got " + drop);
         }
-        var settings = CommonOptions.option("--tokens", () -> new TokenSpread.Settings(ns, ls, drop, imbalance, analysis.batchTokens));
-        Pairs all = Pairs.parse(analysis.pairs);
+        var settings = CommonOptions.option("--tokens", () -> new TokenSpread.Settings(ns, ls, drop, imbalance, analysis.compute.batchTokens));
+        Pairs all = Pairs.parse(pairs);
         Device dev = run.device();
         long t0 = System.nanoTime();
         TokenSpread.Result r;
-        try (HiddenStateModel m = Models.load(model, dev, Devices.parseDType(analysis.dtype));
+        try (HiddenStateModel m = Models.load(model, dev, analysis.compute.dataType());
              NDManager nd = Devices.manager(dev)) {
             CommonOptions.checkLayers(ls, m.layers(), m.name());
             // tokenise a seeded sample of 4n candidates first (tokenising all 31k verses takes ~30 s), all if short

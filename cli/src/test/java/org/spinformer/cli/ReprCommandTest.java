@@ -114,8 +114,8 @@ class ReprCommandTest {
             cmd.texts = texts;
             cmd.out = dir.resolve("k.npy");
             cmd.chunk = 3;
-            cmd.states.dtype = "float32";
-            cmd.states.batchTokens = 2048;
+            cmd.states.compute.dtype = "float32";
+            cmd.states.compute.batchTokens = 2048;
             java.util.List<String> lines = ReprHiddenCommand.readLines(texts);
             org.spinformer.representations.pooling.Pooling pool =
                     org.spinformer.representations.pooling.Pooling.parse("mean");
