@@ -3,6 +3,7 @@ package org.spinformer.cli;
 import ai.djl.Device;
 import org.spinformer.core.device.Devices;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -26,6 +27,27 @@ final class CommonOptions {
             String m = String.valueOf(e.getMessage());
             throw m.contains(option) ? e : new IllegalArgumentException(option + ": " + m, e);
         }
+    }
+
+    /**
+     * Every option of a parsed command as JSON, named by its longest name without dashes ({@code --init-scale} →
+     * {@code init_scale}) with its value (numbers as numbers, lists as arrays, paths and enums as strings); help,
+     * version, --json and --verbose left out. For the {@code config} a result records.
+     */
+    static com.google.gson.JsonObject optionsJson(CommandLine.Model.CommandSpec spec) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        for (CommandLine.Model.OptionSpec opt : spec.options()) {
+            if (opt.usageHelp() || opt.versionHelp() || opt.longestName().equals("--json")
+                    || opt.longestName().equals("--verbose")) {
+                continue;
+            }
+            Object v = opt.getValue();
+            String name = opt.longestName().replaceFirst("^-+", "").replace('-', '_');
+            o.add(name, v instanceof Number || v instanceof Boolean || v instanceof java.util.Collection<?>
+                    ? new com.google.gson.Gson().toJsonTree(v) : v == null ? com.google.gson.JsonNull.INSTANCE
+                    : new com.google.gson.JsonPrimitive(v.toString()));
+        }
+        return o;
     }
 
     /**

@@ -283,26 +283,7 @@ public final class LanguageAttractorCommand implements Callable<Integer> {
             peaks.add(r.model() + "/" + r.task() + "/" + r.start(), p);
         }
         AtomicFiles.write(out.resolve("curves.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-        JsonObject config = new JsonObject();
-        config.addProperty("positions", positions);
-        config.addProperty("dim", dim);
-        config.addProperty("vocab", vocab);
-        config.addProperty("data", data);
-        config.addProperty("templates", templates);
-        config.addProperty("mutation", mutation);
-        config.addProperty("train", train);
-        config.addProperty("test", test);
-        config.addProperty("beta", beta);
-        config.addProperty("gamma", gamma);
-        config.addProperty("lambda", lambda);
-        config.addProperty("lr", lr);
-        config.addProperty("steps", steps);
-        config.addProperty("init_scale", initScale);
-        config.addProperty("time", time);
-        config.addProperty("noise", noise);
-        config.addProperty("mask", mask);
-        config.addProperty("starts", starts);
-        config.addProperty("seed", run.seed());
+        JsonObject config = CommonOptions.optionsJson(spec);
         JsonObject all = new JsonObject();
         all.add("config", config);
         all.add("training", training);
