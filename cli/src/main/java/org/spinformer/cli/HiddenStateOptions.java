@@ -14,10 +14,8 @@ import java.io.IOException;
  * the compute type and the batch size in tokens, each parsed in one place.
  */
 final class HiddenStateOptions {
-    @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm or bge-small (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, mistral) "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--pooling", defaultValue = "mean",
             description = "mean|first|last|last-n:N[:K] (last N tokens, dropping the final K), optional +sign "
@@ -34,11 +32,11 @@ final class HiddenStateOptions {
 
     /** Refuses a {@code --model} that is neither {@code minilm} nor a directory, before anything is loaded. */
     void checkModel() {
-        CommonOptions.checkModel(model);
+        model.checked();
     }
 
     /** The model on {@code dev} in {@code --dtype}. */
     HiddenStateModel load(Device dev) throws IOException {
-        return Models.load(model, dev, compute.dataType());
+        return Models.load(model.name, dev, compute.dataType());
     }
 }

@@ -115,7 +115,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     NDArray inParts(Extractor x, List<String> lines, Pooling pool, int[] keep, NDManager nd) throws Exception {
         Path dir = parts();
         com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
-        settings.addProperty("model", states.model);
+        settings.addProperty("model", states.model.name);
         settings.addProperty(images != null ? "images" : "texts", input().toAbsolutePath().toString());
         settings.addProperty("lines", lines.size());
         settings.addProperty("text_hash", Integer.toHexString(lines.hashCode()));
@@ -182,7 +182,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         CommonOptions.atLeast("--chunk", chunk, 0);
         int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
         DataType dt = states.compute.dataType();
-        String model = states.model;
+        String model = states.model.name;
         if ((streamLayers || images != null) && (org.spinformer.representations.models.Models.builtIn(model) != null
                 || !Files.isDirectory(Path.of(model)))) {
             throw new IllegalArgumentException((streamLayers ? "--stream-layers needs --model to be a decoder "

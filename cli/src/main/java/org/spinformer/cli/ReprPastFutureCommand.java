@@ -30,9 +30,8 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
     @Mixin
     AnalysisOptions.Side sideOpt = new AnalysisOptions.Side();
 
-    @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm or bge-small (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption modelOpt = new ModelOption();
 
     @Option(names = "--min-tokens", defaultValue = "8",
             description = "Least content tokens of a text (special tokens not counted; at least 2; default: ${DEFAULT-VALUE}).")
@@ -50,7 +49,7 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
             IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         boolean sideA = sideOpt.a();
         int[] ls = CommonOptions.layers(layers);
-        CommonOptions.checkModel(model);
+        String model = modelOpt.checked();
         if (minTokens < 2) {
             throw new IllegalArgumentException("--min-tokens must be >= 2 (one token per half), got " + minTokens);
         }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
@@ -26,13 +27,12 @@ import java.util.function.IntFunction;
                 + "writes spread.json, spread.csv and plots.")
 public final class ReprSpreadCommand extends ReprAnalysisCommand {
 
-    @Option(names = "--model", defaultValue = "minilm",
-            description = "minilm or bge-small (built in) or a Hugging Face directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption modelOpt = new ModelOption();
 
-    @Option(names = "--tokens", defaultValue = "1,2,4,8,16",
+    @Option(names = "--tokens", split = ",", defaultValue = "1,2,4,8,16",
             description = "Numbers of last tokens, increasing (default: ${DEFAULT-VALUE}).")
-    String tokens;
+    List<Integer> tokens;
 
     @Option(names = "--layers", defaultValue = "all", description = "States to analyse, e.g. 6 or 0,3,6 (default: ${DEFAULT-VALUE}).")
     String layers;
@@ -49,9 +49,9 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
     @Override
     Integer analyse(long seed, Path out, int n, String pairs,
             IntFunction<InformationImbalance.Options> imbalance) throws Exception {
-        int[] ns = CommonOptions.option("--tokens", () -> parseInts(tokens));
+        int[] ns = tokens.stream().mapToInt(Integer::intValue).toArray();
         int[] ls = CommonOptions.layers(layers);
-        CommonOptions.checkModel(model);
+        String model = modelOpt.checked();
         if (drop < -1) {
             throw new IllegalArgumentException("--drop must be >= 0 (or -1 for automatic), got " + drop);
         }
@@ -105,18 +105,5 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
         j.put("concat_b_to_a", r.bToA()[1]);
         finish(out, r.n(), r.extractSeconds(), r.imbalanceSeconds(), secs, j);
         return 0;
-    }
-
-    static int[] parseInts(String s) {
-        String[] p = s.split(",");
-        int[] v = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            try {
-                v[i] = Integer.parseInt(p[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected comma-separated integers like 1,2,4,8, got '" + s + "'");
-            }
-        }
-        return v;
     }
 }

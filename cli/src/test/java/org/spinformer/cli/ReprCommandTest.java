@@ -110,7 +110,7 @@ class ReprCommandTest {
             // a run that dies after its second part, then --resume: only the third part is computed, and the
             // result equals an uninterrupted chunked run's exactly
             ReprHiddenCommand cmd = new ReprHiddenCommand();
-            cmd.states.model = "minilm";
+            cmd.states.model.name = "minilm";
             cmd.texts = texts;
             cmd.out = dir.resolve("k.npy");
             cmd.chunk = 3;

@@ -61,12 +61,7 @@ public final class HiddenStates {
                 try (NDManager bm = work.newSubManager()) {
                     NDArray idArr = bt.ids(bm);
                     NDArray maskArr = bt.mask(bm);
-                    NDList states = model.hiddenStates(idArr, maskArr);
-                    NDArray pooled = pooling.apply(Pooling.stack(states), maskArr).toType(DataType.FLOAT32, false);
-                    if (layers != null) {
-                        pooled = pooled.get(new NDIndex("{}", bm.create(java.util.Arrays.stream(layers)
-                                .asLongStream().toArray())));
-                    }
+                    NDArray pooled = pool(pooling, model.hiddenStates(idArr, maskArr), maskArr, layers);
                     pooled.attach(work);
                     parts.add(pooled);
                 }
@@ -74,6 +69,13 @@ public final class HiddenStates {
             }
             return unsort(parts, batches, out, work);
         }
+    }
+
+    /** The states [S,B,T,D] pooled over tokens under {@code mask} [B,T], float32 [S,B,W], only {@code layers} (null: all). */
+    static NDArray pool(TokenPooler pooling, NDList states, NDArray mask, int[] layers) {
+        NDArray pooled = pooling.apply(Pooling.stack(states), mask).toType(DataType.FLOAT32, false);
+        return layers == null ? pooled : pooled.get(new NDIndex("{}", mask.getManager().create(
+                java.util.Arrays.stream(layers).asLongStream().toArray())));
     }
 
     /** Every index of {@code layers} (null: all) must be a state of a model of {@code modelLayers} layers. */

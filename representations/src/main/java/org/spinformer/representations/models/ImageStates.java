@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
@@ -131,13 +130,8 @@ public final class ImageStates {
                 }
                 try (NDManager bm = work.newSubManager()) {
                     NDArray x = bm.create(pix, new Shape(b, 3, s, s)).toType(v.dataType(), false);
-                    NDList states = v.hiddenStates(x);
                     NDArray mask = bm.ones(new Shape(b, 1 + c.patches()), DataType.INT64);
-                    NDArray pooled = pooling.apply(Pooling.stack(states), mask).toType(DataType.FLOAT32, false);
-                    if (layers != null) {
-                        pooled = pooled.get(new NDIndex("{}", bm.create(java.util.Arrays.stream(layers)
-                                .asLongStream().toArray())));
-                    }
+                    NDArray pooled = HiddenStates.pool(pooling, v.hiddenStates(x), mask, layers);
                     pooled.attach(work);
                     parts.add(pooled);
                 }
