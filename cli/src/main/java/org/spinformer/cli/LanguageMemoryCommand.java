@@ -85,6 +85,9 @@ public final class LanguageMemoryCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Keep the points already in rows.jsonl of --out and compute the rest.")
     boolean resume;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         List<AssociativeMemory.Rule> rs = rules.stream().map(AssociativeMemory::parse).distinct().toList();
@@ -192,10 +195,7 @@ public final class LanguageMemoryCommand implements Callable<Integer> {
         }
         AtomicFiles.write(out.resolve("crossover.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
         JsonObject o = new JsonObject();
-        o.addProperty("sites", sites);
-        o.addProperty("templates", templates);
-        o.addProperty("noise", noise);
-        o.addProperty("test", test);
+        o.add("options", CommonOptions.optionsJson(spec));
         o.add("rows", arr);
         JsonFiles.write(out.resolve("crossover.json"), o);
         LineChart.Builder b = LineChart.builder().optTitle("memorisation vs generalisation, N = " + sites + ", "

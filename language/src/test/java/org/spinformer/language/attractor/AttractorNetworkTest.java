@@ -86,6 +86,22 @@ class AttractorNetworkTest {
         return new double[][] {j, x};
     }
 
+    /** (f(v + ε e_k) − f(v − ε e_k)) / 2ε, component by component of f's result. */
+    static double[] centralDifference(double[] v, int k, double eps,
+            java.util.function.Function<double[], double[]> f) {
+        double[] plus = v.clone();
+        double[] minus = v.clone();
+        plus[k] += eps;
+        minus[k] -= eps;
+        double[] fp = f.apply(plus);
+        double[] fm = f.apply(minus);
+        double[] out = new double[fp.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (fp[i] - fm[i]) / (2 * eps);
+        }
+        return out;
+    }
+
     @Test
     void fieldIsMinusTheGradientOfTheTokensOwnEnergy() {
         int t = 4;
@@ -101,13 +117,9 @@ class AttractorNetworkTest {
             for (int k = 0; k < c[1].length; k++) {
                 int e = k / (t * d);
                 int i = (k / d) % t;
-                double[] plus = c[1].clone();
-                double[] minus = c[1].clone();
-                plus[k] += eps;
-                minus[k] -= eps;
-                double ep = AttractorNetwork.energy(j, m.create(plus, new Shape(b, t, d)), beta, gamma).toDoubleArray()[e * t + i];
-                double em = AttractorNetwork.energy(j, m.create(minus, new Shape(b, t, d)), beta, gamma).toDoubleArray()[e * t + i];
-                assertEquals(-(ep - em) / (2 * eps), field[k], 1e-7, "component " + k);
+                double[] fd = centralDifference(c[1], k, eps,
+                        v -> AttractorNetwork.energy(j, m.create(v, new Shape(b, t, d)), beta, gamma).toDoubleArray());
+                assertEquals(-fd[e * t + i], field[k], 1e-7, "component " + k);
             }
         }
     }
@@ -133,16 +145,10 @@ class AttractorNetworkTest {
                     assertEquals(0.0, grad[k], 0.0, "J_ii is not a parameter");
                     continue;
                 }
-                double[] plus = c[0].clone();
-                double[] minus = c[0].clone();
-                plus[k] += eps;
-                minus[k] -= eps;
-                double[] lp = AttractorNetwork.lossAndGradient(m.create(plus, new Shape(t, t, d, d)), x, beta, lambda)
-                        .get(0).toDoubleArray();
-                double[] lm = AttractorNetwork.lossAndGradient(m.create(minus, new Shape(t, t, d, d)), x, beta, lambda)
-                        .get(0).toDoubleArray();
+                double[] fds = centralDifference(c[0], k, eps, v -> AttractorNetwork.lossAndGradient(
+                        m.create(v, new Shape(t, t, d, d)), x, beta, lambda).get(0).toDoubleArray());
                 for (int p = 0; p < t; p++) {
-                    double fd = (lp[p] - lm[p]) / (2 * eps);
+                    double fd = fds[p];
                     if (p == i) {
                         assertEquals(fd, grad[k], 1e-7, "dL_" + i + "/dJ entry " + k);
                         worst = Math.max(worst, Math.abs(fd - grad[k]));
