@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --model}: a built-in text model or a Hugging Face directory, checked before anything is loaded. */
 final class ModelOption {
-    @Option(names = "--model", defaultValue = "minilm",
+    @Option(names = "--model", defaultValue = "minilm", paramLabel = "<model>",
             description = "minilm or bge-small (built in) or a Hugging Face directory (bert, roberta, gpt2, llama, qwen2, "
                     + "mistral; vit, dinov2 with --images) (default: ${DEFAULT-VALUE}).")
     String name;

@@ -39,10 +39,6 @@ public final class ReprCrossCommand extends ReprAnalysisCommand {
             description = "mean|first|last|last-n:N[:K], optional +sign (default: ${DEFAULT-VALUE}).")
     String pooling;
 
-    public ReprCrossCommand() {
-        super("repr-cross");
-    }
-
     @Override
     Integer analyse(long seed, Path out, int n, String pairs,
             IntFunction<InformationImbalance.Options> imbalance) throws Exception {

@@ -37,18 +37,14 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
             description = "Least content tokens of a text (special tokens not counted; at least 2; default: ${DEFAULT-VALUE}).")
     int minTokens;
 
-    @Option(names = "--layers", defaultValue = "all", description = "States to analyse, e.g. 0,3,6 (default: ${DEFAULT-VALUE}).")
-    String layers;
-
-    public ReprPastFutureCommand() {
-        super("repr-pastfuture");
-    }
+    @Mixin
+    Layers layersOpt = new Layers();
 
     @Override
     Integer analyse(long seed, Path out, int n, String pairs,
             IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         boolean sideA = sideOpt.a();
-        int[] ls = CommonOptions.layers(layers);
+        int[] ls = layersOpt.parsed();
         String model = modelOpt.checked();
         if (minTokens < 2) {
             throw new IllegalArgumentException("--min-tokens must be >= 2 (one token per half), got " + minTokens);

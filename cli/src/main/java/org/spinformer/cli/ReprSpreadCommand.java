@@ -34,23 +34,19 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
             description = "Numbers of last tokens, increasing (default: ${DEFAULT-VALUE}).")
     List<Integer> tokens;
 
-    @Option(names = "--layers", defaultValue = "all", description = "States to analyse, e.g. 6 or 0,3,6 (default: ${DEFAULT-VALUE}).")
-    String layers;
+    @Mixin
+    Layers layersOpt = new Layers();
 
     @Option(names = "--drop", defaultValue = "-1",
             description = "Trailing tokens left out before the window (-1 = the tokenizer's trailing special tokens, "
                     + "e.g. BERT's [SEP]; default: ${DEFAULT-VALUE}).")
     int drop;
 
-    public ReprSpreadCommand() {
-        super("repr-spread");
-    }
-
     @Override
     Integer analyse(long seed, Path out, int n, String pairs,
             IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         int[] ns = tokens.stream().mapToInt(Integer::intValue).toArray();
-        int[] ls = CommonOptions.layers(layers);
+        int[] ls = layersOpt.parsed();
         String model = modelOpt.checked();
         if (drop < -1) {
             throw new IllegalArgumentException("--drop must be >= 0 (or -1 for automatic), got " + drop);

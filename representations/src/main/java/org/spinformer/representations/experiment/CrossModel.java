@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import com.google.gson.JsonObject;
+import org.spinformer.core.config.Records;
 import java.util.function.IntFunction;
 
 /**
@@ -98,22 +100,10 @@ public final class CrossModel {
     /** Writes {@code cross.json}, {@code cross.csv} and the heatmaps {@code cross-a-to-b.png/svg}, {@code cross-b-to-a.png/svg}. */
     public static void write(Result r, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("analysis", "cross-model: Δ between every state of model A and every state of model B on the same texts");
-        json.put("model_a", r.modelA());
-        json.put("model_b", r.modelB());
-        json.put("texts", r.texts());
-        json.put("pooling", r.pooling());
-        json.put("n", r.n());
-        json.put("k", r.k());
-        json.put("normalisation", r.normalisation());
-        json.put("a_to_b", r.aToB());
-        json.put("a_to_b_err", r.aToBErr());
-        json.put("b_to_a", r.bToA());
-        json.put("b_to_a_err", r.bToAErr());
-        json.put("closest_b_layer", r.bestB());
-        json.put("extract_seconds", r.extractSeconds());
-        json.put("imbalance_seconds", r.imbalanceSeconds());
+        JsonObject json = new JsonObject();
+        json.addProperty("analysis", "cross-model: Δ between every state of model A and every state of model B on the "
+                + "same texts");
+        Records.toJson(r, Map.of("bestB", "closest_b_layer")).entrySet().forEach(e -> json.add(e.getKey(), e.getValue()));
         JsonFiles.write(dir.resolve("cross.json"), json);
         StringBuilder csv = new StringBuilder("layer_a,layer_b,a_to_b,a_to_b_err,b_to_a,b_to_a_err\n");
         int la = r.aToB().length;

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.spinformer.core.config.Records;
 import java.util.function.IntFunction;
 
 /**
@@ -149,22 +150,8 @@ public final class PastFuture {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("analysis", "past/future asymmetry: Δ between the mean state of the first and of the second half of "
                 + "each text's content tokens");
-        json.put("model", r.model());
-        json.put("texts", r.texts());
-        json.put("n", r.n());
-        json.put("min_content_tokens", r.minTokens());
-        json.put("mean_content_tokens", r.meanTokens());
-        json.put("k", r.k());
-        json.put("normalisation", r.normalisation());
-        json.put("layers", r.layers());
-        json.put("past_to_future", r.pastToFuture());
-        json.put("past_to_future_err", r.pastToFutureErr());
-        json.put("future_to_past", r.futureToPast());
-        json.put("future_to_past_err", r.futureToPastErr());
-        json.put("shuffled_past_to_future", r.shuffledPastToFuture());
-        json.put("shuffled_future_to_past", r.shuffledFutureToPast());
-        json.put("extract_seconds", r.extractSeconds());
-        json.put("imbalance_seconds", r.imbalanceSeconds());
+        Records.toJson(r, Map.of("minTokens", "min_content_tokens", "meanTokens", "mean_content_tokens")).entrySet()
+                .forEach(e -> json.put(e.getKey(), e.getValue()));
         JsonFiles.write(dir.resolve("pastfuture.json"), json);
         StringBuilder csv = new StringBuilder("layer,past_to_future,past_to_future_err,future_to_past,"
                 + "future_to_past_err,shuffled_past_to_future,shuffled_future_to_past\n");
