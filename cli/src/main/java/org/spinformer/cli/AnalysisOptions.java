@@ -26,7 +26,7 @@ final class AnalysisOptions {
     ComputeOptions compute = new ComputeOptions();
 
     @Mixin
-    CommonOptions.ImbalanceOptions imb = new CommonOptions.ImbalanceOptions();
+    SplitImbalanceOptions imb = new SplitImbalanceOptions();
 
     /**
      * The imbalance settings for a number of points (with the paper's split drawn from {@code seed}), after checking
@@ -34,8 +34,8 @@ final class AnalysisOptions {
      */
     IntFunction<InformationImbalance.Options> imbalance(long seed) {
         IntFunction<InformationImbalance.Options> f = imb.forPoints(seed);
-        if (n < 2 * imb.k + 4) {
-            throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.k);
+        if (n < 2 * imb.basic.k + 4) {
+            throw new IllegalArgumentException("--n " + n + " too small for k = " + imb.basic.k);
         }
         CommonOptions.atLeast("--batch-tokens", compute.batchTokens, 1);
         return f;

@@ -118,45 +118,6 @@ final class CommonOptions {
         }
     }
 
-    /**
-     * {@code --k --metric --ties --precision} with {@code --normalisation --halves}: the Information Imbalance settings
-     * of the token analyses, for a number of points known only after the texts are filtered.
-     */
-    static final class ImbalanceOptions {
-        @Option(names = "--k", description = "Neighbours per point (default: ${DEFAULT-VALUE}).")
-        int k = 1;
-
-        @Option(names = "--metric", description = "euclidean|cosine|hamming (default: ${DEFAULT-VALUE}).")
-        String metric = "euclidean";
-
-        @Option(names = "--ties", description = "min|first (default: ${DEFAULT-VALUE}).")
-        String ties = "min";
-
-        @Option(names = "--precision", description = "exact|float64|float32 (default: ${DEFAULT-VALUE}).")
-        String precision = "exact";
-
-        @Mixin
-        NormalisationOption normalisation = new NormalisationOption();
-
-        /** The options without the split, validated (exit 2 on a bad value). */
-        org.spinformer.representations.imbalance.InformationImbalance.Options base() {
-            var o = option("--k", () -> org.spinformer.representations.imbalance.InformationImbalance.Options.defaults()
-                    .withK(k)).withMetric(option("--metric", () -> org.spinformer.representations.imbalance.Metric
-                    .parse(metric))).withTies(option("--ties", () -> org.spinformer.representations.imbalance
-                    .InformationImbalance.Ties.parse(ties))).withPrecision(option("--precision", () -> org.spinformer
-                    .representations.imbalance.InformationImbalance.Precision.parse(precision)));
-            normalisation.apply(o, 2 * k + 4, 0); // validates --normalisation and --halves now, before any work
-            return o;
-        }
-
-        /** For n points: the options with the normalisation and, for paper, the half/half split. */
-        java.util.function.IntFunction<org.spinformer.representations.imbalance.InformationImbalance.Options> forPoints(
-                long seed) {
-            var o = base();
-            return n -> normalisation.apply(o, n, seed);
-        }
-    }
-
     /** {@code --layers 0,3,6}: states to analyse (null = all); checked against the model later. */
     static int[] layers(String spec) {
         if (spec == null || spec.isBlank() || spec.trim().equals("all")) {

@@ -44,11 +44,8 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
             description = "Layer index for 3-D inputs (negative counts from the end; default: ${DEFAULT-VALUE}).")
     int layer;
 
-    @Option(names = "--precision", defaultValue = "exact",
-            description = "Distances: exact (float32 speed; every comparison float32 could get wrong is redone in "
-                    + "float64, so ranks are those of exact distances), float64, or float32 (fastest, near-ties may "
-                    + "be misordered). Default: ${DEFAULT-VALUE}")
-    String precision;
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
 
     @Option(names = "--subsets", defaultValue = "0",
             description = "Also report Δ ± error over this many disjoint random subsets (0 = off).")
@@ -105,8 +102,7 @@ public final class ReprImbalanceCommand implements Callable<Integer> {
     private int compute() throws Exception {
         long seed = seedOpt.seed;
         boolean json = deviceJson.json();
-        InformationImbalance.Options o = imbalance.options()
-                .withPrecision(CommonOptions.option("--precision", () -> InformationImbalance.Precision.parse(precision)));
+        InformationImbalance.Options o = precision.apply(imbalance.options());
         Device dev = deviceJson.device();
         try (NDManager m = Devices.manager(dev)) {
             NDArray xa = load(a, m);
