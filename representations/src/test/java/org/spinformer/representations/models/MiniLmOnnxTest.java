@@ -4,23 +4,15 @@ import org.spinformer.core.testing.CpuTest;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.spinformer.representations.pooling.Pooling;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,17 +50,8 @@ class MiniLmOnnxTest extends CpuTest {
             "Ünïcödé àccents and emoji 🙂 are normalised by the BERT tokenizer.",
             "The end.");
 
-    static BertEncoder model;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = Models.miniLm(Device.cpu(), DataType.FLOAT32);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
+    @RegisterExtension
+    static final Loaded<BertEncoder> MODEL = new Loaded<>(() -> Models.miniLm(Device.cpu(), DataType.FLOAT32));
 
     @Test
     void tokenIdsMatchTheVocabulary() throws Exception {
@@ -84,64 +67,19 @@ class MiniLmOnnxTest extends CpuTest {
             expected[i + 1] = vocab.get(words[i]).getAsLong();
         }
         expected[words.length + 1] = vocab.get("[SEP]").getAsLong();
-        assertArrayEquals(expected, model.tokenizer().encode("The quick brown fox jumps over the LAZY dog"));
+        assertArrayEquals(expected, MODEL.get().tokenizer().encode("The quick brown fox jumps over the LAZY dog"));
         // the published bert-base-uncased ids
-        assertArrayEquals(new long[] {101, 7592, 1010, 2088, 999, 102}, model.tokenizer().encode("Hello, world!"));
+        assertArrayEquals(new long[] {101, 7592, 1010, 2088, 999, 102},
+                MODEL.get().tokenizer().encode("Hello, world!"));
     }
 
     @Test
     void lastHiddenStateMatchesOnnxRuntime() throws Exception {
         assertTrue(SENTENCES.size() >= 20);
-        byte[] onnx;
-        try (InputStream in = Models.class.getResourceAsStream(Models.MINILM_ONNX)) {
-            onnx = in.readAllBytes();
-        }
-        long[][] ids = model.tokenizer().encode(SENTENCES);
-        // ours: one padded batch of all sentences, token states of the last layer
+        long[][] ids = MODEL.get().tokenizer().encode(SENTENCES);
         int n = ids.length;
-        TinyDecoderTest.Padded pb = TinyDecoderTest.Padded.of(ids, 0);
-        int t = pb.t();
-        long[] flat = pb.ids();
-        long[] mask = pb.mask();
-        double maxErr = 0;
-        List<float[][]> reference = new ArrayList<>();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(onnx, so)) {
-            for (long[] row : ids) {
-                long[][] in = {row};
-                long[][] ones = {new long[row.length]};
-                java.util.Arrays.fill(ones[0], 1L);
-                long[][] zeros = {new long[row.length]};
-                Map<String, OnnxTensor> inputs = new HashMap<>();
-                for (String name : session.getInputNames()) {
-                    long[][] v = name.contains("mask") ? ones : name.contains("type") ? zeros : in;
-                    inputs.put(name, OnnxTensor.createTensor(env, v));
-                }
-                try (OrtSession.Result r = session.run(inputs)) {
-                    float[][][] out = (float[][][]) r.get(0).getValue();
-                    reference.add(out[0]);
-                }
-                inputs.values().forEach(OnnxTensor::close);
-            }
-        }
-        try (NDManager bm = m.newSubManager()) {
-            NDArray idArr = bm.create(flat).reshape(n, t);
-            NDArray maskArr = bm.create(mask).reshape(n, t);
-            var states = model.hiddenStates(idArr, maskArr);
-            assertEquals(7, states.size());
-            NDArray last = states.get(6);
-            for (int i = 0; i < n; i++) {
-                float[][] ref = reference.get(i);
-                float[] ours = last.get(new NDIndex("{}, 0:{}", i, ids[i].length)).toFloatArray();
-                assertEquals(ref.length * ref[0].length, ours.length);
-                for (int j = 0; j < ref.length; j++) {
-                    for (int d = 0; d < ref[j].length; d++) {
-                        maxErr = Math.max(maxErr, Math.abs(ref[j][d] - ours[j * ref[j].length + d]));
-                    }
-                }
-            }
-        }
+        assertEquals(7, MODEL.get().layers() + 1, "MiniLM's seven states");
+        double maxErr = OnnxRuntimeReference.maxLastStateError(MODEL.get(), Models.MINILM_ONNX, ids, m);
         System.out.println("MiniLM vs ONNX Runtime: " + n + " sentences, max abs error " + maxErr);
         assertTrue(maxErr <= 1e-4, "max abs error " + maxErr);
     }
@@ -170,7 +108,7 @@ class MiniLmOnnxTest extends CpuTest {
         try (HiddenStateModel hf = Models.load(dir.toString(), Device.cpu(), DataType.FLOAT32)) {
             assertEquals(6, hf.layers());
             List<String> texts = SENTENCES.subList(0, 5);
-            NDArray a = HiddenStates.extract(model, texts, Pooling.parse("mean"), m, 4096);
+            NDArray a = HiddenStates.extract(MODEL.get(), texts, Pooling.parse("mean"), m, 4096);
             NDArray b = HiddenStates.extract(hf, texts, Pooling.parse("mean"), m, 4096);
             assertEquals(0f, a.sub(b).abs().max().getFloat(), 0f);
         }
@@ -179,8 +117,8 @@ class MiniLmOnnxTest extends CpuTest {
     @Test
     void extractionIsIndependentOfBatching() {
         List<String> texts = SENTENCES.subList(0, 8);
-        NDArray big = HiddenStates.extract(model, texts, Pooling.parse("mean"), m, 100000);
-        NDArray small = HiddenStates.extract(model, texts, Pooling.parse("mean"), m, 1);
+        NDArray big = HiddenStates.extract(MODEL.get(), texts, Pooling.parse("mean"), m, 100000);
+        NDArray small = HiddenStates.extract(MODEL.get(), texts, Pooling.parse("mean"), m, 1);
         assertEquals(List.of(7L, 8L, 384L), List.of(big.getShape().get(0), big.getShape().get(1),
                 big.getShape().get(2)));
         assertTrue(big.sub(small).abs().max().getFloat() < 1e-5f);
