@@ -2,7 +2,8 @@
 # Peak resident memory of `repr hidden` on a generated 1B-class random Llama (Llama-3.2-1B's shape, BF16 shards),
 # whole model vs --stream-layers, with the same texts and layers; the outputs must be equal bit for bit.
 #
-#   representations/scripts/stream-memory.sh [--out FILE] [--texts N] [--words W] [-- random_llama.py options]
+#   representations/scripts/stream-memory.sh [--out FILE] [--texts N] [--words W] [--batch-tokens B]
+#                                            [-- random_llama.py options]
 #
 # Runs: (a) baseline: --stream-layers --layers 0 (JVM, libtorch, tokenizer, the token rows; no layer),
 # (b) --stream-layers --layers 0,8,16, (c) the whole model with --layers 0,8,16; peak RSS of each from
@@ -11,12 +12,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="representations/results/stream-memory-$(date -u +%Y-%m-%d).json"
-n=256; words=32; gen=()
+n=256; words=32; batch=2048; gen=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --texts) n="$2"; shift 2 ;;
     --words) words="$2"; shift 2 ;;
+    --batch-tokens) batch="$2"; shift 2 ;;
     --) shift; gen=("$@"); break ;;
     -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -38,17 +40,17 @@ PY
 run() { # label, extra args...
   local label="$1"; shift
   /usr/bin/time -v ./spinformer repr hidden --model "$work/model" --texts "$work/texts.txt" --device cpu \
-    --out "$work/$label.npy" "$@" --json > "$work/$label.stdout" 2> "$work/$label.time"
+    --out "$work/$label.npy" --batch-tokens "$batch" "$@" --json > "$work/$label.stdout" 2> "$work/$label.time"
   grep "Maximum resident set size" "$work/$label.time" | awk '{print $6}' > "$work/$label.rss"
   echo "$label: peak RSS $(( $(cat "$work/$label.rss") / 1024 )) MiB" >&2
 }
 run baseline --stream-layers --layers 0
 run streamed --stream-layers --layers 0,8,16
 run whole --layers 0,8,16
-python3 - "$work" "$out" "$n" "$words" <<'PY'
+python3 - "$work" "$out" "$n" "$words" "$batch" <<'PY'
 import json, sys
 import numpy as np
-work, out, n, words = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+work, out, n, words, batch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 model = json.load(open(f"{work}/model.json"))
 cfg = json.load(open(f"{work}/model/config.json"))
 d, f, L = cfg["hidden_size"], cfg["intermediate_size"], cfg["num_hidden_layers"]
@@ -62,7 +64,7 @@ tokens = n * words  # one token per word (WordLevel), equal lengths: no padding
 res = {
     "model": {"parameters": model["parameters"], "layers": L, "dim": d, "hidden": f, "vocab": cfg["vocab_size"],
               "file_bytes_bf16": model["bytes_bf16"], "float32_bytes": 4 * model["parameters"]},
-    "texts": n, "tokens_per_text": words, "layers_kept": [0, 8, 16], "dtype": "float32",
+    "texts": n, "tokens_per_text": words, "batch_tokens": batch, "layers_kept": [0, 8, 16], "dtype": "float32",
     "one_layer_float32_bytes": 4 * layer,
     "activations_bytes": 4 * tokens * d,
     "outputs_bytes": 4 * 3 * n * d,
