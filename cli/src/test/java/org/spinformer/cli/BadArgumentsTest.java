@@ -85,6 +85,7 @@ class BadArgumentsTest {
                 "OUT/h.npy"},
             new String[] {"--images", "repr", "hidden", "--texts", "TEXTS", "--images", "TEXTS", "--out", "OUT/h.npy"},
             new String[] {"--images", "repr", "hidden", "--images", "TEXTS", "--out", "OUT/h.npy"},
+            new String[] {"bfloat16", "repr", "hidden", "--texts", "TEXTS", "--dtype", "bf16", "--out", "OUT/h.npy"},
             new String[] {"--model", "repr", "hidden", "--texts", "TEXTS", "--model", "no-such-model", "--out", "OUT/h.npy"},
             new String[] {"--n", "repr", "layers", "--n", "0", "--out", "OUT"},
             new String[] {"--pooling", "repr", "layers", "--pooling", "last-n:0", "--out", "OUT"},

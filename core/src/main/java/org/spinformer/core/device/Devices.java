@@ -54,7 +54,10 @@ public final class Devices {
         throw new IllegalArgumentException("bad device '" + spec + "': use auto, cpu, gpu or gpu:N");
     }
 
-    /** Parses {@code float32|float64} (also {@code f32, f64, fp32, fp64, float, double}). */
+    /**
+     * Parses {@code float32|float64|float16|bfloat16} (also {@code f32, f64, f16, fp32, fp64, fp16, float, double,
+     * half, bf16}); which of them a computation accepts is its own check.
+     */
     public static DataType parseDType(String spec) {
         String s = spec == null ? "float32" : spec.trim().toLowerCase(Locale.ROOT);
         switch (s) {
@@ -67,7 +70,7 @@ public final class Devices {
             case "bfloat16": case "bf16":
                 return DataType.BFLOAT16;
             default:
-                throw new IllegalArgumentException("bad dtype '" + spec + "': use float32 or float64");
+                throw new IllegalArgumentException("bad dtype '" + spec + "': use float32, float64 or float16");
         }
     }
 

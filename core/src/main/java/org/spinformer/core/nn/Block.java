@@ -53,8 +53,8 @@ public abstract class Block<C extends Record> {
         if (b.manager == null && b.params == null) {
             throw new IllegalArgumentException("a block needs a manager (setManager) for its parameters");
         }
-        if (b.dtype != DataType.FLOAT32 && b.dtype != DataType.FLOAT64) {
-            throw new IllegalArgumentException("blocks support float32 or float64, got " + b.dtype);
+        if (b.dtype != DataType.FLOAT32 && b.dtype != DataType.FLOAT64 && b.dtype != DataType.FLOAT16) {
+            throw new IllegalArgumentException("blocks support float32, float64 or float16, got " + b.dtype);
         }
         this.params = b.params == null ? new Parameters() : b.params;
         this.prefix = b.prefix;

@@ -81,12 +81,14 @@ public final class Models {
 
     /**
      * A built-in model ({@code minilm}, {@code bge-small}) or a model directory, on {@code device}, computing in
-     * {@code dtype} (float32|float64).
+     * {@code dtype} (float32|float64|float16; float16 halves the memory, but on the CPU its matmul is ~80× slower than
+     * float32: a GPU option).
      */
     public static HiddenStateModel load(String spec, Device device, DataType dtype) throws IOException {
-        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT64) {
-            throw new IllegalArgumentException("compute type must be float32 or float64, got " + dtype
-                    + " (half precision compute is not supported by the core blocks)");
+        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT64 && dtype != DataType.FLOAT16) {
+            throw new IllegalArgumentException("compute type must be float32, float64 or float16, got " + dtype
+                    + (dtype == DataType.BFLOAT16 ? " (a bfloat16 array aborts the JVM in DJL 0.32: "
+                    + "benchmarks/results/half-precision-2026-12-08.json)" : ""));
         }
         BuiltIn b = builtIn(spec);
         if (b != null) {

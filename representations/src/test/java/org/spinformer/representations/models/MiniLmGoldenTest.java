@@ -32,10 +32,11 @@ class MiniLmGoldenTest extends CpuTest {
 
     /**
      * Error |ours − golden| / max(1, |golden|): in float64 only the golden's float32 storage (half an ulp, 6e-8)
-     * remains; in float32, the rounding of a six-layer forward (observed 3e-6).
+     * remains; in float32, the rounding of a six-layer forward (observed 3e-6); in float16 (weights and activations
+     * half), the rounding of half precision (2⁻¹¹ ≈ 4.9e-4 relative per op; observed 4.4e-3 after six layers).
      */
     @ParameterizedTest
-    @CsvSource({"FLOAT32, 2e-5", "FLOAT64, 2e-7"})
+    @CsvSource({"FLOAT32, 2e-5", "FLOAT64, 2e-7", "FLOAT16, 1e-2"})
     void everyHiddenStateMatchesTheNumpyGolden(DataType dtype, double tol) throws Exception {
         try (BertEncoder model = Models.miniLm(Device.cpu(), dtype); NDManager s = m.newSubManager()) {
             NDArray ids = Npy.read(golden("input_ids.npy"), s);

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.spinformer.core.device.Devices;
 import org.spinformer.core.io.SafeDType;
@@ -345,6 +347,12 @@ class TinyDecoderTest {
 
     /** Runs all texts as one padded batch and one by one, and compares both with the reference. */
     static void check(HiddenStateModel model, java.util.function.Function<long[], double[][][]> reference) {
+        check(model, reference, 1e-5);
+    }
+
+    /** As {@link #check(HiddenStateModel, java.util.function.Function)} within {@code tol}. */
+    static void check(HiddenStateModel model, java.util.function.Function<long[], double[][][]> reference,
+            double tol) {
         long[][] ids = model.tokenizer().encode(TEXTS);
         assertArrayEquals(new long[] {3, 5, 1, 7, 2}, ids[0]);
         int n = ids.length;
@@ -388,22 +396,24 @@ class TinyDecoderTest {
         }
         System.out.println(model.name() + ": max |ours − float64 reference| = " + maxErr
                 + ", max |batch − single| = " + maxPad);
-        assertTrue(maxErr <= 1e-5, "vs reference " + maxErr);
-        // one sequence alone vs inside a padded batch: only float32 summation order differs
-        assertTrue(maxPad <= 1e-5, "batch vs one by one differ by " + maxPad);
+        assertTrue(maxErr <= tol, "vs reference " + maxErr);
+        // one sequence alone vs inside a padded batch: only the summation order differs
+        assertTrue(maxPad <= tol, "batch vs one by one differ by " + maxPad);
     }
 
-    @Test
-    void gpt2MatchesReference(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @CsvSource({"FLOAT32, 1e-5", "FLOAT16, 2e-2"})
+    void gpt2MatchesReference(DataType dtype, double tol, @TempDir Path dir) throws Exception {
         W w = gpt2(dir);
-        try (HiddenStateModel model = Models.load(dir.toString(), Device.cpu(), DataType.FLOAT32)) {
+        try (HiddenStateModel model = Models.load(dir.toString(), Device.cpu(), dtype)) {
             assertEquals(L, model.layers());
-            check(model, ids -> referenceGpt2(w, ids));
+            check(model, ids -> referenceGpt2(w, ids), tol);
         }
     }
 
-    @Test
-    void llamaMatchesReference(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @CsvSource({"FLOAT32, 1e-5", "FLOAT16, 2e-2"})
+    void llamaMatchesReference(DataType dtype, double tol, @TempDir Path dir) throws Exception {
         W w = llama(dir, false);
         assertTrue(Files.isRegularFile(dir.resolve(ShardedSafeTensors.INDEX_FILE)));
         // Llama-3 scaling with original_max_position_embeddings 8, dh 4, θ 10000: λ_hi = 2, λ_lo = 8;
@@ -412,17 +422,18 @@ class TinyDecoderTest {
         double[] hand = {(1 - s) * 1.0 / 8 + s * 1.0, 0.01 / 8};
         Rope r = new Rope(4, 10000.0, new Rope.Llama3Scaling(8, 1, 4, 8));
         assertArrayEquals(hand, r.inverseFrequencies(), 1e-15);
-        try (HiddenStateModel model = Models.load(dir.toString(), Device.cpu(), DataType.FLOAT32)) {
-            check(model, ids -> referenceLlama(w, ids, false, hand));
+        try (HiddenStateModel model = Models.load(dir.toString(), Device.cpu(), dtype)) {
+            check(model, ids -> referenceLlama(w, ids, false, hand), tol);
         }
     }
 
-    @Test
-    void qwen2MatchesReference(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @CsvSource({"FLOAT32, 1e-5", "FLOAT16, 2e-2"})
+    void qwen2MatchesReference(DataType dtype, double tol, @TempDir Path dir) throws Exception {
         W w = llama(dir, true);
         double[] invFreq = {1.0, 1.0 / Math.sqrt(1000.0)}; // θ^(−2k/dh), dh = 4, θ = 1000
-        try (HiddenStateModel model = Models.load(dir.toString(), Device.cpu(), DataType.FLOAT32)) {
-            check(model, ids -> referenceLlama(w, ids, true, invFreq));
+        try (HiddenStateModel model = Models.load(dir.toString(), Device.cpu(), dtype)) {
+            check(model, ids -> referenceLlama(w, ids, true, invFreq), tol);
         }
     }
 
