@@ -86,8 +86,15 @@ final class MappedFile implements Closeable {
         }
     }
 
+    /** Closes the file and unmaps the chunks now (reads copy out of them, so nothing refers to them afterwards). */
     @Override
     public void close() throws IOException {
         channel.close();
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunks[i] != null) {
+                DirectBuffers.free(chunks[i]);
+                chunks[i] = null;
+            }
+        }
     }
 }

@@ -459,13 +459,13 @@ public final class SafeTensors {
             DirectBuffers.free(raw); // read once, by halfToFloat
         }
         NDArray a = manager.create(data, shape, data == raw ? dt.djl() : DataType.FLOAT32);
-        if (target != null && dt.isFloating() && a.getDataType() != target) {
-            NDArray c = a.toType(target, false);
-            a.close();
-            DirectBuffers.free(data); // the only tensor made on it (libtorch's from_blob shares it) is closed
-            return c;
-        }
-        return a;
+        // libtorch's from_blob shares the direct buffer, which only a garbage collection would free once the tensor
+        // is closed; a copy in libtorch's own memory is freed with its tensor, so the buffer goes now
+        NDArray c = target != null && dt.isFloating() && a.getDataType() != target ? a.toType(target, false)
+                : a.duplicate();
+        a.close();
+        DirectBuffers.free(data);
+        return c;
     }
 
     private static NDArray cast(NDArray a, SafeDType dt, DataType target) {

@@ -82,10 +82,10 @@ public final class LayerStream {
             keepPooled(0, keep, x, masks, pooling, pooled, work);
             progress.step(ids.length);
             for (int l = 0; l < deepest; l++) {
-                // The freed layer's tensors live in direct buffers (DJL hands libtorch the loading buffer) and its
-                // shard was read through mapped buffers: both are released only when the JVM collects them, so
-                // without a collection here the dead layers pile up until the heap limit (measured: 2.5 GB
-                // instead of 0.2 GB above the baseline for 17 layers of 61 MB).
+                // a layer's tensors are copies in libtorch's memory (the loading buffers and the shard's mapping are
+                // released as soon as they are read: SafeTensors, MappedFile), so closing lm frees the layer at once;
+                // a collection between layers still lowers the peak (measured at 512-token batches on a 1.2e9
+                // Llama: 1.24 against 1.49 GB), as the JVM otherwise keeps the garbage of the previous layer's work
                 System.gc();
                 try (NDManager lm = work.newSubManager()) {
                     Parameters p = new Parameters();
