@@ -140,19 +140,6 @@ final class CommonOptions {
         });
     }
 
-    /** Checks that every index of {@code layers} is a state of a model with {@code modelLayers} layers. */
-    static void checkLayers(int[] layers, int modelLayers, String model) {
-        if (layers == null) {
-            return;
-        }
-        for (int l : layers) {
-            if (l > modelLayers) {
-                throw new IllegalArgumentException("--layers: " + l + " is not a state of " + model + " (0 = embeddings .. "
-                        + modelLayers + ")");
-            }
-        }
-    }
-
     /** {@code --device auto|cpu|gpu|gpu:N}. */
     static final class DeviceOption {
         @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")

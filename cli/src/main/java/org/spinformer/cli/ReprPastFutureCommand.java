@@ -7,6 +7,7 @@ import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.PastFuture;
 import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.models.HiddenStateModel;
+import org.spinformer.representations.models.HiddenStates;
 import org.spinformer.representations.models.Models;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,7 +56,7 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
         PastFuture.Result r;
         try (HiddenStateModel m = Models.load(model, dev, analysis.compute.dataType());
              NDManager nd = Devices.manager(dev)) {
-            CommonOptions.checkLayers(ls, m.layers(), m.name());
+            HiddenStates.checkLayers(m.layers(), ls);
             // tokenise a seeded sample of 4n candidates first (all 31k verses take ~15 s), all if too few are long
             Pairs cand = all.sample(Math.min(all.size(), 4 * n), seed);
             List<String> kept = PastFuture.longEnough(m, sideA ? cand.a() : cand.b(), minTokens);

@@ -7,6 +7,7 @@ import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.TokenSpread;
 import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.models.HiddenStateModel;
+import org.spinformer.representations.models.HiddenStates;
 import org.spinformer.representations.models.Models;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +59,7 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
         TokenSpread.Result r;
         try (HiddenStateModel m = Models.load(model, dev, analysis.compute.dataType());
              NDManager nd = Devices.manager(dev)) {
-            CommonOptions.checkLayers(ls, m.layers(), m.name());
+            HiddenStates.checkLayers(m.layers(), ls);
             // tokenise a seeded sample of 4n candidates first (tokenising all 31k verses takes ~30 s), all if short
             Pairs kept = TokenSpread.longEnough(m, all.sample(Math.min(all.size(), 4 * n), seed), ns[ns.length - 1], drop);
             if (kept.size() < n && 4 * n < all.size()) {

@@ -79,7 +79,7 @@ public final class HiddenStates {
     }
 
     /** Every index of {@code layers} (null: all) must be a state of a model of {@code modelLayers} layers. */
-    static void checkLayers(int modelLayers, int[] layers) {
+    public static void checkLayers(int modelLayers, int[] layers) {
         if (layers != null) {
             for (int l : layers) {
                 if (l < 0 || l > modelLayers) {

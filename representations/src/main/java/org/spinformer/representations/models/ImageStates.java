@@ -57,8 +57,8 @@ public final class ImageStates {
                             : e.getMessage().lines().findFirst().orElse("")), e);
                 }
             }
-            if (mean.length != cfg.channels() && cfg.channels() != 3) {
-                throw new BadFileException(pre + ": image_mean/image_std need " + cfg.channels() + " values", null);
+            if (mean.length != 3 || std.length != 3) {
+                throw new BadFileException(pre + ": image_mean and image_std need 3 values (R, G, B)", null);
             }
             return new Normalisation(mean, std);
         }

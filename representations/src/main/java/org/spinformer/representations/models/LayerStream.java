@@ -57,14 +57,6 @@ public final class LayerStream {
         int[] keep = layers != null ? layers : java.util.stream.IntStream.rangeClosed(0, cfg.layers()).toArray();
         int deepest = Arrays.stream(keep).max().orElse(0);
         List<HiddenStates.Batch> batches = HiddenStates.plan(ids, tokenBudget);
-        for (long[] row : ids) {
-            for (long id : row) {
-                if (id < 0 || id >= cfg.vocab()) {
-                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary [0, "
-                            + cfg.vocab() + ")");
-                }
-            }
-        }
         NDArray[][] pooled = new NDArray[batches.size()][keep.length]; // [k][s]: state keep[s] of batch k, [B_k,W]
         try (NDManager work = out.newSubManager();
              Progress progress = Progress.start("layer stream", (long) (deepest + 1) * ids.length)) {
@@ -130,6 +122,11 @@ public final class LayerStream {
             }
         }
         long[] used = present.stream().mapToLong(Long::longValue).toArray();
+        long vocab = spec.cfg().vocab();
+        if (used[0] < 0 || used[used.length - 1] >= vocab) {
+            throw new IllegalArgumentException("token id " + (used[0] < 0 ? used[0] : used[used.length - 1])
+                    + " outside the vocabulary [0, " + vocab + ")");
+        }
         List<NDArray> x = new ArrayList<>();
         try (NDManager em = work.newSubManager()) {
             NDArray rows = Models.weightRows(dir, spec.type(), DecoderModel.embeddingName(spec.cfg()), used, em,
@@ -148,19 +145,21 @@ public final class LayerStream {
         return x;
     }
 
-    /** Pools state {@code state} of every batch into {@code pooled} when it is one of {@code keep}. */
+    /** Pools state {@code state} of every batch (once) into {@code pooled} at each position of {@code keep} holding it. */
     private static void keepPooled(int state, int[] keep, List<NDArray> x, List<NDArray> masks, Pooling pooling,
             NDArray[][] pooled, NDManager work) {
-        for (int s = 0; s < keep.length; s++) {
-            if (keep[s] != state) {
-                continue;
+        if (Arrays.stream(keep).noneMatch(s -> s == state)) {
+            return;
+        }
+        for (int k = 0; k < x.size(); k++) {
+            NDArray p;
+            try (NDManager bm = work.newSubManager()) {
+                x.get(k).tempAttach(bm);
+                p = HiddenStates.pool(pooling, new NDList(x.get(k)), masks.get(k), null).squeeze(0);
+                p.attach(work);
             }
-            for (int k = 0; k < x.size(); k++) {
-                try (NDManager bm = work.newSubManager()) {
-                    x.get(k).tempAttach(bm);
-                    NDArray p = pooling.apply(Pooling.stack(new NDList(x.get(k))), masks.get(k))
-                            .toType(DataType.FLOAT32, false).squeeze(0);
-                    p.attach(work);
+            for (int s = 0; s < keep.length; s++) {
+                if (keep[s] == state) {
                     pooled[k][s] = p;
                 }
             }

@@ -52,6 +52,9 @@ class ImageStatesTest extends CpuTest {
                 "{\"image_mean\": [0.25, 0.5, 0.75], \"image_std\": [0.5, 0.25, 0.125]}");
         VisionEncoder.Config cfg = Models.visionConfig(dir);
         ImageStates.Normalisation n = ImageStates.Normalisation.of(dir, cfg);
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("preprocessor_config.json"), "{\"image_mean\": [0.5], \"image_std\": [0.5]}");
+        assertThrows(BadFileException.class, () -> ImageStates.Normalisation.of(other, cfg), "one value for RGB");
         Path f = png(dir, "c.png", 8, 8, new Color(51, 102, 204), null);
         float[] px = ImageStates.pixels(f, 8, n);
         double[] want = {(51 / 255.0 - 0.25) / 0.5, (102 / 255.0 - 0.5) / 0.25, (204 / 255.0 - 0.75) / 0.125};

@@ -52,7 +52,7 @@ class LayerStreamTest {
 
     @ParameterizedTest
     @CsvSource({"gpt2, mean, ''", "llama, mean, ''", "qwen2, last, ''", "llama, last, '0,2'", "qwen2, mean, '1'",
-        "gpt2, last, '2,0'"})
+        "gpt2, last, '2,0'", "llama, mean, '1,1'"})
     void streamedEqualsWholeModel(String family, String pooling, String layerList, @TempDir Path dir)
             throws Exception {
         fixture(family, dir);
