@@ -11,6 +11,9 @@
 # the model's sizes, one layer's float32 bytes and the activations' bytes. The generated model is deleted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# the launcher's default malloc settings keep freed memory resident (fastest for training); streaming wants it
+# returned, so the measurement runs with huge pages only, as the README recommends for --stream-layers
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
 out="representations/results/stream-memory-$(date -u +%Y-%m-%d).json"
 n=256; words=32; batch=2048; gen=()
 while [ $# -gt 0 ]; do
@@ -48,7 +51,7 @@ run baseline --stream-layers --layers 0
 run streamed --stream-layers --layers 0,8,16
 run whole --layers 0,8,16
 python3 - "$work" "$out" "$n" "$words" "$batch" <<'PY'
-import json, sys
+import json, os, sys
 import numpy as np
 work, out, n, words, batch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 model = json.load(open(f"{work}/model.json"))
@@ -74,6 +77,7 @@ res = {
         (rss["streamed"] - rss["baseline"]) / (4 * layer + 4 * tokens * d),
     "ratio_whole_to_streamed": rss["whole"] / rss["streamed"],
     "seconds": secs,
+    "glibc_tunables": os.environ.get("GLIBC_TUNABLES"),
     "outputs_equal": bool(np.array_equal(a, b)), "output_shape": list(a.shape),
 }
 with open(out + ".tmp", "w") as fh:

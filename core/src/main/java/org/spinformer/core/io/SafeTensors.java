@@ -358,7 +358,8 @@ public final class SafeTensors {
             LOG.debug("{}: {} tensors, {} bytes of data", file, h.tensors().size(), h.fileSize() - h.dataStart());
             for (TensorInfo t : h.tensors()) {
                 if (which == null || which.test(t.name())) {
-                    consumer.accept(t.name(), toNDArray(mf, h, t, manager, target));
+                    consumer.accept(t.name(), toNDArray(mf, h, t, manager, target,
+                            (int) Math.min(chunkSize, STAGE_BYTES)));
                 }
             }
         }
@@ -432,8 +433,8 @@ public final class SafeTensors {
         return buf;
     }
 
-    static NDArray toNDArray(MappedFile mf, SafeTensorsHeader h, TensorInfo t, NDManager manager, DataType target)
-            throws IOException {
+    static NDArray toNDArray(MappedFile mf, SafeTensorsHeader h, TensorInfo t, NDManager manager, DataType target,
+            int stageBytes) throws IOException {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new UnsupportedOperationException("big-endian platforms are not supported");
         }
@@ -448,7 +449,59 @@ public final class SafeTensors {
             NDArray a = manager.zeros(shape, dt == SafeDType.F16 || dt == SafeDType.BF16 ? DataType.FLOAT32 : dt.djl());
             return cast(a, dt, target);
         }
+        if (dt.isFloating() && shape.dimension() > 0 && t.byteLength() > stageBytes
+                && t.byteLength() / shape.get(0) <= stageBytes) {
+            return staged(mf, h, t, manager, target, stageBytes);
+        }
         return toNDArray(readBytes(mf, h, t), dt, shape, manager, target);
+    }
+
+    /** Bytes of the file read (and, for F16/BF16, widened) at a time by {@link #staged}. */
+    static final int STAGE_BYTES = 8 << 20;
+
+    /**
+     * A floating tensor larger than {@code stageBytes} (whose rows are not), read in blocks of whole rows of the first axis into an
+     * array allocated once in its final type: the only other memory is one block's staging buffers (at most
+     * 3 × {@code stageBytes}), where reading the whole tensor first would hold its bytes twice or three times (file
+     * type, float32, libtorch's copy) at the moment it is created. Layer streaming relies on this to keep its peak
+     * near one layer.
+     */
+    private static NDArray staged(MappedFile mf, SafeTensorsHeader h, TensorInfo t, NDManager manager,
+            DataType target, int stageBytes) throws IOException {
+        SafeDType dt = t.dtype();
+        boolean half = dt == SafeDType.F16 || dt == SafeDType.BF16;
+        DataType read = half ? DataType.FLOAT32 : dt.djl();
+        DataType type = target != null ? target : read;
+        long[] dims = t.djlShape().getShape();
+        long rowBytes = t.byteLength() / dims[0];
+        long rowsPerBlock = Math.max(1, stageBytes / rowBytes);
+        ByteBuffer raw = ByteBuffer.allocateDirect((int) (rowsPerBlock * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer wide = half ? ByteBuffer.allocateDirect((int) (rowsPerBlock * rowBytes * 2))
+                .order(ByteOrder.LITTLE_ENDIAN) : null;
+        NDArray out = manager.create(t.djlShape(), type);
+        try {
+            for (long r0 = 0; r0 < dims[0]; r0 += rowsPerBlock) {
+                long n = Math.min(rowsPerBlock, dims[0] - r0);
+                raw.clear().limit((int) (n * rowBytes));
+                mf.read(h.dataStart() + t.begin() + r0 * rowBytes, raw);
+                raw.flip();
+                ByteBuffer data = half ? widen(raw, dt, wide) : raw;
+                long[] block = dims.clone();
+                block[0] = n;
+                // the block array is made on the staging buffer (from_blob) and copied into out before it is reused
+                try (NDArray b = manager.create(data, new Shape(block), read);
+                     NDArray c = b.getDataType() == type ? null : b.toType(type, false)) {
+                    out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r0, r0 + n), c != null ? c : b);
+                }
+            }
+        } catch (RuntimeException | IOException e) {
+            out.close();
+            throw e;
+        } finally {
+            DirectBuffers.free(raw);
+            DirectBuffers.free(wide);
+        }
+        return out;
     }
 
     /** Little-endian bytes of {@code dt} → an array (F16/BF16 widened to float32), cast to {@code target}. */
@@ -479,8 +532,13 @@ public final class SafeTensors {
 
     /** Widens little-endian F16/BF16 bytes into a direct little-endian float32 buffer. */
     static ByteBuffer halfToFloat(ByteBuffer raw, SafeDType dt) {
+        return widen(raw, dt, ByteBuffer.allocateDirect(raw.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Widens little-endian F16/BF16 bytes into {@code out} (cleared first, at least twice their size), flipped. */
+    private static ByteBuffer widen(ByteBuffer raw, SafeDType dt, ByteBuffer out) {
         int n = raw.remaining() / 2;
-        ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        out.clear();
         ByteBuffer in = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (dt == SafeDType.BF16) {
             for (int i = 0; i < n; i++) {

@@ -169,6 +169,54 @@ class SafeTensorsTest extends CpuManagerTest {
     }
 
     @Test
+    void stagedReadingOfLargeTensorsEqualsWholeReading() throws IOException {
+        // every 16-bit pattern as BF16 and as F16 (NaNs and infinities included), shape [16, 64, 64], and a float32
+        // tensor; read in blocks of rows (stage = chunk size) and whole (stage larger than the file)
+        ByteBuffer bits = ByteBuffer.allocate(65536 * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int h = 0; h < 65536; h++) {
+            bits.putShort((short) h);
+        }
+        bits.flip();
+        ByteBuffer f32 = ByteBuffer.allocate(33 * 17 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        Random r = new Random(5);
+        while (f32.hasRemaining()) {
+            f32.putFloat((float) r.nextGaussian());
+        }
+        f32.flip();
+        Path f = tmp.resolve("staged.safetensors");
+        long[] cube = {16, 64, 64};
+        SafeTensors.writeRaw(f, List.of(new SafeTensors.RawTensor("b", SafeDType.BF16, cube, bits.duplicate()),
+                new SafeTensors.RawTensor("h", SafeDType.F16, cube, bits.duplicate()),
+                new SafeTensors.RawTensor("s", SafeDType.F32, new long[] {33, 17}, f32.duplicate())), Map.of());
+        try (NDManager m = manager.newSubManager()) {
+            for (DataType target : new DataType[] {null, DataType.FLOAT64, DataType.FLOAT16}) {
+                Map<String, NDArray> whole = new LinkedHashMap<>();
+                SafeTensors.forEach(f, m, target, Integer.MAX_VALUE, whole::put);
+                float[] b = whole.get("b").toType(DataType.FLOAT32, false).toFloatArray();
+                if (target == null) {
+                    for (int h = 0; h < 65536; h++) {
+                        assertEquals(h << 16, Float.floatToRawIntBits(b[h]), "bf16 #" + h);
+                    }
+                    float[] hv = whole.get("h").toFloatArray();
+                    for (int h = 0; h < 65536; h++) {
+                        assertEquals(Float.floatToRawIntBits(HalfFloats.f16ToFloat((short) h)),
+                                Float.floatToRawIntBits(hv[h]), "f16 #" + h);
+                    }
+                }
+                // 8192 bytes: 1 row of a [64,64] BF16 slab per block; 100: one 68-byte float32 row; 20000: 2 slabs
+                for (long chunk : new long[] {100, 8192, 20000}) {
+                    Map<String, NDArray> got = new LinkedHashMap<>();
+                    SafeTensors.forEach(f, m, target, chunk, got::put);
+                    for (String name : whole.keySet()) {
+                        assertEquals(whole.get(name).getShape(), got.get(name).getShape());
+                        assertBitEqual(whole.get(name), got.get(name));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void readsFileWrittenByIndependentNumpyWriter() throws IOException {
         Path f = Golden.path("numpy_written.safetensors");
         SafeTensorsHeader h = SafeTensors.readHeader(f);
@@ -223,7 +271,8 @@ class SafeTensorsTest extends CpuManagerTest {
                 ByteBuffer all = ByteBuffer.allocate((int) size);
                 mf.read(0, all);
                 assertEquals(ByteBuffer.wrap(Files.readAllBytes(f)), all.flip());
-                assertEquals((size + 63) / 64, mf.chunksMapped(), "every chunk mapped once");
+                assertEquals((size + 63) / 64, mf.maps(), "every chunk mapped once");
+                assertEquals(1, mf.mappedNow(), "one chunk mapped at a time");
                 assertThrows(IOException.class, () -> mf.read(size - 2, ByteBuffer.allocate(4)));
             }
         }

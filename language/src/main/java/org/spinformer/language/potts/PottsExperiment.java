@@ -153,18 +153,21 @@ public final class PottsExperiment {
         Files.createDirectories(out);
         List<List<Result>> all = new ArrayList<>();
         JsonArray per = new JsonArray();
+        double[] strength = new double[instances];
         for (int k = 0; k < instances; k++) {
             Options oi = org.spinformer.core.config.Records.with(o, "seed", o.seed() + k);
             List<Result> r = run(oi, out.resolve("instance_" + oi.seed()), m, resume);
             all.add(r);
             JsonObject row = summary(r);
             row.addProperty("seed", oi.seed());
-            row.addProperty("planted_strength", plantedStrength(oi));
+            strength[k] = plantedStrength(oi);
+            row.addProperty("planted_strength", strength[k]);
             per.add(row);
         }
         JsonArray agg = new JsonArray();
         StringBuilder csv = new StringBuilder("samples,instances,correlation_mean,correlation_std,plm_correlation_mean,"
-                + "plm_correlation_std,test_loss_mean,test_loss_std,plm_test_loss_mean,plm_test_loss_std\n");
+                + "plm_correlation_std,test_loss_mean,test_loss_std,plm_test_loss_mean,plm_test_loss_std,strength_spearman,"
+                + "plm_strength_spearman\n");
         int nm = o.samples().length;
         double[][] bands = new double[4][nm];
         for (int i = 0; i < nm; i++) {
@@ -185,6 +188,10 @@ public final class PottsExperiment {
                 csv.append(String.format(Locale.ROOT, ",%.6f,%.6f", ms[0], ms[1]));
                 bands[q][i] = ms[0];
             }
+            // does a weak gauged planted strength make an instance hard? rank correlation over the instances
+            a.addProperty("strength_spearman", spearman(strength, v[0]));
+            a.addProperty("plm_strength_spearman", spearman(strength, v[1]));
+            csv.append(String.format(Locale.ROOT, ",%.6f,%.6f", spearman(strength, v[0]), spearman(strength, v[1])));
             csv.append('\n');
             agg.add(a);
         }
@@ -208,6 +215,50 @@ public final class PottsExperiment {
                 .addSeries(new Series("pseudo-likelihood + L2 (plmDCA)", x, bands[1], sdP))
                 .build().save(out.resolve("potts_correlation_instances"));
         return s;
+    }
+
+    /**
+     * Spearman's rank correlation of {@code x} and {@code y}: the Pearson correlation of their ranks, ties given
+     * their mean rank (as scipy.stats.spearmanr); NaN for fewer than 2 values or a constant input.
+     */
+    static double spearman(double[] x, double[] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("spearman: " + x.length + " and " + y.length + " values");
+        }
+        double[] rx = ranks(x);
+        double[] ry = ranks(y);
+        double mx = Arrays.stream(rx).average().orElse(Double.NaN);
+        double my = Arrays.stream(ry).average().orElse(Double.NaN);
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < rx.length; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        return x.length < 2 || sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+    }
+
+    /** Ranks 1..n, tied values sharing their mean rank. */
+    private static double[] ranks(double[] v) {
+        Integer[] order = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length;) {
+            int j = i;
+            while (j + 1 < v.length && v[order[j + 1]] == v[order[i]]) {
+                j++;
+            }
+            for (int k = i; k <= j; k++) {
+                r[order[k]] = (i + j) / 2.0 + 1;
+            }
+            i = j + 1;
+        }
+        return r;
     }
 
     /** Mean and sample standard deviation (0 for one value). */

@@ -28,6 +28,15 @@ class PottsInstancesTest {
     }
 
     @Test
+    void spearmanMatchesScipy() {
+        // golden values: scipy.stats.spearmanr (1.x) on the same inputs, ties included
+        assertEquals(0.3768511731740915, PottsExperiment.spearman(new double[] {0.3, 0.1, 0.5, 0.2, 0.9, 0.4},
+                new double[] {1.0, 2.5, 2.5, 0.7, 3.0, -1.0}), 1e-12);
+        assertEquals(-1.0, PottsExperiment.spearman(new double[] {1, 2, 3, 4}, new double[] {4, 3, 2, 1}), 1e-15);
+        assertTrue(Double.isNaN(PottsExperiment.spearman(new double[] {1, 1}, new double[] {2, 3})));
+    }
+
+    @Test
     void exportedCouplingsAreTheGaugedOnes(@TempDir Path dir) throws Exception {
         double[][][][] k = new double[3][3][2][2];
         java.util.Random r = new java.util.Random(1);
