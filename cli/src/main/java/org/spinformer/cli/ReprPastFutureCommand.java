@@ -23,8 +23,9 @@ import java.util.function.IntFunction;
 
 /** {@code spinformer repr pastfuture}: Δ between the first and the second half of the same texts, both ways. */
 @Command(name = "pastfuture", mixinStandardHelpOptions = true,
-        description = "The past/future asymmetry: each text's content tokens are cut in two halves; Δ(past → future) "
-                + "and Δ(future → past) between the mean states of the halves, per layer, with the shuffled control; "
+        description = "The past/future asymmetry: each text's content tokens are cut in two halves, each run through "
+                + "the model alone (--passes separate) or both pooled from one pass (joint); Δ(past → future) and "
+                + "Δ(future → past) between the mean states of the halves, per layer, with the shuffled control; "
                 + "writes pastfuture.json, pastfuture.csv and a plot.")
 public final class ReprPastFutureCommand extends ReprAnalysisCommand {
     @Mixin
@@ -37,6 +38,11 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
             description = "Least content tokens of a text (special tokens not counted; at least 2; default: ${DEFAULT-VALUE}).")
     int minTokens;
 
+    @Option(names = "--passes", defaultValue = "separate",
+            description = "separate: the prefix and the suffix each run alone (neither has seen the other, as in the "
+                    + "paper); joint: both halves pooled from one pass over the whole text (default: ${DEFAULT-VALUE}).")
+    String passes;
+
     @Mixin
     Layers layersOpt = new Layers();
 
@@ -46,6 +52,7 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
         boolean sideA = sideOpt.a();
         int[] ls = layersOpt.parsed();
         String model = modelOpt.checked();
+        PastFuture.Passes mode = PastFuture.Passes.parse(passes);
         if (minTokens < 2) {
             throw new IllegalArgumentException("--min-tokens must be >= 2 (one token per half), got " + minTokens);
         }
@@ -77,13 +84,13 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
             for (int i : pick) {
                 texts.add(kept.get(i));
             }
-            r = PastFuture.run(m, name, texts, minTokens, ls, imbalance, seed, analysis.compute.batchTokens, nd);
+            r = PastFuture.run(m, name, texts, minTokens, ls, mode, imbalance, seed, analysis.compute.batchTokens, nd);
         }
         PastFuture.write(r, out);
         double secs = (System.nanoTime() - t0) / 1e9;
         var o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "%s, %s, N = %d (mean %.1f content tokens), k = %d, %s%n", r.model(), r.texts(), r.n(),
-                r.meanTokens(), r.k(), r.normalisation());
+        o.printf(Locale.ROOT, "%s, %s, N = %d (mean %.1f content tokens), %s passes, k = %d, %s%n", r.model(),
+                r.texts(), r.n(), r.meanTokens(), r.passes(), r.k(), r.normalisation());
         o.println("layer  Δ(past→future)  Δ(future→past)  shuffled");
         for (int li = 0; li < r.layers().length; li++) {
             o.printf(Locale.ROOT, "%5d  %.4f ± %.4f  %.4f ± %.4f  %.3f/%.3f%n", r.layers()[li], r.pastToFuture()[li],

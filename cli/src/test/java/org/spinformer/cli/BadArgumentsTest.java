@@ -99,6 +99,7 @@ class BadArgumentsTest {
             new String[] {"--side", "repr", "pastfuture", "--side", "c", "--out", "OUT"},
             new String[] {"--min-tokens", "repr", "pastfuture", "--min-tokens", "1", "--out", "OUT"},
             new String[] {"--k", "repr", "pastfuture", "--k", "0", "--out", "OUT"},
+            new String[] {"--passes", "repr", "pastfuture", "--passes", "both", "--out", "OUT"},
             new String[] {"--model-b", "repr", "cross", "--model-b", "no-such-model", "--out", "OUT"},
             new String[] {"--metric", "repr", "cross", "--metric", "manhattan", "--out", "OUT"},
             new String[] {"--pooling", "repr", "cross", "--pooling", "median", "--out", "OUT"})
