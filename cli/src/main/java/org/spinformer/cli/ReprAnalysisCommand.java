@@ -29,18 +29,6 @@ abstract class ReprAnalysisCommand implements Callable<Integer> {
         run = new CommonOptions.Run("repr-" + getClass().getAnnotation(picocli.CommandLine.Command.class).name());
     }
 
-    /** {@code --layers 0,3,6}: the states to analyse (default all). */
-    static final class Layers {
-        @picocli.CommandLine.Option(names = "--layers", defaultValue = "all",
-                description = "States to analyse, e.g. 6 or 0,3,6 (default: ${DEFAULT-VALUE}).")
-        String layers;
-
-        /** The indices, null for all; exit 2 for a malformed list (checked against the model later). */
-        int[] parsed() {
-            return CommonOptions.layers(layers);
-        }
-    }
-
     @Override
     public final Integer call() throws Exception {
         long seed = run.seed();

@@ -44,14 +44,14 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
     String passes;
 
     @Mixin
-    Layers layersOpt = new Layers();
+    LayersOption layersOpt = new LayersOption();
 
     @Override
     Integer analyse(long seed, Path out, int n, String pairs,
             IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         boolean sideA = sideOpt.a();
-        int[] ls = layersOpt.parsed();
         String model = modelOpt.checked();
+        int[] ls = layersOpt.checked(model);
         PastFuture.Passes mode = PastFuture.Passes.parse(passes);
         if (minTokens < 2) {
             throw new IllegalArgumentException("--min-tokens must be >= 2 (one token per half), got " + minTokens);

@@ -36,7 +36,7 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
     List<Integer> tokens;
 
     @Mixin
-    Layers layersOpt = new Layers();
+    LayersOption layersOpt = new LayersOption();
 
     @Option(names = "--drop", defaultValue = "-1",
             description = "Trailing tokens left out before the window (-1 = the tokenizer's trailing special tokens, "
@@ -47,8 +47,8 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
     Integer analyse(long seed, Path out, int n, String pairs,
             IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         int[] ns = tokens.stream().mapToInt(Integer::intValue).toArray();
-        int[] ls = layersOpt.parsed();
         String model = modelOpt.checked();
+        int[] ls = layersOpt.checked(model);
         if (drop < -1) {
             throw new IllegalArgumentException("--drop must be >= 0 (or -1 for automatic), got " + drop);
         }
