@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.CrossModel;
+import org.spinformer.representations.experiment.Pieces;
 import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.models.HiddenStateModel;
-import org.spinformer.representations.models.Models;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,12 +55,15 @@ public final class ReprCrossCommand extends ReprAnalysisCommand {
         Device dev = run.device();
         long t0 = System.nanoTime();
         CrossModel.Result r;
-        try (HiddenStateModel a = Models.load(modelA, dev, analysis.compute.dataType());
-             HiddenStateModel b = Models.load(modelB, dev, analysis.compute.dataType());
+        Pieces pieces;
+        try (HiddenStateModel a = load(modelA, dev);
+             HiddenStateModel b = load(modelB, dev);
              NDManager nd = Devices.manager(dev)) {
-            r = CrossModel.run(a, b, name, texts, pool, imbalance, analysis.compute.batchTokens, nd);
+            pieces = pieces(out, texts);
+            r = CrossModel.run(a, b, name, texts, pool, imbalance, analysis.compute.batchTokens, nd, pieces);
         }
         CrossModel.write(r, out);
+        pieces.finish();
         double secs = (System.nanoTime() - t0) / 1e9;
         var o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s vs %s, %s, %s pooling, N = %d, k = %d, %s%n", r.modelA(), r.modelB(), r.texts(),

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.PastFuture;
+import org.spinformer.representations.experiment.Pieces;
 import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.HiddenStates;
-import org.spinformer.representations.models.Models;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +61,8 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
         Device dev = run.device();
         long t0 = System.nanoTime();
         PastFuture.Result r;
-        try (HiddenStateModel m = Models.load(model, dev, analysis.compute.dataType());
+        Pieces pieces;
+        try (HiddenStateModel m = load(model, dev);
              NDManager nd = Devices.manager(dev)) {
             HiddenStates.checkLayers(m.layers(), ls);
             // tokenise a seeded sample of 4n candidates first (all 31k verses take ~15 s), all if too few are long
@@ -84,9 +85,12 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
             for (int i : pick) {
                 texts.add(kept.get(i));
             }
-            r = PastFuture.run(m, name, texts, minTokens, ls, mode, imbalance, seed, analysis.compute.batchTokens, nd);
+            pieces = pieces(out, texts);
+            r = PastFuture.run(m, name, texts, minTokens, ls, mode, imbalance, seed, analysis.compute.batchTokens, nd,
+                    pieces);
         }
         PastFuture.write(r, out);
+        pieces.finish();
         double secs = (System.nanoTime() - t0) / 1e9;
         var o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s, %s, N = %d (mean %.1f content tokens), %s passes, k = %d, %s%n", r.model(),

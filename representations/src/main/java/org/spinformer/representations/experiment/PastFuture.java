@@ -150,14 +150,23 @@ public final class PastFuture {
      */
     public static NDArray states(HiddenStateModel model, long[][] ids, int[] layers, Passes passes, int tokenBudget,
             NDManager m) {
+        return states(model, ids, layers, passes, tokenBudget, m, Pieces.none());
+    }
+
+    /** As {@link #states(HiddenStateModel, long[][], int[], Passes, int, NDManager)}, each pass a kept piece. */
+    static NDArray states(HiddenStateModel model, long[][] ids, int[] layers, Passes passes, int tokenBudget,
+            NDManager m, Pieces pieces) {
         int[] sp = model.tokenizer().specialTokens();
         if (passes == Passes.JOINT) {
-            return HiddenStates.extractIds(model, ids, halves(sp[0], sp[1]), m, tokenBudget, layers);
+            return pieces.array("joint", m,
+                    () -> HiddenStates.extractIds(model, ids, halves(sp[0], sp[1]), m, tokenBudget, layers));
         }
         try (NDManager w = m.newSubManager()) {
             TokenPooler mean = contentMean(sp[0], sp[1]);
-            NDArray p = HiddenStates.extractIds(model, half(ids, sp[0], sp[1], false), mean, w, tokenBudget, layers);
-            NDArray f = HiddenStates.extractIds(model, half(ids, sp[0], sp[1], true), mean, w, tokenBudget, layers);
+            NDArray p = pieces.array("prefix", w,
+                    () -> HiddenStates.extractIds(model, half(ids, sp[0], sp[1], false), mean, w, tokenBudget, layers));
+            NDArray f = pieces.array("suffix", w,
+                    () -> HiddenStates.extractIds(model, half(ids, sp[0], sp[1], true), mean, w, tokenBudget, layers));
             NDArray pf = NDArrays.concat(new NDList(p, f), 2);
             pf.attach(m);
             return pf;
@@ -181,6 +190,16 @@ public final class PastFuture {
     public static Result run(HiddenStateModel model, String textsName, List<String> texts, int minTokens, int[] layers,
             Passes passes, IntFunction<InformationImbalance.Options> imbalance, long seed, int tokenBudget,
             NDManager m) {
+        return run(model, textsName, texts, minTokens, layers, passes, imbalance, seed, tokenBudget, m, Pieces.none());
+    }
+
+    /**
+     * As {@link #run(HiddenStateModel, String, List, int, int[], Passes, IntFunction, long, int, NDManager)}, keeping
+     * each pass's states and each layer's Δ in {@code pieces} (a resumed run reads those already done).
+     */
+    public static Result run(HiddenStateModel model, String textsName, List<String> texts, int minTokens, int[] layers,
+            Passes passes, IntFunction<InformationImbalance.Options> imbalance, long seed, int tokenBudget,
+            NDManager m, Pieces pieces) {
         int[] sp = model.tokenizer().specialTokens();
         long[][] ids = model.tokenizer().encode(texts);
         double tokens = 0;
@@ -197,7 +216,7 @@ public final class PastFuture {
         InformationImbalance.Options o = imbalance.apply(n);
         try (NDManager w = m.newSubManager()) {
             long t0 = System.nanoTime();
-            NDArray h = states(model, ids, ls, passes, tokenBudget, w); // [S,N,2D]
+            NDArray h = states(model, ids, ls, passes, tokenBudget, w, pieces); // [S,N,2D]
             long t1 = System.nanoTime();
             long d = model.dim();
             double[] pf = new double[ls.length];
@@ -207,20 +226,25 @@ public final class PastFuture {
             double[] spf = new double[ls.length];
             double[] sfp = new double[ls.length];
             for (int li = 0; li < ls.length; li++) {
-                try (NDManager bm = w.newSubManager()) {
-                    NDArray hl = TokenSpread.own(h.get(li), bm);
-                    NDArray past = TokenSpread.own(hl.get(new NDIndex(":, 0:" + d)), bm);
-                    NDArray future = TokenSpread.own(hl.get(new NDIndex(":, " + d + ":")), bm);
-                    InformationImbalance.Pair p = InformationImbalance.pair(past, future, o);
-                    pf[li] = p.aToB();
-                    pfE[li] = p.aToBErr();
-                    fp[li] = p.bToA();
-                    fpE[li] = p.bToAErr();
-                    InformationImbalance.Pair sh = InformationImbalance.pair(past,
-                            TokenSpread.own(InformationImbalance.shuffleRows(future, seed + li), bm), o);
-                    spf[li] = sh.aToB();
-                    sfp[li] = sh.bToA();
-                }
+                int l = li;
+                // Δ(P→F), its error, Δ(F→P), its error, and the shuffled pair
+                double[] v = pieces.numbers("layer-" + ls[li], w, () -> {
+                    try (NDManager bm = w.newSubManager()) {
+                        NDArray hl = TokenSpread.own(h.get(l), bm);
+                        NDArray past = TokenSpread.own(hl.get(new NDIndex(":, 0:" + d)), bm);
+                        NDArray future = TokenSpread.own(hl.get(new NDIndex(":, " + d + ":")), bm);
+                        InformationImbalance.Pair p = InformationImbalance.pair(past, future, o);
+                        InformationImbalance.Pair sh = InformationImbalance.pair(past,
+                                TokenSpread.own(InformationImbalance.shuffleRows(future, seed + l), bm), o);
+                        return new double[] {p.aToB(), p.aToBErr(), p.bToA(), p.bToAErr(), sh.aToB(), sh.bToA()};
+                    }
+                });
+                pf[li] = v[0];
+                pfE[li] = v[1];
+                fp[li] = v[2];
+                fpE[li] = v[3];
+                spf[li] = v[4];
+                sfp[li] = v[5];
                 LOG.info("layer {}: Δ(past→future) {} Δ(future→past) {} shuffled {} {}", ls[li],
                         TokenSpread.fmt(pf[li]), TokenSpread.fmt(fp[li]), TokenSpread.fmt(spf[li]), TokenSpread.fmt(sfp[li]));
             }
