@@ -82,21 +82,6 @@ abstract class ReprAnalysisCommand implements Callable<Integer> {
         return Pieces.open(out.resolve("partial"), settings, resume);
     }
 
-    /**
-     * {@link #finish(Path, int, double, double, double, Map)} for a result record with components {@code n},
-     * {@code extractSeconds} and {@code imbalanceSeconds}: the JSON fields are its components {@code keys}
-     * (snake_case, some renamed by {@code renames}).
-     */
-    void finish(Path out, Record result, double secs, Map<String, String> renames, String... keys) {
-        com.google.gson.JsonObject all = org.spinformer.core.config.Records.toJson(result, renames);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (String k : keys) {
-            fields.put(k, all.get(k));
-        }
-        finish(out, all.get("n").getAsInt(), all.get("extract_seconds").getAsDouble(),
-                all.get("imbalance_seconds").getAsDouble(), secs, fields);
-    }
-
     /** Timings, then with --json one line {out, n, fields…, seconds}. */
     void finish(Path out, int n, double extractSeconds, double imbalanceSeconds, double secs,
             Map<String, Object> fields) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +74,11 @@ public final class ReprCrossCommand extends ReprAnalysisCommand {
             int j = r.bestB()[i];
             o.printf(Locale.ROOT, "%7d  %15d  %.4f  %.4f%n", i, j, r.aToB()[i][j], r.bToA()[j][i]);
         }
-        finish(out, r, secs, Map.of("bestB", "closest_b_layer"), "a_to_b", "b_to_a", "closest_b_layer");
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("a_to_b", r.aToB());
+        j.put("b_to_a", r.bToA());
+        j.put("closest_b_layer", r.bestB());
+        finish(out, r.n(), r.extractSeconds(), r.imbalanceSeconds(), secs, j);
         return 0;
     }
 }

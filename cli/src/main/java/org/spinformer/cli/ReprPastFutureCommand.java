@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,7 +102,11 @@ public final class ReprPastFutureCommand extends ReprAnalysisCommand {
                     r.pastToFutureErr()[li], r.futureToPast()[li], r.futureToPastErr()[li],
                     r.shuffledPastToFuture()[li], r.shuffledFutureToPast()[li]);
         }
-        finish(out, r, secs, Map.of(), "layers", "past_to_future", "future_to_past");
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("layers", r.layers());
+        j.put("past_to_future", r.pastToFuture());
+        j.put("future_to_past", r.futureToPast());
+        finish(out, r.n(), r.extractSeconds(), r.imbalanceSeconds(), secs, j);
         return 0;
     }
 }

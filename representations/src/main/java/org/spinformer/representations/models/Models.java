@@ -271,13 +271,10 @@ public final class Models {
     private static HiddenStateModel loadDirectory(Path dir, Device device, DataType dtype) throws IOException {
         Path cfgFile = dir.resolve("config.json");
         Path tokFile = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new IllegalArgumentException(dir + ": no config.json");
-        }
+        Json c = readConfig(cfgFile); // refuses a directory without config.json
         if (!Files.isRegularFile(tokFile)) {
             throw new IllegalArgumentException(dir + ": no tokenizer.json");
         }
-        Json c = readConfig(cfgFile);
         String type = c.str("model_type", "").toLowerCase(Locale.ROOT);
         String name = dir.getFileName().toString();
         NDManager m = Devices.manager(device);
