@@ -184,13 +184,18 @@ public final class TokenSpread {
 
     /**
      * One state's Δ for every token count and mode: la, lb [N, n_max·D] → [mode][n][Δ(A→B), its error, Δ(B→A), its
-     * error] flattened.
+     * error] flattened. For n = 1 the mean and the concatenation are the same vectors (the state of the last token),
+     * so that imbalance is computed once and given to both modes.
      */
     static double[] layer(NDArray la, NDArray lb, int n, int nMax, long d, int[] ns, InformationImbalance.Options o,
             NDManager lm) {
         double[] v = new double[2 * ns.length * 4];
         for (int ni = 0; ni < ns.length; ni++) {
             for (int mode = 0; mode < 2; mode++) {
+                if (mode == 1 && ns[ni] == 1) {
+                    System.arraycopy(v, ni * 4, v, (ns.length + ni) * 4, 4); // concat of one token = its mean
+                    continue;
+                }
                 try (NDManager bm = lm.newSubManager()) {
                     NDArray xa = window(la, n, nMax, d, ns[ni], mode == 0, bm);
                     NDArray xb = window(lb, n, nMax, d, ns[ni], mode == 0, bm);

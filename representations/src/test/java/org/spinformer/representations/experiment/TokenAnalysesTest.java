@@ -98,6 +98,38 @@ class TokenAnalysesTest extends CpuTest {
         }
     }
 
+    /**
+     * A layer's Δ, n = 1 computed once for both modes, equal bit for bit to one full imbalance per (n, mode) on the
+     * windows (the former path).
+     */
+    @Test
+    void layerSharesOnlyIdenticalInputsAndKeepsTheResults() {
+        Pairs kept = TokenSpread.longEnough(minilm, pairs, 3, -1).sample(24, 2);
+        int[] ns = {1, 2, 3};
+        int n = kept.size();
+        long d = minilm.dim();
+        try (NDManager bm = m.newSubManager()) {
+            Pooling window = new Pooling(Pooling.Kind.LAST_N, 3, 1, false);
+            NDArray ha = HiddenStates.extractIds(minilm, minilm.tokenizer().encode(kept.a()), window, bm, 2048,
+                    new int[] {4});
+            NDArray hb = HiddenStates.extractIds(minilm, minilm.tokenizer().encode(kept.b()), window, bm, 2048,
+                    new int[] {4});
+            NDArray la = ha.get(0);
+            NDArray lb = hb.get(0);
+            double[] v = TokenSpread.layer(la, lb, n, 3, d, ns, Options.defaults(), bm);
+            for (int ni = 0; ni < ns.length; ni++) {
+                for (int mode = 0; mode < 2; mode++) {
+                    InformationImbalance.Pair p = InformationImbalance.pair(
+                            TokenSpread.window(la, n, 3, d, ns[ni], mode == 0, bm),
+                            TokenSpread.window(lb, n, 3, d, ns[ni], mode == 0, bm), Options.defaults());
+                    int at = (mode * ns.length + ni) * 4;
+                    assertArrayEquals(new double[] {p.aToB(), p.aToBErr(), p.bToA(), p.bToAErr()},
+                            java.util.Arrays.copyOfRange(v, at, at + 4), 0.0, "n " + ns[ni] + " mode " + mode);
+                }
+            }
+        }
+    }
+
     /** Identical sides: Δ = 2/N (DADApy) and 0 (paper) at every layer, token count and mode. */
     @Test
     void tokenSpreadOfIdenticalSidesIsTheClosedForm(@TempDir Path dir) throws Exception {
