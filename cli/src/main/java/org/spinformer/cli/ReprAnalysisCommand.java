@@ -94,7 +94,7 @@ abstract class ReprAnalysisCommand implements Callable<Integer> {
             j.put("n", n);
             j.putAll(fields);
             j.put("seconds", secs);
-            o.println(new Gson().toJson(j));
+            o.println(new Gson().toJson(org.spinformer.core.io.JsonFiles.finite(j))); // a non-finite value: null
         }
     }
 }
