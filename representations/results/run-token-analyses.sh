@@ -25,7 +25,10 @@ run() {
 }
 run spread-minilm-en-es      spread --model minilm    --pairs bible:en_kjv,es_rv1909 --n 400 --tokens 1,2,4,8,16
 run spread-bge-small-en-es   spread --model bge-small --pairs bible:en_kjv,es_rv1909 --n 400 --tokens 1,2,4,8,16
-run pastfuture-minilm-kjv    pastfuture --model minilm    --pairs bible:en_kjv,es_rv1909 --side a --n 400 --min-tokens 8
-run pastfuture-bge-small-kjv pastfuture --model bge-small --pairs bible:en_kjv,es_rv1909 --side a --n 400 --min-tokens 8
+# the first two were measured before --passes existed, with what is now --passes joint
+run pastfuture-minilm-kjv    pastfuture --model minilm    --pairs bible:en_kjv,es_rv1909 --side a --n 400 --min-tokens 8 --passes joint
+run pastfuture-bge-small-kjv pastfuture --model bge-small --pairs bible:en_kjv,es_rv1909 --side a --n 400 --min-tokens 8 --passes joint
+run pastfuture-minilm-kjv-separate    pastfuture --model minilm    --pairs bible:en_kjv,es_rv1909 --side a --n 400 --min-tokens 8 --passes separate
+run pastfuture-bge-small-kjv-separate pastfuture --model bge-small --pairs bible:en_kjv,es_rv1909 --side a --n 400 --min-tokens 8 --passes separate
 run cross-minilm-bge-small-kjv cross --model-a minilm --model-b bge-small --pairs bible:en_kjv,es_rv1909 --side a --n 400
 run spread-minilm-en-es-paper spread --model minilm   --pairs bible:en_kjv,es_rv1909 --n 400 --tokens 1,2,4,8,16 --normalisation paper

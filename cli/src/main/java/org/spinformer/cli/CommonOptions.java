@@ -118,28 +118,6 @@ final class CommonOptions {
         }
     }
 
-    /** {@code --layers 0,3,6}: states to analyse (null = all); checked against the model later. */
-    static int[] layers(String spec) {
-        if (spec == null || spec.isBlank() || spec.trim().equals("all")) {
-            return null;
-        }
-        return option("--layers", () -> {
-            String[] parts = spec.split(",");
-            int[] l = new int[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                try {
-                    l[i] = Integer.parseInt(parts[i].trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--layers must be 'all' or indices like 0,6,12, got '" + spec + "'");
-                }
-                if (l[i] < 0) {
-                    throw new IllegalArgumentException("--layers must be >= 0 (0 = embeddings), got " + l[i]);
-                }
-            }
-            return l;
-        });
-    }
-
     /** {@code --device auto|cpu|gpu|gpu:N}. */
     static final class DeviceOption {
         @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")

@@ -1,11 +1,19 @@
 package org.spinformer.cli;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import org.spinformer.representations.experiment.Pieces;
+import org.spinformer.representations.models.HiddenStateModel;
+import org.spinformer.representations.models.Models;
 import org.spinformer.representations.imbalance.InformationImbalance;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,21 +32,23 @@ abstract class ReprAnalysisCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--resume", description = "Continue a stopped run in --out: the pieces it finished "
+            + "(each side's or half's states, each layer's Δ, kept in <out>/partial/ as they are done) are read "
+            + "instead of computed; pieces made with other options or texts are refused.")
+    boolean resume;
+
+    /** How a model is loaded ({@link Models#load}; tests put a failing model in its place). */
+    ModelLoader loader = Models::load;
+
+    /** Loads a model by name on a device in a compute type. */
+    @FunctionalInterface
+    interface ModelLoader {
+        HiddenStateModel load(String spec, Device device, DataType dtype) throws IOException;
+    }
+
     /** The default output directory is {@code repr-<command name>}. */
     ReprAnalysisCommand() {
         run = new CommonOptions.Run("repr-" + getClass().getAnnotation(picocli.CommandLine.Command.class).name());
-    }
-
-    /** {@code --layers 0,3,6}: the states to analyse (default all). */
-    static final class Layers {
-        @picocli.CommandLine.Option(names = "--layers", defaultValue = "all",
-                description = "States to analyse, e.g. 6 or 0,3,6 (default: ${DEFAULT-VALUE}).")
-        String layers;
-
-        /** The indices, null for all; exit 2 for a malformed list (checked against the model later). */
-        int[] parsed() {
-            return CommonOptions.layers(layers);
-        }
     }
 
     @Override
@@ -54,19 +64,22 @@ abstract class ReprAnalysisCommand implements Callable<Integer> {
     abstract Integer analyse(long seed, Path out, int n, String pairs,
             IntFunction<InformationImbalance.Options> imbalance) throws Exception;
 
+    /** The model {@code spec} on {@code device} in the {@code --dtype}. */
+    HiddenStateModel load(String spec, Device device) throws IOException {
+        return loader.load(spec, device, analysis.compute.dataType());
+    }
+
     /**
-     * {@link #finish(Path, int, double, double, double, Map)} for a result record with components {@code n},
-     * {@code extractSeconds} and {@code imbalanceSeconds}: the JSON fields are its components {@code keys}
-     * (snake_case, some renamed by {@code renames}).
+     * The pieces of this run in {@code <out>/partial/}, made with this command's options (all but --out, --resume
+     * and --json) and {@code texts} (their hash): kept from a stopped run with --resume, else started afresh.
      */
-    void finish(Path out, Record result, double secs, Map<String, String> renames, String... keys) {
-        com.google.gson.JsonObject all = org.spinformer.core.config.Records.toJson(result, renames);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (String k : keys) {
-            fields.put(k, all.get(k));
-        }
-        finish(out, all.get("n").getAsInt(), all.get("extract_seconds").getAsDouble(),
-                all.get("imbalance_seconds").getAsDouble(), secs, fields);
+    Pieces pieces(Path out, List<String> texts) throws IOException {
+        JsonObject settings = CommonOptions.optionsJson(spec);
+        settings.remove("out");
+        settings.remove("resume");
+        settings.addProperty("texts", texts.size());
+        settings.addProperty("texts_hash", Integer.toHexString(texts.hashCode()));
+        return Pieces.open(out.resolve("partial"), settings, resume);
     }
 
     /** Timings, then with --json one line {out, n, fields…, seconds}. */
@@ -81,7 +94,7 @@ abstract class ReprAnalysisCommand implements Callable<Integer> {
             j.put("n", n);
             j.putAll(fields);
             j.put("seconds", secs);
-            o.println(new Gson().toJson(j));
+            o.println(new Gson().toJson(org.spinformer.core.io.JsonFiles.finite(j))); // a non-finite value: null
         }
     }
 }

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.experiment.CrossModel;
+import org.spinformer.representations.experiment.Pieces;
 import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.models.HiddenStateModel;
-import org.spinformer.representations.models.Models;
 import org.spinformer.representations.pooling.Pooling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,12 +56,15 @@ public final class ReprCrossCommand extends ReprAnalysisCommand {
         Device dev = run.device();
         long t0 = System.nanoTime();
         CrossModel.Result r;
-        try (HiddenStateModel a = Models.load(modelA, dev, analysis.compute.dataType());
-             HiddenStateModel b = Models.load(modelB, dev, analysis.compute.dataType());
+        Pieces pieces;
+        try (HiddenStateModel a = load(modelA, dev);
+             HiddenStateModel b = load(modelB, dev);
              NDManager nd = Devices.manager(dev)) {
-            r = CrossModel.run(a, b, name, texts, pool, imbalance, analysis.compute.batchTokens, nd);
+            pieces = pieces(out, texts);
+            r = CrossModel.run(a, b, name, texts, pool, imbalance, analysis.compute.batchTokens, nd, pieces);
         }
         CrossModel.write(r, out);
+        pieces.finish();
         double secs = (System.nanoTime() - t0) / 1e9;
         var o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s vs %s, %s, %s pooling, N = %d, k = %d, %s%n", r.modelA(), r.modelB(), r.texts(),
@@ -70,7 +74,11 @@ public final class ReprCrossCommand extends ReprAnalysisCommand {
             int j = r.bestB()[i];
             o.printf(Locale.ROOT, "%7d  %15d  %.4f  %.4f%n", i, j, r.aToB()[i][j], r.bToA()[j][i]);
         }
-        finish(out, r, secs, Map.of("bestB", "closest_b_layer"), "a_to_b", "b_to_a", "closest_b_layer");
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("a_to_b", r.aToB());
+        j.put("b_to_a", r.bToA());
+        j.put("closest_b_layer", r.bestB());
+        finish(out, r.n(), r.extractSeconds(), r.imbalanceSeconds(), secs, j);
         return 0;
     }
 }

@@ -51,9 +51,9 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output .npy file.")
     Path out;
 
-    @Option(names = "--layers", split = ",", description = "Keep only these states (0 = embeddings, 1..L the "
-            + "layers; default: all); the output is then [len(layers), N, D].")
-    List<Integer> layers;
+    /** {@code --layers}: with a list, the output is [len(layers), N, D]. */
+    @Mixin
+    LayersOption layers = new LayersOption();
 
     @Option(names = "--chunk", defaultValue = "0", description = "Texts per part: each part is written to "
             + "<out>.parts/ as it is done and the parts are joined into --out at the end, so with --resume a run "
@@ -180,7 +180,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         states.checkModel();
         CommonOptions.atLeast("--chunk", chunk, 0);
-        int[] keep = layers == null ? null : layers.stream().mapToInt(Integer::intValue).toArray();
+        int[] keep = layers.checked(states.model.name);
         DataType dt = states.compute.dataType();
         String model = states.model.name;
         if ((streamLayers || images != null) && (org.spinformer.representations.models.Models.builtIn(model) != null

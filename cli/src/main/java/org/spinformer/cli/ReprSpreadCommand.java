@@ -4,11 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import org.spinformer.core.device.Devices;
 import org.spinformer.representations.data.Pairs;
+import org.spinformer.representations.experiment.Pieces;
 import org.spinformer.representations.experiment.TokenSpread;
 import org.spinformer.representations.imbalance.InformationImbalance;
 import org.spinformer.representations.models.HiddenStateModel;
 import org.spinformer.representations.models.HiddenStates;
-import org.spinformer.representations.models.Models;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +36,7 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
     List<Integer> tokens;
 
     @Mixin
-    Layers layersOpt = new Layers();
+    LayersOption layersOpt = new LayersOption();
 
     @Option(names = "--drop", defaultValue = "-1",
             description = "Trailing tokens left out before the window (-1 = the tokenizer's trailing special tokens, "
@@ -47,8 +47,8 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
     Integer analyse(long seed, Path out, int n, String pairs,
             IntFunction<InformationImbalance.Options> imbalance) throws Exception {
         int[] ns = tokens.stream().mapToInt(Integer::intValue).toArray();
-        int[] ls = layersOpt.parsed();
         String model = modelOpt.checked();
+        int[] ls = layersOpt.checked(model);
         if (drop < -1) {
             throw new IllegalArgumentException("--drop must be >= 0 (or -1 for automatic), got " + drop);
         }
@@ -57,7 +57,8 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
         Device dev = run.device();
         long t0 = System.nanoTime();
         TokenSpread.Result r;
-        try (HiddenStateModel m = Models.load(model, dev, analysis.compute.dataType());
+        Pieces pieces;
+        try (HiddenStateModel m = load(model, dev);
              NDManager nd = Devices.manager(dev)) {
             HiddenStates.checkLayers(m.layers(), ls);
             // tokenise a seeded sample of 4n candidates first (tokenising all 31k verses takes ~30 s), all if short
@@ -72,9 +73,14 @@ public final class ReprSpreadCommand extends ReprAnalysisCommand {
             spec.commandLine().getErr().printf(Locale.ROOT, "repr spread: %s, %d candidate pairs long enough, drawing %d%n", m.name(),
                     kept.size(), n);
             spec.commandLine().getErr().flush();
-            r = TokenSpread.run(m, kept.sample(n, seed), settings, nd);
+            Pairs drawn = kept.sample(n, seed);
+            List<String> both = new java.util.ArrayList<>(drawn.a());
+            both.addAll(drawn.b());
+            pieces = pieces(out, both);
+            r = TokenSpread.run(m, drawn, settings, nd, pieces);
         }
         TokenSpread.write(r, out);
+        pieces.finish();
         double secs = (System.nanoTime() - t0) / 1e9;
         var o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s, %s ↔ %s, N = %d, k = %d, %s; Δ̄ = (Δ(A→B) + Δ(B→A))/2%n", r.model(), r.nameA(),

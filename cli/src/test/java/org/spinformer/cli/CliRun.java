@@ -10,7 +10,12 @@ import java.io.StringWriter;
 /** Test fixture: runs the CLI in-process with captured stdout/stderr, as the launcher would. */
 record CliRun(int code, String out, String err) {
     static CliRun of(String... args) {
-        CommandLine cl = Main.commandLine();
+        return with(CommandLine.defaultFactory(), args);
+    }
+
+    /** As {@link #of}, the commands made by {@code factory}. */
+    static CliRun with(CommandLine.IFactory factory, String... args) {
+        CommandLine cl = Main.commandLine(factory);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));

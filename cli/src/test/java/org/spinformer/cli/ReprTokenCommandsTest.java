@@ -47,6 +47,7 @@ class ReprTokenCommandsTest {
         assertEquals(0, r.code(), r.err());
         JsonObject file = JsonParser.parseString(Files.readString(out.resolve("pastfuture.json"))).getAsJsonObject();
         assertEquals("paper", file.get("normalisation").getAsString());
+        assertEquals("separate", file.get("passes").getAsString(), "the halves run alone by default");
         assertEquals(30, file.get("n").getAsInt());
         JsonObject j = r.lastJson();
         assertEquals(file.getAsJsonArray("past_to_future"), j.getAsJsonArray("past_to_future"));

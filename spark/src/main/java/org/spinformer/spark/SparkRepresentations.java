@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The representations pipeline on Spark. {@link #hiddenStates}: the texts are split into partitions; a task
  * extracts its partition's pooled states with {@link HiddenStates#extractIds} on the executor's model (loaded once
  * per executor JVM and kept for its later tasks) and returns (index, states) rows; the driver puts them back in
- * order. {@link #imbalance}: A and B are broadcast, each task computes the ranks of one block of query points
- * against all reference points ({@link InformationImbalance.Options#withSplit}), and the driver averages the
+ * order. {@link #imbalance}: A and B are broadcast (flattened once per executor JVM, {@link Flat}), each task
+ * computes the ranks of one block of query points against all reference points ({@link InformationImbalance.Options#withSplit}), and the driver averages the
  * blocks' Δ weighted by their sizes, which is the Δ of all queries.
  */
 public final class SparkRepresentations {
@@ -131,11 +131,12 @@ public final class SparkRepresentations {
             InformationImbalance.Options oq = InformationImbalance.Options.defaults().withK(k).withTies(ties)
                     .withMetric(metric).withPrecision(precision).withBlockRows(blockRows).withSplit(q, null);
             try (NDManager m = Devices.manager(ai.djl.Device.cpu())) {
-                InformationImbalance.Pair p = InformationImbalance.pair(matrix(m, ba.value()), matrix(m, bb.value()),
-                        oq);
+                InformationImbalance.Pair p = InformationImbalance.pair(Flat.of(ba).create(m), Flat.of(bb).create(m), oq);
                 return new double[] {q.length, p.aToB(), p.bToA()};
             }
         }).collect();
+        ba.destroy();
+        bb.destroy();
         double aToB = 0;
         double bToA = 0;
         for (double[] p : parts) {
@@ -145,12 +146,42 @@ public final class SparkRepresentations {
         return new double[] {aToB / n, bToA / n};
     }
 
-    private static NDArray matrix(NDManager m, float[][] x) {
-        int d = x[0].length;
-        float[] flat = new float[x.length * d];
-        for (int i = 0; i < x.length; i++) {
-            System.arraycopy(x[i], 0, flat, i * d, d);
+    /**
+     * A broadcast matrix's rows flattened, once per executor JVM and broadcast: the first task that needs them builds
+     * them, the JVM's later tasks on the same broadcast (keyed by its id) reuse them. The last {@value #KEEP}
+     * broadcasts are kept (A and B of the current call and of one before), so a series of calls does not pile up.
+     */
+    record Flat(float[] values, int rows, int cols) {
+        static final int KEEP = 4;
+        private static final Map<Long, Flat> CACHE = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Flat> eldest) {
+                return size() > KEEP;
+            }
+        };
+        /** How many were built in this JVM (for tests). */
+        static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** The flattened rows of {@code b}'s value, built on first use in this JVM. */
+        static Flat of(Broadcast<float[][]> b) {
+            synchronized (CACHE) {
+                return CACHE.computeIfAbsent(b.id(), id -> flatten(b.value()));
+            }
         }
-        return m.create(flat, new Shape(x.length, d));
+
+        static Flat flatten(float[][] x) {
+            int d = x[0].length;
+            float[] flat = new float[x.length * d];
+            for (int i = 0; i < x.length; i++) {
+                System.arraycopy(x[i], 0, flat, i * d, d);
+            }
+            BUILT.incrementAndGet();
+            return new Flat(flat, x.length, d);
+        }
+
+        /** The matrix [rows, cols] on {@code m}. */
+        NDArray create(NDManager m) {
+            return m.create(values, new Shape(rows, cols));
+        }
     }
 }

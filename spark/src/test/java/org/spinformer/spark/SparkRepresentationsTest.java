@@ -87,7 +87,10 @@ class SparkRepresentationsTest {
             }
         }
         InformationImbalance.Options o = InformationImbalance.Options.defaults().withK(2);
+        int built = SparkRepresentations.Flat.BUILT.get();
         double[] spark = SparkRepresentations.imbalance(sc, a, b, o, 4);
+        // local[2]: one executor JVM, so A and B are flattened once each, not once per task (4 tasks)
+        assertEquals(2, SparkRepresentations.Flat.BUILT.get() - built, "flattened once per broadcast and JVM");
         try (NDManager s = m.newSubManager()) {
             float[] fa = new float[n * 16];
             float[] fb = new float[n * 16];

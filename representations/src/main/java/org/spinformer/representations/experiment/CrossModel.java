@@ -51,12 +51,22 @@ public final class CrossModel {
     /** Runs both models on {@code texts} and computes the two cross matrices. */
     public static Result run(HiddenStateModel a, HiddenStateModel b, String textsName, List<String> texts,
             Pooling pooling, IntFunction<InformationImbalance.Options> imbalance, int tokenBudget, NDManager m) {
+        return run(a, b, textsName, texts, pooling, imbalance, tokenBudget, m, Pieces.none());
+    }
+
+    /**
+     * As {@link #run(HiddenStateModel, HiddenStateModel, String, List, Pooling, IntFunction, int, NDManager)},
+     * keeping each model's states in {@code pieces} (a resumed run reads those already done).
+     */
+    public static Result run(HiddenStateModel a, HiddenStateModel b, String textsName, List<String> texts,
+            Pooling pooling, IntFunction<InformationImbalance.Options> imbalance, int tokenBudget, NDManager m,
+            Pieces pieces) {
         int n = texts.size();
         InformationImbalance.Options o = imbalance.apply(n);
         try (NDManager w = m.newSubManager()) {
             long t0 = System.nanoTime();
-            NDArray ha = HiddenStates.extract(a, texts, pooling, w, tokenBudget);
-            NDArray hb = HiddenStates.extract(b, texts, pooling, w, tokenBudget);
+            NDArray ha = pieces.array("a", w, () -> HiddenStates.extract(a, texts, pooling, w, tokenBudget));
+            NDArray hb = pieces.array("b", w, () -> HiddenStates.extract(b, texts, pooling, w, tokenBudget));
             long t1 = System.nanoTime();
             int la = a.layers() + 1;
             int lb = b.layers() + 1;

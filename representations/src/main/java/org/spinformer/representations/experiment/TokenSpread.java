@@ -119,6 +119,14 @@ public final class TokenSpread {
 
     /** Runs the analysis; every text must be long enough (see {@link #longEnough}). */
     public static Result run(HiddenStateModel model, Pairs pairs, Settings s, NDManager m) {
+        return run(model, pairs, s, m, Pieces.none());
+    }
+
+    /**
+     * As {@link #run(HiddenStateModel, Pairs, Settings, NDManager)}, keeping each side's states and each layer's Δ
+     * in {@code pieces} (a resumed run reads those already done).
+     */
+    public static Result run(HiddenStateModel model, Pairs pairs, Settings s, NDManager m, Pieces pieces) {
         int drop = drop(model, s.drop());
         int lead = model.tokenizer().specialTokens()[0];
         int nMax = s.nMax();
@@ -137,8 +145,8 @@ public final class TokenSpread {
         Pooling window = new Pooling(Pooling.Kind.LAST_N, nMax, drop, false);
         try (NDManager w = m.newSubManager()) {
             long t0 = System.nanoTime();
-            NDArray ha = HiddenStates.extractIds(model, ia, window, w, s.tokenBudget(), layers);
-            NDArray hb = HiddenStates.extractIds(model, ib, window, w, s.tokenBudget(), layers);
+            NDArray ha = pieces.array("a", w, () -> HiddenStates.extractIds(model, ia, window, w, s.tokenBudget(), layers));
+            NDArray hb = pieces.array("b", w, () -> HiddenStates.extractIds(model, ib, window, w, s.tokenBudget(), layers));
             long t1 = System.nanoTime();
             long d = model.dim();
             int nl = layers.length;
@@ -148,25 +156,23 @@ public final class TokenSpread {
             double[][][] b2a = new double[2][nl][nn];
             double[][][] b2aE = new double[2][nl][nn];
             for (int li = 0; li < nl; li++) {
-                try (NDManager lm = w.newSubManager()) {
-                    NDArray la = own(ha.get(li), lm);
-                    NDArray lb = own(hb.get(li), lm);
-                    for (int ni = 0; ni < nn; ni++) {
-                        int k = s.ns()[ni];
-                        for (int mode = 0; mode < 2; mode++) {
-                            try (NDManager bm = lm.newSubManager()) {
-                                NDArray xa = window(la, n, nMax, d, k, mode == 0, bm);
-                                NDArray xb = window(lb, n, nMax, d, k, mode == 0, bm);
-                                InformationImbalance.Pair p = InformationImbalance.pair(xa, xb, o);
-                                a2b[mode][li][ni] = p.aToB();
-                                a2bE[mode][li][ni] = p.aToBErr();
-                                b2a[mode][li][ni] = p.bToA();
-                                b2aE[mode][li][ni] = p.bToAErr();
-                            }
-                        }
-                        LOG.info("layer {} n {}: mean Δ {} / {}, concat Δ {} / {}", layers[li], k,
-                                fmt(a2b[0][li][ni]), fmt(b2a[0][li][ni]), fmt(a2b[1][li][ni]), fmt(b2a[1][li][ni]));
+                int l = li;
+                // [mode][n][Δ(A→B), its error, Δ(B→A), its error], flattened
+                double[] v = pieces.numbers("layer-" + layers[li], w, () -> {
+                    try (NDManager lm = w.newSubManager()) {
+                        return layer(own(ha.get(l), lm), own(hb.get(l), lm), n, nMax, d, s.ns(), o, lm);
                     }
+                });
+                for (int ni = 0; ni < nn; ni++) {
+                    for (int mode = 0; mode < 2; mode++) {
+                        int at = (mode * nn + ni) * 4;
+                        a2b[mode][li][ni] = v[at];
+                        a2bE[mode][li][ni] = v[at + 1];
+                        b2a[mode][li][ni] = v[at + 2];
+                        b2aE[mode][li][ni] = v[at + 3];
+                    }
+                    LOG.info("layer {} n {}: mean Δ {} / {}, concat Δ {} / {}", layers[li], s.ns()[ni],
+                            fmt(a2b[0][li][ni]), fmt(b2a[0][li][ni]), fmt(a2b[1][li][ni]), fmt(b2a[1][li][ni]));
                 }
             }
             long t2 = System.nanoTime();
@@ -174,6 +180,35 @@ public final class TokenSpread {
                     o.normalisation().toString().toLowerCase(Locale.ROOT), a2b, a2bE, b2a, b2aE, (t1 - t0) / 1e9,
                     (t2 - t1) / 1e9);
         }
+    }
+
+    /**
+     * One state's Δ for every token count and mode: la, lb [N, n_max·D] → [mode][n][Δ(A→B), its error, Δ(B→A), its
+     * error] flattened. For n = 1 the mean and the concatenation are the same vectors (the state of the last token),
+     * so that imbalance is computed once and given to both modes.
+     */
+    static double[] layer(NDArray la, NDArray lb, int n, int nMax, long d, int[] ns, InformationImbalance.Options o,
+            NDManager lm) {
+        double[] v = new double[2 * ns.length * 4];
+        for (int ni = 0; ni < ns.length; ni++) {
+            for (int mode = 0; mode < 2; mode++) {
+                if (mode == 1 && ns[ni] == 1) {
+                    System.arraycopy(v, ni * 4, v, (ns.length + ni) * 4, 4); // concat of one token = its mean
+                    continue;
+                }
+                try (NDManager bm = lm.newSubManager()) {
+                    NDArray xa = window(la, n, nMax, d, ns[ni], mode == 0, bm);
+                    NDArray xb = window(lb, n, nMax, d, ns[ni], mode == 0, bm);
+                    InformationImbalance.Pair p = InformationImbalance.pair(xa, xb, o);
+                    int at = (mode * ns.length + ni) * 4;
+                    v[at] = p.aToB();
+                    v[at + 1] = p.aToBErr();
+                    v[at + 2] = p.bToA();
+                    v[at + 3] = p.bToAErr();
+                }
+            }
+        }
+        return v;
     }
 
     /**

@@ -102,6 +102,30 @@ public final class Models {
         return fromDirectory(dir, device, dtype);
     }
 
+    /**
+     * The number of layers L of a built-in model or of a model directory (its config.json's {@code n_layer} or
+     * {@code num_hidden_layers}), read without loading anything, so that a choice of states can be checked first;
+     * −1 when it cannot be told that way (no such directory, no readable config, neither key): the model's loader
+     * then reports the problem.
+     */
+    public static int layerCount(String spec) {
+        BuiltIn b = builtIn(spec);
+        if (b != null) {
+            return b.config().layers();
+        }
+        try {
+            Path cfg = Path.of(spec).resolve("config.json");
+            if (!Files.isRegularFile(cfg)) {
+                return -1;
+            }
+            Json c = readConfig(cfg);
+            String key = c.o().has("n_layer") ? "n_layer" : "num_hidden_layers";
+            return c.o().has(key) ? c.count(key, null) : -1;
+        } catch (IOException | IllegalArgumentException e) { // InvalidPathException included
+            return -1;
+        }
+    }
+
     /** The built-in all-MiniLM-L6-v2 from the ONNX file and tokenizer inside the langchain4j jar. */
     public static BertEncoder miniLm(Device device, DataType dtype) throws IOException {
         return builtIn(BUILT_IN.get("minilm"), device, dtype);
@@ -247,13 +271,10 @@ public final class Models {
     private static HiddenStateModel loadDirectory(Path dir, Device device, DataType dtype) throws IOException {
         Path cfgFile = dir.resolve("config.json");
         Path tokFile = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new IllegalArgumentException(dir + ": no config.json");
-        }
+        Json c = readConfig(cfgFile); // refuses a directory without config.json
         if (!Files.isRegularFile(tokFile)) {
             throw new IllegalArgumentException(dir + ": no tokenizer.json");
         }
-        Json c = readConfig(cfgFile);
         String type = c.str("model_type", "").toLowerCase(Locale.ROOT);
         String name = dir.getFileName().toString();
         NDManager m = Devices.manager(device);

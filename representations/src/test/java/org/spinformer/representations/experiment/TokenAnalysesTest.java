@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.spinformer.core.testing.CpuTest;
 import org.spinformer.representations.data.Pairs;
 import org.spinformer.representations.imbalance.InformationImbalance;
@@ -96,6 +98,38 @@ class TokenAnalysesTest extends CpuTest {
         }
     }
 
+    /**
+     * A layer's Δ, n = 1 computed once for both modes, equal bit for bit to one full imbalance per (n, mode) on the
+     * windows (the former path).
+     */
+    @Test
+    void layerSharesOnlyIdenticalInputsAndKeepsTheResults() {
+        Pairs kept = TokenSpread.longEnough(minilm, pairs, 3, -1).sample(24, 2);
+        int[] ns = {1, 2, 3};
+        int n = kept.size();
+        long d = minilm.dim();
+        try (NDManager bm = m.newSubManager()) {
+            Pooling window = new Pooling(Pooling.Kind.LAST_N, 3, 1, false);
+            NDArray ha = HiddenStates.extractIds(minilm, minilm.tokenizer().encode(kept.a()), window, bm, 2048,
+                    new int[] {4});
+            NDArray hb = HiddenStates.extractIds(minilm, minilm.tokenizer().encode(kept.b()), window, bm, 2048,
+                    new int[] {4});
+            NDArray la = ha.get(0);
+            NDArray lb = hb.get(0);
+            double[] v = TokenSpread.layer(la, lb, n, 3, d, ns, Options.defaults(), bm);
+            for (int ni = 0; ni < ns.length; ni++) {
+                for (int mode = 0; mode < 2; mode++) {
+                    InformationImbalance.Pair p = InformationImbalance.pair(
+                            TokenSpread.window(la, n, 3, d, ns[ni], mode == 0, bm),
+                            TokenSpread.window(lb, n, 3, d, ns[ni], mode == 0, bm), Options.defaults());
+                    int at = (mode * ns.length + ni) * 4;
+                    assertArrayEquals(new double[] {p.aToB(), p.aToBErr(), p.bToA(), p.bToAErr()},
+                            java.util.Arrays.copyOfRange(v, at, at + 4), 0.0, "n " + ns[ni] + " mode " + mode);
+                }
+            }
+        }
+    }
+
     /** Identical sides: Δ = 2/N (DADApy) and 0 (paper) at every layer, token count and mode. */
     @Test
     void tokenSpreadOfIdenticalSidesIsTheClosedForm(@TempDir Path dir) throws Exception {
@@ -136,30 +170,50 @@ class TokenAnalysesTest extends CpuTest {
         assertTrue(e.getMessage().contains("r1"), e.getMessage());
     }
 
-    /** Past/future against prefix and suffix means computed in plain Java from each text's own forward pass. */
-    @Test
-    void pastFutureMatchesAnUnbatchedReference(@TempDir Path dir) throws Exception {
+    /**
+     * Past/future against prefix and suffix means computed in plain Java from unbatched forward passes: separate
+     * passes run [CLS] prefix [SEP] and [CLS] suffix [SEP] each alone; the joint pass runs the whole text once.
+     */
+    @ParameterizedTest
+    @EnumSource(PastFuture.Passes.class)
+    void pastFutureMatchesAnUnbatchedReference(PastFuture.Passes passes, @TempDir Path dir) throws Exception {
         List<String> texts = PastFuture.longEnough(minilm, pairs.a(), 6);
         int n = texts.size();
         int[] layers = {2, 6};
-        PastFuture.Result r = PastFuture.run(minilm, "kjv", texts, 6, layers, x -> Options.defaults(), 7, 2048, m);
+        PastFuture.Result r = PastFuture.run(minilm, "kjv", texts, 6, layers, passes, x -> Options.defaults(), 7, 2048,
+                m);
+        assertEquals(passes.toString(), r.passes());
         long d = minilm.dim();
         for (int li = 0; li < layers.length; li++) {
             double[] past = new double[(int) (n * d)];
             double[] future = new double[(int) (n * d)];
             for (int i = 0; i < n; i++) {
                 long[] ids = minilm.tokenizer().encode(texts.get(i));
-                try (NDManager bm = m.newSubManager()) {
-                    NDList st = minilm.hiddenStates(bm.create(ids).reshape(1, ids.length),
-                            bm.ones(new ai.djl.ndarray.types.Shape(1, ids.length), DataType.INT64));
-                    float[] h = st.get(layers[li]).toFloatArray(); // [1,T,D]
-                    int c = ids.length - 2;
-                    int cut = 1 + c / 2;
+                int c = ids.length - 2;
+                int cut = 1 + c / 2;
+                if (passes == PastFuture.Passes.JOINT) {
+                    float[] h = unbatched(ids, layers[li]); // [1,T,D]
                     for (int t = 1; t < ids.length - 1; t++) {
                         double[] dst = t < cut ? past : future;
                         double w = t < cut ? 1.0 / (cut - 1) : 1.0 / (ids.length - 1 - cut);
                         for (int k = 0; k < d; k++) {
                             dst[(int) (i * d + k)] += w * h[(int) (t * d + k)];
+                        }
+                    }
+                } else {
+                    for (int half = 0; half < 2; half++) {
+                        int from = half == 0 ? 1 : cut;
+                        int to = half == 0 ? cut : ids.length - 1;
+                        long[] alone = new long[to - from + 2];
+                        alone[0] = ids[0];
+                        System.arraycopy(ids, from, alone, 1, to - from);
+                        alone[alone.length - 1] = ids[ids.length - 1];
+                        float[] h = unbatched(alone, layers[li]);
+                        double[] dst = half == 0 ? past : future;
+                        for (int t = 1; t < alone.length - 1; t++) {
+                            for (int k = 0; k < d; k++) {
+                                dst[(int) (i * d + k)] += h[(int) (t * d + k)] / (double) (alone.length - 2);
+                            }
                         }
                     }
                 }
@@ -172,6 +226,27 @@ class TokenAnalysesTest extends CpuTest {
         PastFuture.write(r, dir);
         assertEquals(3, Files.readAllLines(dir.resolve("pastfuture.csv")).size());
         assertTrue(Files.size(dir.resolve("pastfuture.png")) > 0);
+    }
+
+    /** The states of {@code layer} of one text run alone, [1,T,D] flattened. */
+    private float[] unbatched(long[] ids, int layer) {
+        try (NDManager bm = m.newSubManager()) {
+            NDList st = minilm.hiddenStates(bm.create(ids).reshape(1, ids.length),
+                    bm.ones(new ai.djl.ndarray.types.Shape(1, ids.length), DataType.INT64));
+            return st.get(layer).toFloatArray();
+        }
+    }
+
+    /** The prefix and suffix ids keep each text's special tokens and together hold its content tokens once. */
+    @Test
+    void halvesOfTokenIds() {
+        long[][] ids = {{101, 1, 2, 3, 4, 5, 102}, {101, 7, 8, 102}};
+        assertArrayEquals(new long[] {101, 1, 2, 102}, PastFuture.half(ids, 1, 1, false)[0]);
+        assertArrayEquals(new long[] {101, 3, 4, 5, 102}, PastFuture.half(ids, 1, 1, true)[0]);
+        assertArrayEquals(new long[] {101, 7, 102}, PastFuture.half(ids, 1, 1, false)[1]);
+        assertArrayEquals(new long[] {101, 8, 102}, PastFuture.half(ids, 1, 1, true)[1]);
+        assertArrayEquals(new long[] {1, 2}, PastFuture.half(new long[][] {{1, 2, 3, 4, 5}}, 0, 0, false)[0]);
+        assertArrayEquals(new long[] {9, 3, 4, 5}, PastFuture.half(new long[][] {{9, 1, 2, 3, 4, 5}}, 1, 0, true)[0]);
     }
 
     /** A model crossed with itself: the diagonal is 2/N exactly and Δ(B_m→A_l) = Δ(A_m→B_l) entry by entry. */
