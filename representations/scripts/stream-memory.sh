@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 # returned, so the measurement runs with huge pages only, as the README recommends for --stream-layers
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
 out="representations/results/stream-memory-$(date -u +%Y-%m-%d).json"
-n=256; words=32; batch=2048; gen=()
+n=256; words=32; batch=128; gen=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;

@@ -86,6 +86,7 @@ public final class HalfPrecisionProbe {
                 + " per op after one warm-up, " + System.getProperty("ai.djl.pytorch.num_threads", "1")
                 + " intra-op thread(s)");
         all.put("device", device);
+        all.put("cpu", BenchSupport.cpu());
         all.put("results", rows);
         AtomicFiles.write(out, new GsonBuilder().setPrettyPrinting().create().toJson(all)
                 .getBytes(StandardCharsets.UTF_8));

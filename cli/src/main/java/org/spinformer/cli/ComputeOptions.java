@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 final class ComputeOptions {
     @Option(names = "--dtype", defaultValue = "float32", description = "Compute type float32|float64|float16 "
             + "(default: ${DEFAULT-VALUE}); weights in F32/F16/BF16 are converted on load. float16 halves the memory "
-            + "(GPU); on the CPU its matmul is ~80x slower than float32. bfloat16 is refused (it aborts DJL 0.32).")
+            + "(GPU); on the CPU it is ~80x slower than float32 without AVX512-FP16 and about as fast with it. "
+            + "bfloat16 is refused (DJL 0.32 aborts on any bfloat16 array).")
     String dtype;
 
     @Option(names = "--batch-tokens", defaultValue = "2048",

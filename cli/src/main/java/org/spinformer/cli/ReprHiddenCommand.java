@@ -63,9 +63,16 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     @Option(names = "--stream-layers", description = "Load one decoder layer at a time from the (sharded) safetensors "
             + "of --model (a gpt2, llama, qwen2 or mistral directory), push every batch through it and free it; the "
             + "token table is read only for the tokens present, and layers past the deepest of --layers are never "
-            + "read. Peak memory: one layer + the activations of all texts at one depth + the outputs. Same "
-            + "results as without.")
+            + "read. Peak memory: one layer + the activations of all texts at one depth + one batch's intermediates "
+            + "+ the outputs; batches default to " + STREAM_BATCH_TOKENS + " tokens here (a batch's intermediates "
+            + "are ~0.5 MB per token on a 1B-class Llama), --batch-tokens overrides. Same results as without.")
     boolean streamLayers;
+
+    /** Tokens per batch with --stream-layers unless --batch-tokens is given (README: peak memory vs batch size). */
+    static final int STREAM_BATCH_TOKENS = 128;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--resume", description = "With --chunk: keep the parts already in <out>.parts/ (made with the "
             + "same settings) and compute the rest.")
@@ -206,8 +213,10 @@ public final class ReprHiddenCommand implements Callable<Integer> {
                 x = sub -> ImageStates.extract(v, norm, sub.stream().map(base::resolve).toList(), pool, nd, batch,
                         keep);
             } else {
+                int batch = spec != null && !spec.commandLine().getParseResult().hasMatchedOption("--batch-tokens")
+                        ? STREAM_BATCH_TOKENS : states.compute.batchTokens;
                 x = sub -> LayerStream.extract(Path.of(model), dt, ((TextTokenizer) loaded).encode(sub), pool, nd,
-                        states.compute.batchTokens, keep);
+                        batch, keep);
             }
             NDArray h = chunk == 0 ? x.extract(lines) : inParts(x, lines, pool, keep, nd);
             Npy.write(out, h.toDevice(Device.cpu(), false));

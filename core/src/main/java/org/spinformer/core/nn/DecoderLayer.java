@@ -1,6 +1,7 @@
 package org.spinformer.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import org.spinformer.core.engine.Scopes;
 
 import java.util.function.UnaryOperator;
 
@@ -71,8 +72,12 @@ public final class DecoderLayer extends Block<DecoderLayer.Config> {
     /** x [B,T,D], padMask [B,T] or null → [B,T,D] (causal). */
     public NDArray forward(NDArray x, NDArray padMask) {
         checkInput(x, 3);
-        NDArray h = x.add(attention.forward(norm1.apply(x), padMask));
-        return h.add(mlp.apply(norm2.apply(h)));
+        // each half's intermediates are freed as soon as it returns (as EncoderLayer does), so a layer holds one
+        // half's at a time: what bounds the peak when streaming a large model layer by layer
+        NDArray h = x.add(Scopes.keep(() -> attention.forward(norm1.apply(x), padMask)));
+        NDArray y = h.add(Scopes.keep(() -> mlp.apply(norm2.apply(h))));
+        h.close();
+        return y;
     }
 
     public static Builder builder() {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.spinformer.core.engine.Scopes;
 import org.spinformer.core.engine.Torch;
 
 /**
@@ -124,8 +125,13 @@ public final class Functional {
      * [F,D], down [D,F] (PyTorch layout), no biases.
      */
     public static NDArray gatedMlp(NDArray x, NDArray wGate, NDArray wUp, NDArray wDown, Activation act) {
-        NDArray g = act.apply(linear(x, wGate, null));
-        return linear(g.mul(linear(x, wUp, null)), wDown, null);
+        // intermediates freed as soon as they are used: at most three [.., F] arrays alive at once instead of five
+        NDArray g = Scopes.keep(() -> act.apply(linear(x, wGate, null)));
+        NDArray gu = Scopes.keep(() -> g.mul(linear(x, wUp, null)));
+        g.close();
+        NDArray y = linear(gu, wDown, null);
+        gu.close();
+        return y;
     }
 
     /** Point-wise activations by name. */
