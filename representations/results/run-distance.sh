@@ -26,3 +26,4 @@ run() {
 }
 run distance-minilm-kjv    distance --model minilm    --pairs bible:en_kjv,es_rv1909 --side a --n 1500 --anchors 4
 run distance-bge-small-kjv distance --model bge-small --pairs bible:en_kjv,es_rv1909 --side a --n 1500 --anchors 4
+run distance-minilm-kjv-paper distance --model minilm --pairs bible:en_kjv,es_rv1909 --side a --n 1500 --anchors 4 --normalisation paper
