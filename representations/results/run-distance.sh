@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the long-distance token correlations in representations/results/distance-*-kjv/ (README "Token
 # analyses", "Distance between token positions"): 1500 King James verses (seed 1) long enough for 4 anchors and
-# d = 32, MiniLM and bge-small, default Information Imbalance settings (k = 1, Euclidean, exact, dadapy).
+# d = 32, MiniLM and bge-small, default Information Imbalance settings (k = 1, Euclidean, exact, dadapy); then
+# MiniLM again with --normalisation paper.
 # Each run's stdout (table + timings) goes to its directory as stdout.txt.
 # SPINFORMER_JAR=/path/to/spinformer.jar runs a copy of the CLI jar (with its lib/ beside it) instead of ./spinformer.
 set -euo pipefail
