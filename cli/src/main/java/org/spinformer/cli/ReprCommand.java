@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "repr", mixinStandardHelpOptions = true,
         description = "Hidden states of pretrained transformers and the Information Imbalance between layers.",
         subcommands = {ReprHiddenCommand.class, ReprImbalanceCommand.class, ReprLayersCommand.class,
-            ReprSpreadCommand.class, ReprPastFutureCommand.class, ReprCrossCommand.class})
+            ReprSpreadCommand.class, ReprPastFutureCommand.class, ReprCrossCommand.class, ReprDistanceCommand.class})
 public final class ReprCommand extends GroupCommand {
 }

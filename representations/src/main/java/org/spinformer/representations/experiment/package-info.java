@@ -3,6 +3,7 @@
  * Imbalance ({@link org.spinformer.representations.experiment.LayerScan}) and the token analyses
  * ({@link org.spinformer.representations.experiment.TokenSpread},
  * {@link org.spinformer.representations.experiment.PastFuture},
- * {@link org.spinformer.representations.experiment.CrossModel}).
+ * {@link org.spinformer.representations.experiment.CrossModel},
+ * {@link org.spinformer.representations.experiment.TokenDistance}).
  */
 package org.spinformer.representations.experiment;
