@@ -71,9 +71,6 @@ public final class ReprHiddenCommand implements Callable<Integer> {
     /** Tokens per batch with --stream-layers unless --batch-tokens is given (README: peak memory vs batch size). */
     static final int STREAM_BATCH_TOKENS = 128;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Option(names = "--resume", description = "With --chunk: keep the parts already in <out>.parts/ (made with the "
             + "same settings) and compute the rest.")
     boolean resume;
