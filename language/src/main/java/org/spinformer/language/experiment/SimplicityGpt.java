@@ -1,12 +1,16 @@
 package org.spinformer.language.experiment;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.io.AtomicFiles;
+import org.spinformer.core.train.TrainLoop;
 import org.spinformer.core.train.RunHarness;
 import org.spinformer.language.clones.CloneSampler;
 import org.spinformer.language.corpus.Dataset;
@@ -38,7 +42,8 @@ import java.util.Map;
  * on the higher-order clones and on the original.
  *
  * <p>Outputs in {@code out}: {@code curves.csv} (seed, step, dataset, loss), {@code simplicity_gpt.json}
- * (mean ± std curves, saturation steps, late drops, factored test losses, clone statistics, options),
+ * (mean ± std curves, saturation steps, late drops, factored test losses and the entropy floor of each clone set,
+ * clone statistics, options),
  * {@code simplicity_gpt_loss.png/svg}, {@code simplicity_gpt_snapshots.png/svg}, {@code clone_n<k>/},
  * {@code statistics/}, logs {@code gpt_n<k>.jsonl}, {@code student_seed<s>.jsonl} and {@code checkpoints/}.
  */
@@ -168,6 +173,8 @@ public final class SimplicityGpt {
                     JsonObject f = new JsonObject();
                     f.addProperty("test_loss", tr.testLoss());
                     f.addProperty("clones", tr.clones().length);
+                    f.addProperty("clone_entropy_floor", entropyFloor(tr.model(),
+                            Windows.head(tr.clones(), o.evalWindows()), fm));
                     factored.add("n" + n, f);
                     LOG.info("factored GPT n={}: test loss {} nats/token, {} exact clones", n, tr.testLoss(),
                             tr.clones().length);
@@ -296,6 +303,34 @@ public final class SimplicityGpt {
         }
         j.add("datasets", per);
         return j;
+    }
+
+    /**
+     * −1/(N(T−1)) Σ_windows Σ_{t≥1} log p_n(x_t | x_{&lt;t}) of the factored model's own exact clones: a Monte-Carlo
+     * estimate of the clone distribution's entropy per predicted token, the lowest expected next-token loss any
+     * student can reach on that clone set (same positions 1..T−1 as {@link GptLm#loss}).
+     */
+    static double entropyFloor(FactoredGpt g, int[][] clones, NDManager base) {
+        int t = g.cfg().length();
+        int v = g.cfg().vocab();
+        try (NoGrad noGrad = NoGrad.enter()) {
+            double sum = 0;
+            for (int from = 0; from < clones.length; from += 256) {
+                int[] pick = new int[Math.min(256, clones.length - from)];
+                for (int i = 0; i < pick.length; i++) {
+                    pick[i] = from + i;
+                }
+                sum += TrainLoop.inStep(base, sm -> {
+                    NDArray ids = GptLm.ids(sm, clones, pick);
+                    long b = pick.length;
+                    NDArray lp = g.logits(ids).logSoftmax(2).reshape(-1); // [B·T·V]
+                    NDArray at = sm.arange(0L, b * t, 1L, DataType.INT64).mul(v).add(ids.reshape(b * t));
+                    return lp.take(sm, at).reshape(b, t).get(new NDIndex(":, 1:")).sum()
+                            .toType(DataType.FLOAT64, false).getDouble();
+                });
+            }
+            return -sum / ((double) clones.length * (t - 1));
+        }
     }
 
     private static JsonObject student(Options o, int v, int t) {
