@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                 + "If the student learns low orders first, its loss on the 2-body clone saturates first, then 3-body, "
                 + "5-body, the original.",
                 "Writes curves.csv (seed, step, dataset, loss), simplicity_gpt.json (curves, saturation steps, late "
-                        + "drops, factored test losses, clone statistics, options), simplicity_gpt_loss.png/svg, "
+                        + "drops, factored test losses and clone entropy floors, clone statistics, options), "
+                        + "simplicity_gpt_loss.png/svg, "
                         + "simplicity_gpt_snapshots.png/svg, statistics/, clone_n<k>/, gpt_n<k>.jsonl, "
                         + "student_seed<s>.jsonl, checkpoints/."})
 public final class LanguageSimplicityGptCommand implements Callable<Integer> {
