@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "language", mixinStandardHelpOptions = true,
         description = "Factored-attention clones of a corpus, the simplicity-bias experiment, the Potts mapping.",
         subcommands = {LanguageTrainFactoredCommand.class, LanguageClonesCommand.class, LanguageDiagnoseCommand.class,
-                LanguageSimplicityCommand.class, LanguagePottsCommand.class, LanguageTrainGptCommand.class, LanguageMemoryCommand.class,
+                LanguageSimplicityCommand.class, LanguageSimplicityGptCommand.class, LanguagePottsCommand.class, LanguageTrainGptCommand.class, LanguageMemoryCommand.class,
                 LanguageAttractorCommand.class})
 public final class LanguageCommand extends GroupCommand {
 }

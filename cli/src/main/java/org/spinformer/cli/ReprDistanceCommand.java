@@ -51,7 +51,7 @@ public final class ReprDistanceCommand extends ReprAnalysisCommand {
     int anchors;
 
     @Mixin
-    Layers layersOpt = new Layers();
+    LayersOption layersOpt = new LayersOption();
 
     @Override
     Integer analyse(long seed, Path out, int n, String pairs,
@@ -61,8 +61,12 @@ public final class ReprDistanceCommand extends ReprAnalysisCommand {
         int[] ds = explicit ? distances.stream().mapToInt(Integer::intValue).toArray() : TokenDistance.DEFAULT_DISTANCES;
         // checks --distances and --anchors before any work
         new TokenDistance.Settings(ds, anchors, null, imbalance, seed, analysis.compute.batchTokens);
-        int[] ls = layersOpt.parsed();
+        if (resume) {
+            throw new IllegalArgumentException("--resume: repr distance does not resume (a run takes seconds to minutes);"
+                    + " run it again without --resume");
+        }
         String model = modelOpt.checked();
+        int[] ls = layersOpt.checked(model);
         Pairs all = Pairs.parse(pairs);
         String name = sideA ? all.nameA() : all.nameB();
         Device dev = run.device();
@@ -147,8 +151,13 @@ public final class ReprDistanceCommand extends ReprAnalysisCommand {
             }
         }
         o.printf(Locale.ROOT, "shuffled control Δ(x_t → x_t+d[π]) and reverse: %.3f - %.3f%n", lo, hi);
-        finish(out, r, secs, Map.of("xToY", "x_to_y", "yToX", "y_to_x", "shuffledXToY", "shuffled_x_to_y"),
-                "layers", "distances", "x_to_y", "y_to_x", "shuffled_x_to_y");
+        Map<String, Object> j = new java.util.LinkedHashMap<>();
+        j.put("layers", r.layers());
+        j.put("distances", r.distances());
+        j.put("x_to_y", r.xToY());
+        j.put("y_to_x", r.yToX());
+        j.put("shuffled_x_to_y", r.shuffledXToY());
+        finish(out, r.n(), r.extractSeconds(), r.imbalanceSeconds(), secs, j);
         return 0;
     }
 

@@ -15,7 +15,7 @@ class LanguageCommandTest {
     void helpListsSubcommands() {
         CliRun r = CliRun.of("language", "--help");
         assertEquals(0, r.code());
-        for (String s : new String[] {"train-factored", "clones", "diagnose", "simplicity", "potts", "train-gpt", "memory", "attractor"}) {
+        for (String s : new String[] {"train-factored", "clones", "diagnose", "simplicity", "simplicity-gpt", "potts", "train-gpt", "memory", "attractor"}) {
             assertTrue(r.out().contains(s), s);
         }
     }
@@ -41,6 +41,9 @@ class LanguageCommandTest {
             {"--seeds must be >= 1, got 0", "language", "simplicity", "--seeds", "0"},
             {"--teacher-steps must be >= 10, got 5", "language", "simplicity", "--teacher-steps", "5"},
             {"--layers must be in 1..6", "language", "simplicity", "--layers", "0,2"},
+            {"--student-steps must be >= 10, got 5", "language", "simplicity-gpt", "--student-steps", "5"},
+            {"--student-dim (64) must be a positive multiple of --student-heads (5)", "language", "simplicity-gpt",
+                "--student-heads", "5"},
             {"--lr must be finite", "language", "potts", "--lr", "NaN"},
             {"--thin must be >= 1", "language", "potts", "--thin", "0"},
         };
@@ -179,6 +182,36 @@ class LanguageCommandTest {
         assertEquals(0, again.code(), again.err());
         assertEquals(curves, java.nio.file.Files.readString(tmp.resolve("curves.csv")));
         assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("checkpoints/bert_seed1/checkpoint/manifest.json")));
+    }
+
+    /**
+     * simplicity-gpt --resume: after a complete run, and after one student seed's checkpoint is lost, the resumed
+     * run restores the factored depths and the finished seed, retrains the lost one and writes the same curves.
+     */
+    @Test
+    void simplicityGptResumesThroughTheHarness(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        String[] common = {"language", "simplicity-gpt", "--corpus", "moby-dick", "--vocab", "60", "--length", "8",
+            "--layers", "1", "--factored-steps", "20", "--factored-dim", "8", "--clones", "16", "--student-layers",
+            "1", "--student-dim", "8", "--student-hidden", "16", "--student-steps", "20", "--student-batch", "8",
+            "--seeds", "2", "--eval-points", "2", "--eval-windows", "16", "--device", "cpu", "--json", "--out",
+            tmp.toString()};
+        CliRun first = CliRun.of(common);
+        assertEquals(0, first.code(), first.err());
+        String curves = java.nio.file.Files.readString(tmp.resolve("curves.csv"));
+        byte[] clones = java.nio.file.Files.readAllBytes(tmp.resolve("clone_n1").resolve("clones.tsv"));
+        org.spinformer.core.io.AtomicFiles.deleteRecursively(tmp.resolve("checkpoints/student_seed1"));
+        CliRun again = CliRun.of(concat(common, "--resume"));
+        assertEquals(0, again.code(), again.err());
+        assertEquals(curves, java.nio.file.Files.readString(tmp.resolve("curves.csv")));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(clones,
+                java.nio.file.Files.readAllBytes(tmp.resolve("clone_n1").resolve("clones.tsv")));
+        assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("checkpoints/student_seed1/checkpoint/manifest.json")));
+        // the clones of that run, used by a second run instead of training the factored models again
+        CliRun reuse = CliRun.of(concat(java.util.Arrays.copyOf(common, common.length - 1),
+                tmp.resolve("b").toString(), "--clones-from", tmp.toString()));
+        assertEquals(0, reuse.code(), reuse.err());
+        assertEquals(curves, java.nio.file.Files.readString(tmp.resolve("b").resolve("curves.csv")));
     }
 
     private static com.google.gson.JsonObject summary(java.nio.file.Path dir) {

@@ -304,21 +304,7 @@ public final class Simplicity {
                 continue;
             }
             AtomicFiles.write(out.resolve("curves.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-            curves = new ArrayList<>();
-            for (Map.Entry<String, double[][]> e : losses.entrySet()) {
-                double[] mean = new double[evalSteps.length];
-                double[] std = new double[evalSteps.length];
-                for (int p = 0; p < evalSteps.length; p++) {
-                    for (int k : ok) {
-                        mean[p] += e.getValue()[k][p] / ok.size();
-                    }
-                    for (int k : ok) {
-                        std[p] += Math.pow(e.getValue()[k][p] - mean[p], 2) / Math.max(1, ok.size() - 1);
-                    }
-                    std[p] = Math.sqrt(std[p]);
-                }
-                curves.add(new Curve(e.getKey(), evalSteps, mean, std, saturation(evalSteps, mean)));
-            }
+            curves = curves(losses, evalSteps, ok);
             summary.add("diverged_seeds", diverged);
             summary.addProperty("seeds_used", ok.size());
             writeCurves(out, curves, summary, o, (System.nanoTime() - t0) / 1e9); // after every seed
@@ -329,8 +315,31 @@ public final class Simplicity {
         return curves;
     }
 
+    /**
+     * Mean ± std (sample std, n − 1) over the seeds {@code ok} of every dataset's losses ({@code losses}: name →
+     * [seed][point]), in the map's order.
+     */
+    static List<Curve> curves(Map<String, double[][]> losses, long[] evalSteps, List<Integer> ok) {
+        List<Curve> curves = new ArrayList<>();
+        for (Map.Entry<String, double[][]> e : losses.entrySet()) {
+            double[] mean = new double[evalSteps.length];
+            double[] std = new double[evalSteps.length];
+            for (int p = 0; p < evalSteps.length; p++) {
+                for (int k : ok) {
+                    mean[p] += e.getValue()[k][p] / ok.size();
+                }
+                for (int k : ok) {
+                    std[p] += Math.pow(e.getValue()[k][p] - mean[p], 2) / Math.max(1, ok.size() - 1);
+                }
+                std[p] = Math.sqrt(std[p]);
+            }
+            curves.add(new Curve(e.getKey(), evalSteps, mean, std, saturation(evalSteps, mean)));
+        }
+        return curves;
+    }
+
     /** The losses of seed {@code s} at its first {@code points} evaluation points, as checkpoint JSON. */
-    private static JsonObject evaluations(Map<String, double[][]> losses, int s, int points) {
+    static JsonObject evaluations(Map<String, double[][]> losses, int s, int points) {
         JsonObject j = new JsonObject();
         j.addProperty("points_done", points);
         JsonObject per = new JsonObject();
@@ -346,13 +355,13 @@ public final class Simplicity {
     }
 
     /** Puts a checkpoint's losses of seed {@code s} back; returns the number of points done. */
-    private static int restoreEvaluations(JsonObject j, Map<String, double[][]> losses, int s) {
+    static int restoreEvaluations(JsonObject j, Map<String, double[][]> losses, int s) {
         int points = j.get("points_done").getAsInt();
         JsonObject per = j.getAsJsonObject("losses");
         for (Map.Entry<String, double[][]> e : losses.entrySet()) {
             JsonArray a = per.getAsJsonArray(e.getKey());
             if (a == null || a.size() != points) {
-                throw new IllegalArgumentException("checkpoint of BERT seed " + s + " has no losses for '"
+                throw new IllegalArgumentException("checkpoint of student seed " + s + " has no losses for '"
                         + e.getKey() + "' (resume with the same evaluation sets)");
             }
             for (int p = 0; p < points; p++) {
@@ -362,7 +371,7 @@ public final class Simplicity {
         return points;
     }
 
-    private static String describe(Map<String, double[][]> losses, int s, int p) {
+    static String describe(Map<String, double[][]> losses, int s, int p) {
         StringBuilder sb = new StringBuilder();
         losses.forEach((k, v) -> sb.append(k).append('=').append(String.format(Locale.ROOT, "%.3f", v[s][p])).append(' '));
         return sb.toString().trim();
@@ -393,6 +402,18 @@ public final class Simplicity {
 
     private static void writeCurves(Path out, List<Curve> curves, JsonObject summary, Options o, double seconds)
             throws IOException {
+        writeCurves(out, "simplicity", curves, summary, o, seconds, "BERT (" + o.bertLayers() + " layers) test loss: "
+                + "original vs clones, mean ± std over " + (summary.has("seeds_used")
+                ? summary.get("seeds_used").getAsInt() : o.seeds()) + " seeds", "MLM test loss (nats / masked token)");
+    }
+
+    /**
+     * Writes {@code <stem>.json} (the summary with the curves, options and seconds), {@code <stem>_loss.png/svg}
+     * (mean ± std bands, log step axis) and {@code <stem>_snapshots.png/svg} (loss at three steps by dataset).
+     * {@code curves.get(0)} is the original, the others the clones in order.
+     */
+    static void writeCurves(Path out, String stem, List<Curve> curves, JsonObject summary, Record o, double seconds,
+                            String title, String yLabel) throws IOException {
         JsonArray arr = new JsonArray();
         for (Curve c : curves) {
             JsonObject j = new JsonObject();
@@ -414,11 +435,9 @@ public final class Simplicity {
         summary.add("curves", arr);
         summary.add("options", org.spinformer.core.config.Records.toJson(o));
         summary.addProperty("seconds", seconds);
-        JsonFiles.write(out.resolve("simplicity.json"), summary);
-        LineChart.Builder lc = LineChart.builder().optTitle("BERT (" + o.bertLayers() + " layers) test loss: original"
-                + " vs clones, mean ± std over " + (summary.has("seeds_used") ? summary.get("seeds_used").getAsInt()
-                : o.seeds()) + " seeds").optXLabel("training step").optYLabel(
-                "MLM test loss (nats / masked token)").optLogX(true);
+        JsonFiles.write(out.resolve(stem + ".json"), summary);
+        LineChart.Builder lc = LineChart.builder().optTitle(title).optXLabel("training step").optYLabel(yLabel)
+                .optLogX(true);
         for (Curve c : curves) {
             double[] x = new double[c.steps().length];
             for (int i = 0; i < x.length; i++) {
@@ -426,7 +445,7 @@ public final class Simplicity {
             }
             lc.addSeries(new Series(c.name(), x, c.mean(), c.std()));
         }
-        lc.build().save(out.resolve("simplicity_loss"));
+        lc.build().save(out.resolve(stem + "_loss"));
         // loss at three snapshot steps, per dataset (x: 1..k clones by order, last = original)
         int np = curves.get(0).steps().length;
         // distinct: with fewer than six evaluation points two of the three would coincide (and XChart refuses
@@ -434,7 +453,7 @@ public final class Simplicity {
         int[] snaps = java.util.stream.IntStream.of(Math.max(0, np / 3 - 1), Math.max(0, 2 * np / 3 - 1), np - 1)
                 .distinct().toArray();
         LineChart.Builder sc = LineChart.builder().optTitle("Test loss at three training steps")
-                .optXLabel(order(curves)).optYLabel("MLM test loss (nats / masked token)");
+                .optXLabel(order(curves)).optYLabel(yLabel);
         for (int si : snaps) {
             double[] x = new double[curves.size()];
             double[] y = new double[curves.size()];
@@ -446,7 +465,7 @@ public final class Simplicity {
             }
             sc.addSeries(new Series("step " + curves.get(0).steps()[si], x, y, e));
         }
-        sc.optErrorBands(false).build().save(out.resolve("simplicity_snapshots"));
+        sc.optErrorBands(false).build().save(out.resolve(stem + "_snapshots"));
     }
 
     /** Clones in order of n, then the original. */
