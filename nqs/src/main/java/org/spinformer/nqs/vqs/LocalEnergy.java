@@ -55,8 +55,7 @@ public final class LocalEnergy {
         NDArray mels = cn.mels(); // [M,K]
         NDArray acts = mels.neq(0).flatten(); // [M·K] bool
         NDArray conn = cn.conn().reshape(ms * kk, n);
-        NDArray rows = acts.nonzero().reshape(-1); // int64 [R], rows of acting connections
-        NDArray sel = conn.take(m, rows.expandDims(1).mul(n).add(m.arange(0L, n, 1L, DataType.INT64))); // [R,N]
+        NDArray sel = conn.get(acts.nonzero().reshape(-1)); // [R,N], the acting connections in order (rows taken)
         if (sel.getShape().get(0) == 0) {
             return new LocalEnergies(diag, m.zeros(diag.getShape(), dt));
         }
