@@ -116,4 +116,31 @@ class LocalEnergyTest {
             assertEquals(d, full.rows());
         }
     }
+
+    /** No acting connection (the polarised states of an odd lattice): E_loc is the diagonal alone, on both paths. */
+    @Test
+    void polarisedStatesHaveOnlyTheDiagonal() {
+        Lattice l = Lattice.square(3);
+        org.spinformer.nqs.operator.Xxz h = new org.spinformer.nqs.operator.Xxz(l, 0.7);
+        try (NDManager m = Devices.manager(Device.cpu())) {
+            ViT vit = new ViT(l, new ViT.Config(8, 1, 2, 1, 8), DataType.FLOAT64, m, 5);
+            VariationalState vs = new VariationalState(vit, 16);
+            VariationalState twin = new VariationalState(new ViT(l, new ViT.Config(8, 1, 2, 1, 8), DataType.FLOAT32,
+                    m, 6), 16);
+            double[] spins = new double[2 * l.n()];
+            java.util.Arrays.fill(spins, 0, l.n(), 1);
+            java.util.Arrays.fill(spins, l.n(), 2 * l.n(), -1);
+            NDArray sigma = m.create(spins, new ai.djl.ndarray.types.Shape(2, l.n()));
+            NDArray[] lp = vs.logPsi(sigma);
+            double up = h.diagonal((1L << l.n()) - 1);
+            double down = h.diagonal(0L);
+            for (VariationalState t : new VariationalState[] {null, twin}) {
+                LocalEnergies e = LocalEnergy.compute(h, vs, t, sigma, lp[0], lp[1]);
+                assertEquals(up, e.re().getDouble(0), 1e-12);
+                assertEquals(down, e.re().getDouble(1), 1e-12);
+                assertEquals(0, e.im().getDouble(0), 0);
+                assertEquals(0, e.im().getDouble(1), 0);
+            }
+        }
+    }
 }
