@@ -47,7 +47,12 @@ import java.util.SplittableRandom;
  * parameters are the seeded initialisation plus a seeded N(0, 0.05²) perturbation, so that no parameter is zero or
  * one (biases and gains then take part in the check); the timed steps use the same parameters.
  *
- * <pre>SrStepBench [--device cpu] [--steps 3] [--chains 64] [--samples 1024] [--out FILE] [--fixtures DIR]</pre>
+ * <p>{@code --sample-dtype float32}: a float32 twin of the ViT draws the chains ({@code TwinSampler}); {@code
+ * --energy-dtype float32}: a float32 twin runs the local energy's connected forwards ({@code LocalEnergy} with a
+ * twin). The Jacobian and the solve are float64 either way.
+ *
+ * <pre>SrStepBench [--device cpu] [--steps 3] [--chains 64] [--samples 1024] [--out FILE] [--fixtures DIR]
+ *     [--sample-dtype float64|float32] [--energy-dtype float64|float32]</pre>
  * Default output: {@code benchmarks/results/sr-step-<device>.json}.
  */
 public final class SrStepBench {
@@ -61,24 +66,31 @@ public final class SrStepBench {
 
     public static void main(String[] args) throws Exception {
         BenchArgs cli = BenchArgs.parse(args, "--device", "--steps", "--chains", "--samples", "--out", "--fixtures",
-                "--sample-dtype");
+                "--sample-dtype", "--energy-dtype");
         String device = cli.string("--device", "cpu");
         String dtype = cli.string("--sample-dtype", "float64");
         if (!"float32".equals(dtype) && !"float64".equals(dtype)) {
             throw new IllegalArgumentException("--sample-dtype is float32 or float64, got " + dtype);
         }
+        String edtype = cli.string("--energy-dtype", "float64");
+        if (!"float32".equals(edtype) && !"float64".equals(edtype)) {
+            throw new IllegalArgumentException("--energy-dtype is float32 or float64, got " + edtype);
+        }
         new SrStepBench.Run(device, cli.integer("--steps", 3), cli.integer("--chains", 64),
                 cli.integer("--samples", 1024),
                 cli.path("--out", "benchmarks/results/sr-step-" + device.replace(':', '-') + ".json"),
-                cli.path("--fixtures", null), "float32".equals(dtype) ? DataType.FLOAT32 : DataType.FLOAT64).run();
+                cli.path("--fixtures", null), "float32".equals(dtype) ? DataType.FLOAT32 : DataType.FLOAT64,
+                "float32".equals(edtype) ? DataType.FLOAT32 : DataType.FLOAT64).run();
     }
 
     /** One benchmark run: its settings, the results JSON {@code o} it fills, and its start (System.nanoTime). */
     private record Run(String device, int steps, int chains, int samples, Path out, Path fixtures,
-                       DataType sampleDtype, JsonObject o, long started) {
+                       DataType sampleDtype, DataType energyDtype, JsonObject o, long started) {
         /** A run starting now, with empty results. */
-        Run(String device, int steps, int chains, int samples, Path out, Path fixtures, DataType sampleDtype) {
-            this(device, steps, chains, samples, out, fixtures, sampleDtype, new JsonObject(), System.nanoTime());
+        Run(String device, int steps, int chains, int samples, Path out, Path fixtures, DataType sampleDtype,
+            DataType energyDtype) {
+            this(device, steps, chains, samples, out, fixtures, sampleDtype, energyDtype, new JsonObject(),
+                    System.nanoTime());
         }
 
         void progress(String fmt, Object... args) {
@@ -120,6 +132,13 @@ public final class SrStepBench {
                                 1, sampleDtype, m), new VariationalState(new ViT(l, vit.viTConfig(), sampleDtype, m, 1),
                                 samples));
                 o.addProperty("sample_dtype", sampleDtype.toString().toLowerCase(java.util.Locale.ROOT));
+                // float32 connected forwards: a float32 twin runs the local energy's forwards (LocalEnergy with a
+                // twin); the sampler's twin when it has one
+                VariationalState energyTwin = energyDtype == DataType.FLOAT64 ? null
+                        : sampler instanceof org.spinformer.nqs.sampler.TwinSampler t
+                        && t.twin().model().parameters().floatType() == energyDtype ? t.twin()
+                        : new VariationalState(new ViT(l, vit.viTConfig(), energyDtype, m, 1), samples);
+                o.addProperty("energy_dtype", energyDtype.toString().toLowerCase(java.util.Locale.ROOT));
                 long p = vit.parameters().numel();
                 long fwd = vit.forwardFlops();
                 int n = l.n();
@@ -140,8 +159,8 @@ public final class SrStepBench {
                         long t1 = System.nanoTime();
                         t[0] = (t1 - t0) / 1e9;
                         progress("  sampling %.2f s (acceptance %.3f)", t[0], smp.acceptance());
-                        org.spinformer.nqs.vqs.LocalEnergies le = LocalEnergy.compute(h, vs, smp.sigma(), smp.logRe(),
-                                smp.logIm());
+                        org.spinformer.nqs.vqs.LocalEnergies le = LocalEnergy.compute(h, vs, energyTwin,
+                                smp.sigma(), smp.logRe(), smp.logIm());
                         NDArray[] e = {le.re(), le.im()};
                         BenchSupport.sync(e[0]);
                         long t2 = System.nanoTime();

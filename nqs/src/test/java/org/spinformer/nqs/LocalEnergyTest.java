@@ -75,6 +75,28 @@ class LocalEnergyTest {
                 assertEquals(refRe, er[k], 1e-9 * Math.max(1, Math.abs(refRe)), "re row " + r);
                 assertEquals(refIm, ei[k], 1e-9 * Math.max(1, Math.abs(refIm)), "im row " + r);
             }
+            // float32 connected forwards (a float32 twin, parameters copied from the model by compute): the same
+            // reference within float32 rounding. log ψ is O(1) here, so each ratio carries a relative error of a
+            // few ε32 ≈ 6e-8 per forward; with ~20 connections per row, 1e-5 (relative, or absolute below 1)
+            // leaves a margin of ~13 over the largest error seen (7.4e-7) and is 1e4 × looser than the float64 path above
+            VariationalState twin = new VariationalState(new ViT(l, new ViT.Config(8, 1, 2, 2, 8),
+                    DataType.FLOAT32, m, 99), 256);
+            LocalEnergies e32 = LocalEnergy.compute(h, vs, twin, sigma, m.create(sre), m.create(sim));
+            assertEquals(DataType.FLOAT64, e32.re().getDataType());
+            double[] er32 = e32.re().toDoubleArray();
+            double[] ei32 = e32.im().toDoubleArray();
+            double worst = 0;
+            for (int k = 0; k < rows.length; k++) {
+                int r = rows[k];
+                double den = pr[r] * pr[r] + pi[r] * pi[r];
+                double refRe = (hr[r] * pr[r] + hi[r] * pi[r]) / den;
+                double refIm = (hi[r] * pr[r] - hr[r] * pi[r]) / den;
+                worst = Math.max(worst, Math.max(Math.abs(er32[k] - refRe) / Math.max(1, Math.abs(refRe)),
+                        Math.abs(ei32[k] - refIm) / Math.max(1, Math.abs(refIm))));
+                assertEquals(refRe, er32[k], 1e-5 * Math.max(1, Math.abs(refRe)), "float32 re row " + r);
+                assertEquals(refIm, ei32[k], 1e-5 * Math.max(1, Math.abs(refIm)), "float32 im row " + r);
+            }
+            System.out.printf("float32 connected forwards: largest relative E_loc error %.3g%n", worst);
             // table path of the exact sampler (orbit-reduced): energy equals ⟨ψ|H|ψ⟩/⟨ψ|ψ⟩ from ED's H
             double num = 0;
             double den = 0;
@@ -92,6 +114,33 @@ class LocalEnergyTest {
             }
             ExactSampler full = new ExactSampler(h, List.of(), DataType.FLOAT64, m);
             assertEquals(d, full.rows());
+        }
+    }
+
+    /** No acting connection (the polarised states of an odd lattice): E_loc is the diagonal alone, on both paths. */
+    @Test
+    void polarisedStatesHaveOnlyTheDiagonal() {
+        Lattice l = Lattice.square(3);
+        org.spinformer.nqs.operator.Xxz h = new org.spinformer.nqs.operator.Xxz(l, 0.7);
+        try (NDManager m = Devices.manager(Device.cpu())) {
+            ViT vit = new ViT(l, new ViT.Config(8, 1, 2, 1, 8), DataType.FLOAT64, m, 5);
+            VariationalState vs = new VariationalState(vit, 16);
+            VariationalState twin = new VariationalState(new ViT(l, new ViT.Config(8, 1, 2, 1, 8), DataType.FLOAT32,
+                    m, 6), 16);
+            double[] spins = new double[2 * l.n()];
+            java.util.Arrays.fill(spins, 0, l.n(), 1);
+            java.util.Arrays.fill(spins, l.n(), 2 * l.n(), -1);
+            NDArray sigma = m.create(spins, new ai.djl.ndarray.types.Shape(2, l.n()));
+            NDArray[] lp = vs.logPsi(sigma);
+            double up = h.diagonal((1L << l.n()) - 1);
+            double down = h.diagonal(0L);
+            for (VariationalState t : new VariationalState[] {null, twin}) {
+                LocalEnergies e = LocalEnergy.compute(h, vs, t, sigma, lp[0], lp[1]);
+                assertEquals(up, e.re().getDouble(0), 1e-12);
+                assertEquals(down, e.re().getDouble(1), 1e-12);
+                assertEquals(0, e.im().getDouble(0), 0);
+                assertEquals(0, e.im().getDouble(1), 0);
+            }
         }
     }
 }

@@ -86,8 +86,12 @@ public final class StochasticReconfiguration {
         return centre(ore, oim, ere, eim, w).gradient();
     }
 
-    /** Rows of X per block of the kernel products (a block pair is one GEMM of [KB,P]·[P,KB]). */
-    private static final int KERNEL_BLOCK = 512;
+    /**
+     * Rows of X per block of the kernel products (a block pair is one GEMM of [KB,P]·[P,KB]). 256: M = 1024 gives
+     * q = 8 blocks and (q+1)/2q = 56 % of the full product's FLOPs (512: 62.5 %); a [256,P]·[P,256] product is
+     * still a large GEMM (P in the thousands).
+     */
+    private static final int KERNEL_BLOCK = 256;
 
     /**
      * The two halves of X = [Xr; Xi] [M,P] each and of ε = [εr; εi] [M] each, in float64. X is never concatenated

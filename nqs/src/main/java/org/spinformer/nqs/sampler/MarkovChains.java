@@ -104,6 +104,18 @@ abstract class MarkovChains implements Sampler {
             proposals += chains;
         }
 
+        /**
+         * As {@link #accept} with a boolean mask {@code a} [C] ({@code a2}: a broadcast to [C,N]): accepted rows take the
+         * proposal and its log ψ exactly (one select per array).
+         */
+        void select(NDArray prop, NDArray[] lq, NDArray a, NDArray a2) {
+            s = NDArrays.where(a2, prop, s);
+            re = NDArrays.where(a, lq[0], re);
+            im = NDArrays.where(a, lq[1], im);
+            acc = acc.add(a);
+            proposals += chains;
+        }
+
         /** Records the chains after sweep {@code sw} when it is one of the recorded sweeps. */
         void record(int sw, int recordFrom) {
             if (sw >= recordFrom) {

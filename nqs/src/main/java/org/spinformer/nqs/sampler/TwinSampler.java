@@ -2,9 +2,7 @@ package org.spinformer.nqs.sampler;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import org.spinformer.core.nn.Parameters;
 import org.spinformer.nqs.vqs.VariationalState;
 
 import java.util.Map;
@@ -23,22 +21,9 @@ import java.util.Map;
 public record TwinSampler(Sampler inner, VariationalState twin) implements Sampler {
     @Override
     public Samples sample(VariationalState vs, NDManager step, long stepIndex) {
-        Parameters from = vs.model().parameters();
-        if (!twin.model().parameters().names().equals(from.names())) {
-            throw new IllegalArgumentException("the sampling twin must have the model's parameters");
-        }
-        for (Map.Entry<String, NDArray> e : twin.model().parameters()) {
-            NDArray target = e.getValue();
-            NDArray source = from.get(e.getKey());
-            // the cast lives on the parameters' long-lived manager: closed at once, or every step would leak it
-            NDArray cast = source.toType(target.getDataType(), false);
-            target.set(new NDIndex(":"), cast);
-            if (cast != source) {
-                cast.close();
-            }
-        }
+        VariationalState.copyParameters(vs, twin);
         Samples t = inner.sample(twin, step, stepIndex);
-        DataType dt = from.floatType();
+        DataType dt = vs.model().parameters().floatType();
         NDArray sigma = t.sigma().toType(dt, false);
         NDArray[] lp = vs.logPsi(sigma);
         return new Samples(sigma, t.weights().toType(dt, false), lp[0], lp[1], t.chains(), t.exact(), t.acceptance(),

@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.spinformer.core.engine.Scopes;
+import org.spinformer.core.nn.Parameters;
 import org.spinformer.nqs.model.WaveFunction;
 
 import java.util.ArrayList;
@@ -95,6 +97,27 @@ public final class VariationalState {
      */
     private NDArray[] logPsiScoped(NDArray sigma) {
         return Scopes.keepAll(() -> model.logPsi(sigma));
+    }
+
+    /**
+     * Sets {@code twin}'s parameters (a copy of {@code from}'s model in another precision: the same names and
+     * shapes) to {@code from}'s, cast to the twin's dtype, in place.
+     */
+    public static void copyParameters(VariationalState from, VariationalState twin) {
+        Parameters src = from.model().parameters();
+        if (!twin.model().parameters().names().equals(src.names())) {
+            throw new IllegalArgumentException("the twin must have the model's parameters");
+        }
+        for (Map.Entry<String, NDArray> e : twin.model().parameters()) {
+            NDArray target = e.getValue();
+            NDArray source = src.get(e.getKey());
+            // the cast lives on the parameters' long-lived manager: closed at once, or every call would leak it
+            NDArray cast = source.toType(target.getDataType(), false);
+            target.set(new NDIndex(":"), cast);
+            if (cast != source) {
+                cast.close();
+            }
+        }
     }
 
     /**
