@@ -65,7 +65,7 @@ public final class ReprHiddenCommand implements Callable<Integer> {
             + "token table is read only for the tokens present, and layers past the deepest of --layers are never "
             + "read. Peak memory: one layer + the activations of all texts at one depth + one batch's intermediates "
             + "+ the outputs; batches default to " + STREAM_BATCH_TOKENS + " tokens here (a batch's intermediates "
-            + "are ~0.5 MB per token on a 1B-class Llama), --batch-tokens overrides. Same results as without.")
+            + "grow with its tokens), --batch-tokens overrides. Same results as without.")
     boolean streamLayers;
 
     /** Tokens per batch with --stream-layers unless --batch-tokens is given (README: peak memory vs batch size). */
