@@ -94,8 +94,9 @@ class GptTrainingTest {
 
     /**
      * A curriculum run on random windows (V = 5, T = 6, depths 1..2, float32): depth 2 warm-started from the
-     * trained depth 1 starts at depth 1's log-probabilities; its log holds the halved learning rate; resuming the
-     * finished run restores both depths (same test losses and clones) without retraining.
+     * trained depth 1 starts at depth 1's log-probabilities; its config holds the halved learning rate; resuming the
+     * finished run restores both depths (same test losses and clones) without retraining; a run that stopped after
+     * depth 1 and is resumed warm-starts depth 2 from the restored depth 1 and ends as the straight run.
      */
     @Test
     void curriculumStartsEachDepthWhereThePreviousEndedAndResumes(@TempDir Path out) throws Exception {
@@ -158,6 +159,19 @@ class GptTrainingTest {
                 assertArrayEquals(first.get(k).clones(), again.get(k).clones());
             }
             assertEquals(logBytes, Files.size(out.resolve("gpt_n2.jsonl")));
+
+            // a run that had finished depth 1 only, resumed with depth 2 added: depth 1 is restored (not
+            // retrained) and depth 2 warm-starts from its restored final weights, giving the straight run exactly
+            Path part = out.resolve("part");
+            GptTraining.run(base, new int[] {1}, train, test, opt, true, m, part, false, 10, 0, Set.of());
+            long log1 = Files.size(part.resolve("gpt_n1.jsonl"));
+            List<GptTraining.Trained> resumed = GptTraining.run(base, new int[] {1, 2}, train, test, opt, true, m,
+                    part, true, 10, 8, Set.of());
+            assertEquals(log1, Files.size(part.resolve("gpt_n1.jsonl")));
+            for (int k = 0; k < 2; k++) {
+                assertEquals(first.get(k).testLoss(), resumed.get(k).testLoss(), 0.0, "depth " + (k + 1));
+                assertArrayEquals(first.get(k).clones(), resumed.get(k).clones());
+            }
 
             // without the curriculum depth 2 starts from scratch with the full learning rate
             Path cold = out.resolve("cold");
