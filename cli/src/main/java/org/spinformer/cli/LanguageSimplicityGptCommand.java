@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "simplicity-gpt", mixinStandardHelpOptions = true,
         description = {"The simplicity-bias experiment with next-token loss (the paper's GPT variant): train causal "
                 + "factored models with n = 1,2,3 layers (interactions among up to 2, 3, 5 tokens) as train-gpt does "
+                + "(a curriculum: depth k+1 warm-started from depth k) "
                 + "and draw their exact clones by ancestral sampling; then train a GPT-2-style causal student (core "
                 + "decoder blocks: learnt positions, pre-LN causal attention, GELU MLP, final LN, linear head) by "
                 + "next-token cross-entropy on the original training windows, and follow its next-token loss on "
@@ -95,6 +96,11 @@ public final class LanguageSimplicityGptCommand implements Callable<Integer> {
             + "--quick).")
     Integer evalWindows;
 
+    @Option(names = "--no-curriculum", description = "Train each factored depth from scratch instead of the "
+            + "curriculum of train-gpt (default: depth k+1 warm-started from the trained depth k, learning rate halved "
+            + "per extra layer; depths below the largest are trained even if not in --layers).")
+    boolean noCurriculum;
+
     @Option(names = "--resume", description = "Continue the run in --out: trained factored depths and each student "
             + "seed's finished evaluation points are restored from checkpoints/; an interrupted training continues "
             + "from its last checkpoint; clones are drawn again (same seeds, same clones).")
@@ -106,6 +112,9 @@ public final class LanguageSimplicityGptCommand implements Callable<Integer> {
         // named overrides of the preset; SimplicityGpt.Options validates them (one place, messages name the options)
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("seed", run.seed());
+        if (noCurriculum) {
+            set.put("factoredCurriculum", false);
+        }
         if (layers != null) {
             set.put("factoredLayers", layers.stream().mapToInt(Integer::intValue).sorted().toArray());
         }

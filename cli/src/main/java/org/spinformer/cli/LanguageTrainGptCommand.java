@@ -24,6 +24,11 @@ public final class LanguageTrainGptCommand extends FactoredTrainingCommand {
             + "${DEFAULT-VALUE}).")
     int clones;
 
+    @Option(names = "--no-curriculum", description = "Train each depth from scratch instead of the curriculum "
+            + "(default: depths 1..max in turn, depth k+1 warm-started from the trained depth k, new readout at 0, "
+            + "peak learning rate halved per extra layer).")
+    boolean noCurriculum;
+
     public LanguageTrainGptCommand() {
         super("runs/gpt");
     }
@@ -39,7 +44,8 @@ public final class LanguageTrainGptCommand extends FactoredTrainingCommand {
                 run.seed());
         JsonObject summary = new JsonObject();
         try (NDManager m = Devices.manager(run.device())) {
-            for (GptTraining.Trained t : GptTraining.run(base, ls, d.windows().train(), d.windows().test(), opt, m,
+            for (GptTraining.Trained t : GptTraining.run(base, ls, d.windows().train(), d.windows().test(), opt,
+                    !noCurriculum, m,
                     out, checkpoints.resume, checkpoints.interval(), clones, d.specialIds())) {
                 int n = t.model().cfg().layers();
                 summary.addProperty("test_loss_n" + n, t.testLoss());

@@ -144,6 +144,30 @@ class LanguageCommandTest {
                 java.nio.file.Files.readAllBytes(tmp.resolve("clone_n2").resolve("clones.tsv")));
     }
 
+    /**
+     * train-gpt's curriculum is the default (depth 2 alone still trains depth 1 first, and starts from it);
+     * --no-curriculum trains depth 2 alone from scratch.
+     */
+    @Test
+    void trainGptCurriculumIsTheDefault(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        String[] common = {"language", "train-gpt", "--corpus", "moby-dick", "--vocab", "60", "--length", "8",
+            "--layers", "2", "--dim", "8", "--heads", "2", "--steps", "20", "--batch", "16", "--clones", "0",
+            "--device", "cpu"};
+        CliRun warm = CliRun.of(concat(common, "--out", tmp.resolve("warm").toString()));
+        assertEquals(0, warm.code(), warm.err());
+        assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("warm/gpt_n1.jsonl")));
+        assertTrue(java.nio.file.Files.readString(tmp.resolve("warm/checkpoints/gpt_n2/config.json"))
+                .contains("\"warm_start\": \"gpt_n1\""));
+        CliRun cold = CliRun.of(concat(common, "--out", tmp.resolve("cold").toString(), "--no-curriculum"));
+        assertEquals(0, cold.code(), cold.err());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("cold/gpt_n1.jsonl")));
+        assertTrue(java.nio.file.Files.readString(tmp.resolve("cold/checkpoints/gpt_n2/config.json"))
+                .contains("\"warm_start\": \"none\""));
+        for (String run : new String[] {"warm", "cold"}) { // only the asked depth is reported
+            assertTrue(summary(tmp.resolve(run)).has("test_loss_n2") && !summary(tmp.resolve(run)).has("test_loss_n1"));
+        }
+    }
+
     /** A run stopped by its wall-clock budget and resumed gives the uninterrupted run's test losses exactly. */
     @Test
     void trainFactoredResumesThroughTheHarness(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {

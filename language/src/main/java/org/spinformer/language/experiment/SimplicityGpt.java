@@ -54,7 +54,8 @@ public final class SimplicityGpt {
     public record Options(int[] factoredLayers, int factoredDim, int factoredHeads, long factoredSteps,
                           int factoredBatch, double factoredLr, int clones, int studentLayers, int studentDim,
                           int studentHeads, int studentHidden, long studentSteps, int studentBatch, double studentLr,
-                          long studentWarmup, int seeds, int evalPoints, int evalWindows, long seed) {
+                          long studentWarmup, int seeds, int evalPoints, int evalWindows, long seed,
+                          boolean factoredCurriculum) {
         /** The one place these settings are checked; messages name the CLI options. */
         public Options {
             if (factoredLayers.length == 0 || Arrays.stream(factoredLayers).anyMatch(n -> n < 1 || n > 6)) {
@@ -91,13 +92,13 @@ public final class SimplicityGpt {
         /** The full run: factored GPTs n = 1, 2, 3 as {@code train-gpt}'s defaults, a 4-layer student, 3 seeds. */
         public static Options full() {
             return new Options(new int[] {1, 2, 3}, 64, 4, 1500, 128, 0.003, 500, 4, 64, 4, 256, 1000, 64, 1e-3, 100,
-                    3, 12, 400, 1L);
+                    3, 12, 400, 1L, true);
         }
 
         /** A short run (about 2 minutes on the 2-core build machine). */
         public static Options quick() {
             return new Options(new int[] {1, 3}, 32, 4, 300, 64, 0.003, 300, 4, 32, 4, 64, 300, 32, 2e-3, 50, 2, 7,
-                    300, 1L);
+                    300, 1L, true);
         }
 
         /** The student's shape for vocabulary V, window length T and init seed {@code s}. */
@@ -165,7 +166,8 @@ public final class SimplicityGpt {
                     Math.min(100, o.factoredSteps() / 10), 1.0, 0.01, 0, Mlm.Method.ADAMW, o.seed(), 25);
             try (NDManager fm = m.newSubManager()) {
                 long f0 = System.nanoTime();
-                for (GptTraining.Trained tr : GptTraining.run(base, o.factoredLayers(), w.train(), w.test(), fopt, fm,
+                for (GptTraining.Trained tr : GptTraining.run(base, o.factoredLayers(), w.train(), w.test(), fopt,
+                        o.factoredCurriculum(), fm,
                         out, resume, FactoredTraining.CHECKPOINT_EVERY, o.clones(), data.specialIds())) {
                     int n = tr.model().cfg().layers();
                     CloneSampler.write(out.resolve("clone_n" + n), tr.clones(), data.tokenizer(), fm);
@@ -180,6 +182,7 @@ public final class SimplicityGpt {
                             tr.clones().length);
                 }
                 factored.addProperty("seconds", (System.nanoTime() - f0) / 1e9);
+                factored.addProperty("curriculum", o.factoredCurriculum());
             }
         }
         clones.forEach((k, c) -> sets.put(k, Windows.head(c, o.evalWindows())));

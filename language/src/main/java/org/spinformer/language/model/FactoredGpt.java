@@ -50,25 +50,44 @@ public final class FactoredGpt {
     private final NDArray past; // [T,T] 1 where j < i
 
     public FactoredGpt(Config cfg, NDManager manager, DataType dtype) {
+        this(cfg, manager, null, dtype);
+    }
+
+    /**
+     * Builds the model; parameters already in {@code params} (a smaller model to warm-start from, the curriculum
+     * of {@code GptTraining}) are adopted, missing ones are initialised: E ~ 𝒩(0,1), W ~ 𝒩(0,1/D), α ~ 𝒩(0,1/T),
+     * readouts ~ 𝒩(0,1/D), except that the readouts of new layers above existing ones start at 0, so a
+     * warm-started model computes exactly the distribution the smaller one did.
+     *
+     * @param params null or the parameters to adopt (taken over, not copied)
+     */
+    public FactoredGpt(Config cfg, NDManager manager, Parameters params, DataType dtype) {
         this.cfg = cfg;
-        this.params = new Parameters();
-        embedding = Embedding.builder().setManager(manager).optParameters(params).optDataType(dtype).optSeed(cfg.seed)
-                .optInitStd(1.0).optPrefix("embedding.").setVocab(cfg.vocab).setDim(cfg.dim).build();
+        this.params = params == null ? new Parameters() : params;
+        boolean warm = this.params.contains("embedding.weight");
+        embedding = Embedding.builder().setManager(manager).optParameters(this.params).optDataType(dtype)
+                .optSeed(cfg.seed).optInitStd(1.0).optPrefix("embedding.").setVocab(cfg.vocab).setDim(cfg.dim).build();
         for (int l = 0; l < cfg.layers; l++) {
-            layers.add(FactoredAttentionBlock.builder().setManager(manager).optParameters(params).optDataType(dtype)
-                    .optSeed(cfg.seed).optInitStd(1.0 / Math.sqrt(cfg.dim)).optPrefix("layers." + l + ".attention.")
-                    .setForm(FactoredAttentionBlock.Form.FREE).setDim(cfg.dim).setHeads(cfg.heads)
-                    .setTokens(cfg.length).optBias(false).optOutput(false).optAlphaStd(1.0 / Math.sqrt(cfg.length))
-                    .build());
+            layers.add(FactoredAttentionBlock.builder().setManager(manager).optParameters(this.params)
+                    .optDataType(dtype).optSeed(cfg.seed).optInitStd(1.0 / Math.sqrt(cfg.dim))
+                    .optPrefix("layers." + l + ".attention.").setForm(FactoredAttentionBlock.Form.FREE)
+                    .setDim(cfg.dim).setHeads(cfg.heads).setTokens(cfg.length).optBias(false).optOutput(false)
+                    .optAlphaStd(1.0 / Math.sqrt(cfg.length)).build());
         }
         for (int l = 0; l < cfg.layers; l++) {
             if (cfg.readoutAll || l == cfg.layers - 1) {
-                readouts.add(Linear.builder().setManager(manager).optParameters(params).optDataType(dtype)
+                String name = "readout." + l + ".weight";
+                if (warm && !this.params.contains(name)) {
+                    this.params.put(name, manager.zeros(new Shape(cfg.vocab, cfg.dim), dtype));
+                }
+                readouts.add(Linear.builder().setManager(manager).optParameters(this.params).optDataType(dtype)
                         .optSeed(cfg.seed).optInitStd(1.0 / Math.sqrt(cfg.dim)).optPrefix("readout." + l + ".")
                         .setIn(cfg.dim).setOut(cfg.vocab).optBias(false).build());
             }
         }
-        params.put("readout.bias", manager.zeros(new Shape(cfg.vocab), dtype));
+        if (!this.params.contains("readout.bias")) {
+            this.params.put("readout.bias", manager.zeros(new Shape(cfg.vocab), dtype));
+        }
         double[] mask = new double[cfg.length * cfg.length];
         for (int i = 0; i < cfg.length; i++) {
             for (int j = 0; j < i; j++) {
