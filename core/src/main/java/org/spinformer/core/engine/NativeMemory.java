@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * {@code native/env.sh}) is never, and with glibc's defaults is rarely for memory in the middle of the heap. Work
  * that frees a large amount and then allocates a different shape (layer streaming: one layer's weights, then the
  * next's) would otherwise keep both resident: measured on six 243 MB Llama layers streamed at 512-token batches,
- * the peak grew 618 → 1 204 MB over five layers without it and stayed at 616–648 MB with it. A no-op where glibc
+ * the peak grew 618 → 1 204 MiB over five layers without it and stayed at 616–648 MiB with it. A no-op where glibc
  * or JNA is missing (logged once at debug level).
  */
 public final class NativeMemory {
