@@ -148,13 +148,18 @@ class SafeTensorsTest extends CpuManagerTest {
         }
     }
 
-    @Test
-    void rawBf16WrittenBitsLoadExactly() throws IOException {
+    /** The 65 536 16-bit patterns 0 … 0xFFFF, little-endian. */
+    private static ByteBuffer everyHalfBitPattern() {
         ByteBuffer bits = ByteBuffer.allocate(65536 * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (int h = 0; h < 65536; h++) {
             bits.putShort((short) h);
         }
-        bits.flip();
+        return bits.flip();
+    }
+
+    @Test
+    void rawBf16WrittenBitsLoadExactly() throws IOException {
+        ByteBuffer bits = everyHalfBitPattern();
         Path f = tmp.resolve("bf16.safetensors");
         SafeTensors.writeRaw(f, List.of(new SafeTensors.RawTensor("w", SafeDType.BF16, new long[] {256, 256}, bits)),
                 Map.of());
@@ -172,11 +177,7 @@ class SafeTensorsTest extends CpuManagerTest {
     void stagedReadingOfLargeTensorsEqualsWholeReading() throws IOException {
         // every 16-bit pattern as BF16 and as F16 (NaNs and infinities included), shape [16, 64, 64], and a float32
         // tensor; read in blocks of rows (stage = chunk size) and whole (stage larger than the file)
-        ByteBuffer bits = ByteBuffer.allocate(65536 * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int h = 0; h < 65536; h++) {
-            bits.putShort((short) h);
-        }
-        bits.flip();
+        ByteBuffer bits = everyHalfBitPattern();
         ByteBuffer f32 = ByteBuffer.allocate(33 * 17 * 4).order(ByteOrder.LITTLE_ENDIAN);
         Random r = new Random(5);
         while (f32.hasRemaining()) {

@@ -1,12 +1,10 @@
 package org.spinformer.language.model;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -126,38 +124,10 @@ class GptLmTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             GptLm g = model(m);
             NDArray ids = m.create(windows(3), new Shape(B, T));
-            g.parameters().attachGradients();
-            double[][] grads = new double[g.parameters().size()][];
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.backward(g.loss(ids));
-            }
-            int k = 0;
-            for (var e : g.parameters()) {
-                grads[k++] = e.getValue().getGradient().toDoubleArray();
-            }
-            double h = 1e-6;
-            k = 0;
-            double worst = 0;
-            int checked = 0;
-            for (var e : g.parameters()) {
-                NDArray p = e.getValue();
-                for (int idx : new int[] {0, (int) p.size() / 2, (int) p.size() - 1}) {
-                    double[] v = p.toDoubleArray();
-                    double keep = v[idx];
-                    v[idx] = keep + h;
-                    p.set(v);
-                    double up = g.loss(ids).getDouble();
-                    v[idx] = keep - h;
-                    p.set(v);
-                    double down = g.loss(ids).getDouble();
-                    v[idx] = keep;
-                    p.set(v);
-                    double fd = (up - down) / (2 * h);
-                    worst = Math.max(worst, Math.abs(fd - grads[k][idx]) / Math.max(1e-3, Math.abs(fd)));
-                    checked++;
-                }
-                k++;
-            }
+            FiniteDifferences.Check c = FiniteDifferences.check(g.parameters(), () -> g.loss(ids), 1e-6);
+            int checked = c.entries();
+            int k = c.tensors();
+            double worst = c.worst();
             System.out.printf("GPT student gradient vs central differences (%d entries of %d tensors): worst rel. "
                     + "error %.2e%n", checked, k, worst);
             // wte, wpe, 2 × (ln_1, c_attn, c_proj, ln_2, c_fc, c_proj: 12 tensors), ln_f (2), lm_head
