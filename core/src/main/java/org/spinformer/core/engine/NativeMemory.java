@@ -20,10 +20,16 @@ public final class NativeMemory {
 
     private NativeMemory() {}
 
-    /** libc's allocator entry point. */
+    /** libc's allocator entry points. */
     interface LibC extends Library {
         int malloc_trim(long pad);
+
+        int mallopt(int param, int value);
     }
+
+    /** glibc's mallopt parameters (malloc.h). */
+    private static final int M_MMAP_THRESHOLD = -3;
+    private static final int M_MMAP_MAX = -4;
 
     private static final LibC LIBC = load();
 
@@ -42,6 +48,19 @@ public final class NativeMemory {
     /** Whether {@link #trim} can act on this platform. */
     public static boolean available() {
         return LIBC != null;
+    }
+
+    /**
+     * Serves every allocation of {@code bytes} or more with its own mapping, returned to the system when freed, for
+     * the rest of the process (glibc {@code mallopt}: a fixed M_MMAP_THRESHOLD, which also ends glibc's dynamic
+     * threshold, and M_MMAP_MAX re-enabled in case the launcher's {@code mmap_max=0} turned mapping off). For
+     * one-shot work whose temporaries would otherwise fragment the heap around the arrays it keeps: layer
+     * streaming's batches (six 243 MB Llama layers, 64 batches of 128 tokens each: peak 597 → 516 MiB, i.e. one
+     * layer + the activations + 2 %). Training keeps the launcher's settings (reused heap memory, no page faults).
+     * Returns false where glibc is missing.
+     */
+    public static boolean mapLargeAllocations(int bytes) {
+        return LIBC != null && LIBC.mallopt(M_MMAP_MAX, 1 << 16) == 1 && LIBC.mallopt(M_MMAP_THRESHOLD, bytes) == 1;
     }
 
     /** Returns free heap memory to the operating system; true if glibc reported releasing some. */

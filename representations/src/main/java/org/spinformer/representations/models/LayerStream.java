@@ -58,6 +58,9 @@ public final class LayerStream {
         int[] keep = layers != null ? layers : java.util.stream.IntStream.rangeClosed(0, cfg.layers()).toArray();
         int deepest = Arrays.stream(keep).max().orElse(0);
         List<HiddenStates.Batch> batches = HiddenStates.plan(ids, tokenBudget);
+        // batches' temporaries of 256 KiB and more get their own mappings, freed at once: in the heap they fragment
+        // around the kept states and the peak grows by a third (README, layer streaming)
+        NativeMemory.mapLargeAllocations(256 << 10);
         NDArray[][] pooled = new NDArray[batches.size()][keep.length]; // [k][s]: state keep[s] of batch k, [B_k,W]
         try (NDManager work = out.newSubManager();
              Progress progress = Progress.start("layer stream", (long) (deepest + 1) * ids.length)) {
