@@ -33,6 +33,7 @@ class BadArgumentsTest {
             new String[] {"--samples", "nqs", "train", "--samples", "0", "--out", "OUT"},
             new String[] {"--chains", "nqs", "train", "--chains", "0", "--out", "OUT"},
             new String[] {"--steps", "nqs", "train", "--steps", "-1", "--out", "OUT"},
+            new String[] {"--energy-dtype", "nqs", "train", "--energy-dtype", "float32", "--out", "OUT"},
             new String[] {"--lr", "nqs", "train", "--lr", "NaN", "--out", "OUT"},
             new String[] {"--h", "nqs", "train", "--hamiltonian", "tfim", "--h", "Infinity", "--out", "OUT"},
             new String[] {"--dim", "nqs", "train", "--dim", "0", "--out", "OUT"},

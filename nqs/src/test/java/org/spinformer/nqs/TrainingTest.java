@@ -66,6 +66,28 @@ class TrainingTest {
         }
     }
 
+    /**
+     * --energy-dtype float32: the same float32-drawn samples at the first step (same seed, same twin), so the first
+     * logged energy differs from the float64 local energies' only by the twin's rounding of log ψ (~1e-7 relative;
+     * bound 1e-5, far below the Monte Carlo error); and it is refused without the float32 sampler twin.
+     */
+    @Test
+    void float32LocalEnergiesAgreeWithFloat64OnTheSameSamples(@TempDir Path dir) throws Exception {
+        TrainSpec f64 = spec("metropolis", 2).with("sampleDtype", "float32");
+        Training.run(f64, dir.resolve("f64"), false, Device.cpu());
+        Training.run(f64.with("energyDtype", "float32"), dir.resolve("f32"), false, Device.cpu());
+        double a = JsonParser.parseString(Files.readAllLines(dir.resolve("f64").resolve("log.jsonl")).get(0))
+                .getAsJsonObject().get("energy").getAsDouble();
+        double b = JsonParser.parseString(Files.readAllLines(dir.resolve("f32").resolve("log.jsonl")).get(0))
+                .getAsJsonObject().get("energy").getAsDouble();
+        assertEquals(a, b, 1e-5 * Math.abs(a), "first-step energy, float64 vs float32 local energies");
+        // and the float32 forwards were really used: their rounding shows
+        org.junit.jupiter.api.Assertions.assertNotEquals(a, b, "float32 local energies not taken");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> spec("metropolis", 2).with("energyDtype", "float32"));
+        assertTrue(e.getMessage().contains("--energy-dtype float32 needs"), e.getMessage());
+    }
+
     /** Metropolis chains and the SR momentum's previous direction both travel in the checkpoint. */
     @Test
     void resumeContinuesExactly(@TempDir Path dir) throws Exception {

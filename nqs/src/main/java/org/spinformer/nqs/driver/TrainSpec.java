@@ -12,7 +12,9 @@ import java.util.Map;
  * small-lattice setting that reaches ≤ 2e-3 relative error on 4×4 J2 = 0.5 with exact enumeration.
  * {@code sampleDtype}: the precision of the sampler's forwards (float32: a float32 twin of the model, refreshed
  * from the parameters every step, draws the samples; log ψ, local energies, the Jacobian and the update stay in
- * {@code dtype}). {@code maxFlops} ≤ 0: no compute budget; otherwise the run stops like at the wall-clock budget once the
+ * {@code dtype}). {@code energyDtype} float32 (with {@code sampleDtype} float32): the local energies' forwards
+ * of σ and its connected configurations run through that float32 twin too, the sum stays float64
+ * ({@code LocalEnergy}; tested against ED and by the gradient-convergence test). {@code maxFlops} ≤ 0: no compute budget; otherwise the run stops like at the wall-clock budget once the
  * training compute ({@link Compute}) reaches it. {@code maxMinutes} ≤ 0: no wall-clock budget; otherwise the run stops (checkpoint, summary, plots) after the
  * step that exceeds it. {@code momentum} μ: SR with SPRING momentum (0: plain SR). {@code hamiltonian}:
  * {@code heisenberg} (J1 = 1, {@code j2}), {@code xxz} (J1 = 1, {@code j2}, anisotropy {@code delta}) or
@@ -26,7 +28,7 @@ public record TrainSpec(String lattice, String size, double j2, Heisenberg.Units
                         double diagShiftFinal, OptimizerKind optimizer, long seed, Precision dtype, int chunk,
                         boolean marshall, int checkpointEvery, int thermalize, int discard, double maxMinutes,
                         double momentum, HamiltonianKind hamiltonian, double delta, double field, double isingJ,
-                        String symmetry, double maxFlops, Precision sampleDtype) {
+                        String symmetry, double maxFlops, Precision sampleDtype, Precision energyDtype) {
     /** {@code --model}. */
     public enum Model { VIT, JASTROW }
 
@@ -64,6 +66,11 @@ public record TrainSpec(String lattice, String size, double j2, Heisenberg.Units
         need(sampleDtype != null, "--sample-dtype must be float32 or float64");
         need(sampleDtype == Precision.FLOAT64 || sampler != SamplerKind.EXACT,
                 "--sample-dtype float32 needs a Monte Carlo sampler (direct or metropolis): exact weights stay float64");
+        need(energyDtype != null, "--energy-dtype must be float32 or float64");
+        need(energyDtype == dtype || (energyDtype == Precision.FLOAT32 && sampleDtype == Precision.FLOAT32
+                        && dtype == Precision.FLOAT64),
+                "--energy-dtype float32 needs --dtype float64 and --sample-dtype float32 (it runs the connected "
+                        + "configurations through the sampler's float32 copy of the model)");
         need(Double.isFinite(lr) && lr >= 0, "--lr must be a finite number >= 0, got " + lr);
         need(diagShift >= 0 && diagShiftFinal >= 0 && Double.isFinite(diagShift) && Double.isFinite(diagShiftFinal),
                 "--diag-shift and --diag-shift-final must be finite and >= 0, got " + diagShift + ", "
@@ -114,7 +121,7 @@ public record TrainSpec(String lattice, String size, double j2, Heisenberg.Units
         return new TrainSpec("square", "4x4", 0.5, Heisenberg.Units.SPIN, Model.VIT, 2, 16, 4, AUTO_PATCH, 32, 0.1,
                 SamplerKind.EXACT, 1024, 64, 300, 0.05, Schedule.COSINE, 1e-2, 1e-4, OptimizerKind.SR, 1L,
                 Precision.FLOAT64, 512, false, 50, 50, 2, 0, 0, HamiltonianKind.HEISENBERG, 1.0, 1.0, 1.0, "none", 0,
-                Precision.FLOAT64);
+                Precision.FLOAT64, Precision.FLOAT64);
     }
 
     public TrainSpec withSteps(int s) {

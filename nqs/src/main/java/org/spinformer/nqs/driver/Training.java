@@ -302,6 +302,9 @@ public final class Training {
                     sampler.name(), exact / h.graph().n());
             Vmc vmc = new Vmc(h, vs, sampler, new Vmc.Options(s.steps(), method, lrSchedule(s), shiftSchedule(s),
                     s.checkpointEvery(), exact, cfg, s.maxMinutes() * 60, s.momentum(), s.maxFlops()), m);
+            if (s.energyDtype() != s.dtype() && sampler instanceof TwinSampler t) {
+                vmc.energyTwin(t.twin());
+            }
             return vmc.run(out, resume);
         }
     }

@@ -91,6 +91,7 @@ public final class Vmc {
     private final Operator h;
     private final VariationalState vs;
     private final Sampler sampler;
+    private VariationalState energyTwin;
     private final Options o;
     private final NDManager manager;
     private final int sites;
@@ -356,7 +357,19 @@ public final class Vmc {
         if (smp.eLocRe() != null) {
             return new LocalEnergies(smp.eLocRe(), smp.eLocIm());
         }
+        if (energyTwin != null) {
+            return LocalEnergy.compute(h, vs, energyTwin, smp.sigma(), smp.logRe(), smp.logIm());
+        }
         return LocalEnergy.compute(h, vs, smp.sigma(), smp.logRe(), smp.logIm());
+    }
+
+    /**
+     * Local energies through {@code twin}'s forwards (a lower-precision copy of the model whose parameters the
+     * sampler refreshes every step, {@link TwinSampler}), the sum in the model's dtype; null: the model itself.
+     */
+    public Vmc energyTwin(VariationalState twin) {
+        this.energyTwin = twin;
+        return this;
     }
 
     private static Statistics stats(Samples smp, LocalEnergies e) {
