@@ -5,27 +5,18 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code repr distance} end to end on small samples, and its bad arguments under the contract of
- * {@link BadArgumentsTest} (exit 2, one line naming the option, no stack trace, nothing written).
+ * {@code repr distance} end to end on small samples (its bad arguments are among {@link BadArgumentsTest}'s cases).
  */
 class ReprDistanceCommandTest {
-    @TempDir
-    static Path tmp;
-
     @Test
     void writesItsFilesTableAndJson(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("dist");
@@ -74,38 +65,6 @@ class ReprDistanceCommandTest {
         assertEquals(2, bad.code(), bad.err());
         assertTrue(bad.err().startsWith("error: --distances"), bad.err());
         assertFalse(Files.exists(dir.resolve("bad")));
-    }
-
-    static Stream<org.junit.jupiter.params.provider.Arguments> bad() {
-        return Stream.of(
-            new String[] {"--distances", "--distances", "4,2"},
-            new String[] {"--distances", "--distances", "-1,2"},
-            new String[] {"--distances", "--distances", "one"},
-            new String[] {"--distances", "--distances", "1,600"},
-            new String[] {"--anchors", "--anchors", "0"},
-            new String[] {"--layers", "--layers", "9"},
-            new String[] {"--layers", "--layers", "x"},
-            new String[] {"--side", "--side", "c"},
-            new String[] {"--model", "--model", "no-such-model"},
-            new String[] {"--k", "--k", "0"},
-            new String[] {"--halves", "--normalisation", "paper", "--halves", "odd"})
-                .map(c -> org.junit.jupiter.params.provider.Arguments.of((Object) c));
-    }
-
-    @ParameterizedTest
-    @MethodSource("bad")
-    void refusedWithOneLineAndExitTwo(String[] c) throws Exception {
-        Path out = Files.createTempDirectory(tmp, "out").resolve("o");
-        List<String> args = new java.util.ArrayList<>(List.of("repr", "distance", "--device", "cpu", "--out",
-                out.toString()));
-        args.addAll(Arrays.asList(c).subList(1, c.length));
-        CliRun r = CliRun.of(args.toArray(String[]::new));
-        String what = String.join(" ", args) + " -> " + r.err();
-        assertEquals(2, r.code(), what);
-        assertTrue(r.err().startsWith("error: ") && r.err().contains(c[0]), what);
-        assertEquals(1, r.err().strip().split("\n").length, what);
-        assertFalse(r.err().contains("\tat "), what);
-        assertFalse(Files.exists(out) && Files.list(out).findAny().isPresent(), "wrote into " + out + ": " + what);
     }
 
     @Test

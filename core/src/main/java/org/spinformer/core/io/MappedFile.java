@@ -23,7 +23,7 @@ final class MappedFile implements Closeable {
     private final FileChannel channel;
     private final long size;
     private final long chunkSize;
-    private final MappedByteBuffer[] chunks;
+    private MappedByteBuffer mapped; // chunk `current`, or null
     private int current = -1;
     private int maps;
 
@@ -35,8 +35,6 @@ final class MappedFile implements Closeable {
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         this.size = channel.size();
         this.chunkSize = chunkSize;
-        long n = (size + chunkSize - 1) / chunkSize;
-        this.chunks = new MappedByteBuffer[(int) n];
     }
 
     long size() {
@@ -54,33 +52,26 @@ final class MappedFile implements Closeable {
 
     /** Chunks mapped now (0 or 1). */
     int mappedNow() {
-        int n = 0;
-        for (MappedByteBuffer c : chunks) {
-            if (c != null) {
-                n++;
-            }
-        }
-        return n;
+        return mapped == null ? 0 : 1;
     }
 
     private MappedByteBuffer chunk(int i) throws IOException {
-        MappedByteBuffer c = chunks[i];
-        if (c == null) {
-            unmap(current);
+        if (i != current) {
+            unmap();
             long start = i * chunkSize;
             long len = Math.min(chunkSize, size - start);
-            c = channel.map(FileChannel.MapMode.READ_ONLY, start, len);
-            chunks[i] = c;
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, start, len);
             current = i;
             maps++;
         }
-        return c;
+        return mapped;
     }
 
-    private void unmap(int i) {
-        if (i >= 0 && chunks[i] != null) {
-            DirectBuffers.free(chunks[i]);
-            chunks[i] = null;
+    private void unmap() {
+        if (mapped != null) {
+            DirectBuffers.free(mapped);
+            mapped = null;
+            current = -1;
         }
     }
 
@@ -110,7 +101,6 @@ final class MappedFile implements Closeable {
     @Override
     public void close() throws IOException {
         channel.close();
-        unmap(current);
-        current = -1;
+        unmap();
     }
 }

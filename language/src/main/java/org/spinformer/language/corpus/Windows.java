@@ -1,6 +1,14 @@
 package org.spinformer.language.corpus;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.spinformer.core.engine.NoGrad;
+import org.spinformer.core.train.TrainLoop;
+
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * Non-overlapping windows of T consecutive tokens of one token stream, split by position. {@link #split}: the
@@ -62,5 +70,36 @@ public record Windows(int[][] train, int[][] test, int length) {
     /** At most {@code n} rows of {@code w} (the first ones). */
     public static int[][] head(int[][] w, int n) {
         return Arrays.copyOf(w, Math.min(n, w.length));
+    }
+
+    /** The windows {@code pick} of {@code data} as int64 [B,T] on {@code m}. */
+    public static NDArray ids(NDManager m, int[][] data, int[] pick) {
+        int t = data[0].length;
+        long[] ids = new long[pick.length * t];
+        for (int i = 0; i < pick.length; i++) {
+            for (int j = 0; j < t; j++) {
+                ids[i * t + j] = data[pick[i]][j];
+            }
+        }
+        return m.create(ids, new Shape(pick.length, t));
+    }
+
+    /**
+     * Σ over batches of {@code batch} consecutive windows of {@code data} of {@code f}(ids [B,T]) (a scalar), without
+     * gradients, each batch on its own sub-manager of {@code base}: the evaluation loop of the next-token models.
+     */
+    public static double sumOverBatches(int[][] data, int batch, NDManager base, Function<NDArray, NDArray> f) {
+        try (NoGrad noGrad = NoGrad.enter()) {
+            double sum = 0;
+            for (int from = 0; from < data.length; from += batch) {
+                int[] pick = new int[Math.min(batch, data.length - from)];
+                for (int i = 0; i < pick.length; i++) {
+                    pick[i] = from + i;
+                }
+                sum += TrainLoop.inStep(base, sm -> f.apply(ids(sm, data, pick)).toType(DataType.FLOAT64, false)
+                        .getDouble());
+            }
+            return sum;
+        }
     }
 }

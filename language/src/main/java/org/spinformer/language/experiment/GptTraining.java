@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
-import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.nn.Parameters;
 import org.spinformer.core.train.RunHarness;
-import org.spinformer.core.train.TrainLoop;
+import org.spinformer.language.corpus.Windows;
 import org.spinformer.language.model.FactoredGpt;
 import org.spinformer.language.train.Mlm;
 
@@ -114,22 +113,12 @@ public final class GptTraining {
 
     /** Mean next-token cross-entropy over the windows, nats per token, no gradients. */
     public static double testLoss(FactoredGpt g, int[][] windows, NDManager base) {
-        try (NoGrad noGrad = NoGrad.enter()) {
-            double sum = 0;
-            for (int from = 0; from < windows.length; from += 512) {
-                int[] pick = new int[Math.min(512, windows.length - from)];
-                for (int i = 0; i < pick.length; i++) {
-                    pick[i] = from + i;
-                }
-                sum += TrainLoop.inStep(base, sm -> g.logProb(Mlm.windows(sm, windows, pick)).sum()
-                        .toType(DataType.FLOAT64, false).getDouble());
-            }
-            double mean = -sum / ((double) windows.length * g.cfg().length());
-            if (!Double.isFinite(mean)) {
-                throw new IllegalStateException("test loss is not finite (" + mean + ")");
-            }
-            return mean;
+        double sum = Windows.sumOverBatches(windows, 512, base, ids -> g.logProb(ids).sum());
+        double mean = -sum / ((double) windows.length * g.cfg().length());
+        if (!Double.isFinite(mean)) {
+            throw new IllegalStateException("test loss is not finite (" + mean + ")");
         }
+        return mean;
     }
 
     static int[][] toInts(NDArray ids) {

@@ -8,9 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.io.AtomicFiles;
-import org.spinformer.core.train.TrainLoop;
 import org.spinformer.core.train.RunHarness;
 import org.spinformer.language.clones.CloneSampler;
 import org.spinformer.language.corpus.Dataset;
@@ -219,7 +217,7 @@ public final class SimplicityGpt {
                 // train to each evaluation step, evaluate there, checkpoint weights, optimizer, data stream and
                 // the losses so far in the core RunHarness: a resumed run skips the points already done
                 try (Mlm trainer = new Mlm(student.parameters(), student::config,
-                        (bm, pick, r) -> student.loss(GptLm.ids(bm, train, pick)), train, sopt, sm, null,
+                        (bm, pick, r) -> student.loss(Windows.ids(bm, train, pick)), train, sopt, sm, null,
                         "gpt student seed " + s)) {
                     final int si = s;
                     int[] done = {0};
@@ -316,24 +314,13 @@ public final class SimplicityGpt {
     static double entropyFloor(FactoredGpt g, int[][] clones, NDManager base) {
         int t = g.cfg().length();
         int v = g.cfg().vocab();
-        try (NoGrad noGrad = NoGrad.enter()) {
-            double sum = 0;
-            for (int from = 0; from < clones.length; from += 256) {
-                int[] pick = new int[Math.min(256, clones.length - from)];
-                for (int i = 0; i < pick.length; i++) {
-                    pick[i] = from + i;
-                }
-                sum += TrainLoop.inStep(base, sm -> {
-                    NDArray ids = GptLm.ids(sm, clones, pick);
-                    long b = pick.length;
-                    NDArray lp = g.logits(ids).logSoftmax(2).reshape(-1); // [B·T·V]
-                    NDArray at = sm.arange(0L, b * t, 1L, DataType.INT64).mul(v).add(ids.reshape(b * t));
-                    return lp.take(sm, at).reshape(b, t).get(new NDIndex(":, 1:")).sum()
-                            .toType(DataType.FLOAT64, false).getDouble();
-                });
-            }
-            return -sum / ((double) clones.length * (t - 1));
-        }
+        double sum = Windows.sumOverBatches(clones, 256, base, ids -> {
+            long b = ids.getShape().get(0);
+            NDArray lp = g.logits(ids).logSoftmax(2).reshape(-1); // [B·T·V]
+            NDArray at = ids.getManager().arange(0L, b * t, 1L, DataType.INT64).mul(v).add(ids.reshape(b * t));
+            return lp.take(ids.getManager(), at).reshape(b, t).get(new NDIndex(":, 1:")).sum();
+        });
+        return -sum / ((double) clones.length * (t - 1));
     }
 
     private static JsonObject student(Options o, int v, int t) {

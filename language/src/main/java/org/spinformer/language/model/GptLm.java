@@ -5,13 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
-import org.spinformer.core.engine.NoGrad;
 import org.spinformer.core.nn.DecoderLayer;
 import org.spinformer.core.nn.Embedding;
 import org.spinformer.core.nn.LayerNorm;
 import org.spinformer.core.nn.Linear;
 import org.spinformer.core.nn.Parameters;
-import org.spinformer.core.train.TrainLoop;
+import org.spinformer.language.corpus.Windows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -109,33 +108,11 @@ public final class GptLm {
      * {@code batch} windows on sub-managers of {@code base}.
      */
     public double evaluate(int[][] windows, NDManager base, int batch) {
-        try (NoGrad noGrad = NoGrad.enter()) {
-            double sum = 0;
-            for (int from = 0; from < windows.length; from += batch) {
-                int[] pick = new int[Math.min(batch, windows.length - from)];
-                for (int i = 0; i < pick.length; i++) {
-                    pick[i] = from + i;
-                }
-                sum += TrainLoop.inStep(base, sm -> logProbs(ids(sm, windows, pick)).sum()
-                        .toType(DataType.FLOAT64, false).getDouble());
-            }
-            double mean = -sum / ((double) windows.length * (cfg.length - 1));
-            if (!Double.isFinite(mean)) {
-                throw new IllegalStateException("test loss is not finite (" + mean + ")");
-            }
-            return mean;
+        double sum = Windows.sumOverBatches(windows, batch, base, ids -> logProbs(ids).sum());
+        double mean = -sum / ((double) windows.length * (cfg.length - 1));
+        if (!Double.isFinite(mean)) {
+            throw new IllegalStateException("test loss is not finite (" + mean + ")");
         }
-    }
-
-    /** The windows {@code pick} of {@code data} as int64 [B,T] on {@code m}. */
-    public static NDArray ids(NDManager m, int[][] data, int[] pick) {
-        int t = data[0].length;
-        long[] ids = new long[pick.length * t];
-        for (int i = 0; i < pick.length; i++) {
-            for (int j = 0; j < t; j++) {
-                ids[i * t + j] = data[pick[i]][j];
-            }
-        }
-        return m.create(ids, new ai.djl.ndarray.types.Shape(pick.length, t));
+        return mean;
     }
 }

@@ -150,20 +150,8 @@ public final class Mlm implements AutoCloseable {
      */
     public static Mlm nextToken(org.spinformer.language.model.FactoredGpt model, int[][] train, Options opt,
                                 NDManager manager, MetricsLog metrics, String task) {
-        return new Mlm(model.parameters(), model::config, (m, pick, r) -> model.loss(windows(m, train, pick)), train,
+        return new Mlm(model.parameters(), model::config, (m, pick, r) -> model.loss(org.spinformer.language.corpus.Windows.ids(m, train, pick)), train,
                 opt, manager, metrics, task);
-    }
-
-    /** The windows {@code pick} of {@code data} as int64 [B,T] on {@code m}. */
-    public static NDArray windows(NDManager m, int[][] data, int[] pick) {
-        int t = data[0].length;
-        long[] ids = new long[pick.length * t];
-        for (int i = 0; i < pick.length; i++) {
-            for (int j = 0; j < t; j++) {
-                ids[i * t + j] = data[pick[i]][j];
-            }
-        }
-        return m.create(ids, new ai.djl.ndarray.types.Shape(pick.length, t));
     }
 
     /** Mean cross-entropy of a masked batch (a scalar in {@code m}). */
